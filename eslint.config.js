@@ -1,0 +1,105 @@
+// Import boundaries are the architecture (DESIGN.md §2), so they are errors, not warnings.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'events',
+  'worker_threads',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'release', 'test-results', 'playwright-report'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src-shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'src-shared is pure: no Node modules.' },
+            { group: ['electron', 'electron/*'], message: 'src-shared is pure: no Electron.' },
+            {
+              group: ['react', 'react-dom', 'react-dom/*'],
+              message: 'src-shared is pure: no DOM/React.',
+            },
+            {
+              group: ['**/src-main/**', '**/src-renderer/**'],
+              message: 'src-shared depends on nothing else in the repo.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src-renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src-main/**', '**/src-main'],
+              message: 'The renderer talks to the station only through StationApi.',
+            },
+            { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node modules.' },
+            {
+              group: ['electron', 'electron/*'],
+              message: 'The renderer reaches Electron only through the preload bridge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'src-main/core/**',
+      'src-main/db/**',
+      'src-main/sync/**',
+      'src-main/runsignup/**',
+      'src-main/web/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*', '**/electron/**'],
+              message: 'Only src-main/electron may import Electron.',
+            },
+            { group: ['**/src-renderer/**'], message: 'src-main never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+);

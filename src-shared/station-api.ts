@@ -1,0 +1,223 @@
+// The one contract between the renderer and the station, whichever shell carries it
+// (Electron preload or the web host's WebSocket). Every message crossing a process boundary is
+// parsed with these schemas, both ways.
+import { z } from 'zod';
+import { Participant, ResultStatus, StationConfig, StationRole, TimePrecision } from './domain';
+
+/** Raw text the timer typed in the bib field; the core validates it and says why it is bad. */
+const BibText = z.string().max(32);
+const Seq = z.number().int().positive();
+const Ms = z.number().int().nonnegative();
+
+export const Connection = z.discriminatedUnion('auth', [
+  z.object({ auth: z.literal('practice') }),
+  z.object({
+    auth: z.literal('api-key'),
+    baseUrl: z.string().url(),
+    apiKey: z.string().min(1),
+    apiSecret: z.string().min(1),
+  }),
+  z.object({
+    auth: z.literal('v2-key'),
+    baseUrl: z.string().url(),
+    apiKey: z.string().min(1),
+    apiSecret: z.string().min(1),
+  }),
+  z.object({
+    auth: z.literal('login'),
+    baseUrl: z.string().url(),
+    email: z.string().min(1),
+    password: z.string().min(1),
+  }),
+  z.object({ auth: z.literal('bearer'), baseUrl: z.string().url(), token: z.string().min(1) }),
+]);
+export type Connection = z.infer<typeof Connection>;
+
+/** Commands: each becomes (at most) one journal row, or changes setup. */
+export const Command = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('tap'),
+    at: Ms,
+    bib: BibText.optional(),
+    unreadable: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('assign'), tapSeq: Seq, bib: BibText.nullable() }),
+  z.object({ type: z.literal('adjust'), tapSeq: Seq, at: Ms }),
+  z.object({ type: z.literal('void'), tapSeq: Seq }),
+  z.object({ type: z.literal('status'), bib: BibText, status: ResultStatus.nullable() }),
+  z.object({ type: z.literal('clear'), bib: BibText }),
+  z.object({ type: z.literal('gun'), eventId: z.number().int(), at: Ms }),
+  z.object({ type: z.literal('offset'), ms: z.number().int() }),
+  z.object({ type: z.literal('undo') }),
+  z.object({ type: z.literal('retry') }),
+  z.object({ type: z.literal('connect'), connection: Connection }),
+  z.object({
+    type: z.literal('configure'),
+    raceId: z.number().int(),
+    eventIds: z.array(z.number().int()).min(1),
+    role: StationRole,
+    stationName: z.string().min(1).max(60),
+    precision: TimePrecision.optional(),
+  }),
+  z.object({ type: z.literal('refreshParticipants') }),
+]);
+export type Command = z.infer<typeof Command>;
+
+export const Warning = z.object({
+  code: z.enum([
+    'unknown-bib',
+    'other-event',
+    'already-recorded',
+    'no-gun',
+    'unreadable',
+    'clock-offset',
+  ]),
+  message: z.string(),
+});
+export type Warning = z.infer<typeof Warning>;
+
+export const CommandResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), seq: Seq.nullable(), warnings: z.array(Warning) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type CommandResult = z.infer<typeof CommandResult>;
+
+export const SyncState = z.enum(['saved', 'sent', 'attention', 'unposted']);
+export type SyncState = z.infer<typeof SyncState>;
+
+/** One crossing as the timing screen shows it. */
+export const CrossingView = z.object({
+  tapSeq: Seq,
+  at: Ms,
+  bib: z.number().int().nullable(),
+  unreadable: z.boolean(),
+  name: z.string().nullable(),
+  eventId: z.number().int().nullable(),
+  eventName: z.string().nullable(),
+  place: z.number().int().nullable(),
+  /** Formatted elapsed time from the event's gun, or null before the gun. */
+  time: z.string().nullable(),
+  status: ResultStatus.nullable(),
+  flags: z.array(Warning.shape.code),
+  sync: SyncState,
+  syncReason: z.string().nullable(),
+});
+export type CrossingView = z.infer<typeof CrossingView>;
+
+export const SyncStatus = z.object({
+  online: z.boolean(),
+  pending: z.number().int(),
+  inFlight: z.number().int(),
+  attention: z.number().int(),
+  lastSuccessAt: Ms.nullable(),
+  lastError: z.string().nullable(),
+  nextRetryAt: Ms.nullable(),
+  /** Set when the queue is paused (e.g. credentials rejected) and needs the timer. */
+  stalled: z.string().nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const Snapshot = z.object({
+  mode: z.enum(['setup', 'practice', 'live']),
+  config: StationConfig.nullable(),
+  guns: z.array(z.object({ eventId: z.number().int(), at: Ms.nullable() })),
+  offsetMs: z.number().int(),
+  crossings: z.array(CrossingView),
+  sync: SyncStatus,
+  journalLength: z.number().int(),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const Query = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('snapshot'),
+    limit: z.number().int().positive().max(5000).optional(),
+  }),
+  z.object({ type: z.literal('lookupBib'), bib: BibText }),
+  z.object({
+    type: z.literal('journal'),
+    beforeSeq: Seq.optional(),
+    limit: z.number().int().positive().max(1000),
+  }),
+  z.object({ type: z.literal('results'), eventId: z.number().int() }),
+  z.object({ type: z.literal('exportCsv'), eventId: z.number().int() }),
+  z.object({ type: z.literal('races') }),
+  z.object({ type: z.literal('raceDetails'), raceId: z.number().int() }),
+]);
+export type Query = z.infer<typeof Query>;
+
+export const BibLookup = z.object({
+  bib: z.number().int().nullable(),
+  participant: Participant.nullable(),
+  eventName: z.string().nullable(),
+  warnings: z.array(Warning),
+  error: z.string().nullable(),
+});
+export type BibLookup = z.infer<typeof BibLookup>;
+
+/** Pushed by the station whenever something the screen shows may have changed. */
+export const StationEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('changed'), journalLength: z.number().int() }),
+  z.object({ type: z.literal('sync'), sync: SyncStatus }),
+]);
+export type StationEvent = z.infer<typeof StationEvent>;
+
+/**
+ * What the renderer holds. Query results are typed loosely here and parsed by the caller with
+ * the schema of the query it sent (see `QueryResult`).
+ */
+export interface StationApi {
+  command(command: Command): Promise<CommandResult>;
+  query<Q extends Query>(query: Q): Promise<QueryResultOf<Q>>;
+  subscribe(listener: (event: StationEvent) => void): () => void;
+}
+
+export const ResultRow = z.object({
+  place: z.number().int().nullable(),
+  bib: z.number().int(),
+  name: z.string(),
+  time: z.string().nullable(),
+  status: ResultStatus.nullable(),
+  sync: SyncState,
+});
+export type ResultRow = z.infer<typeof ResultRow>;
+
+export const RaceSummary = z.object({
+  raceId: z.number().int(),
+  name: z.string(),
+  nextDate: z.string().nullable(),
+});
+export const RaceDetails = z.object({
+  raceId: z.number().int(),
+  name: z.string(),
+  events: z.array(
+    z.object({
+      eventId: z.number().int(),
+      name: z.string(),
+      startTime: z.string().nullable(),
+      resultSets: z.array(z.object({ resultSetId: z.number().int(), name: z.string() })),
+      splits: z.array(
+        z.object({ resultSetId: z.number().int(), splitId: z.number().int(), name: z.string() }),
+      ),
+    }),
+  ),
+});
+export type RaceDetails = z.infer<typeof RaceDetails>;
+
+export const JournalView = z.object({
+  seq: Seq,
+  recordedAt: Ms,
+  kind: z.string(),
+  summary: z.string(),
+});
+
+export const QueryResult = {
+  snapshot: Snapshot,
+  lookupBib: BibLookup,
+  journal: z.array(JournalView),
+  results: z.array(ResultRow),
+  exportCsv: z.string(),
+  races: z.array(RaceSummary),
+  raceDetails: RaceDetails,
+} as const;
+export type QueryResultOf<Q extends Query> = z.infer<(typeof QueryResult)[Q['type']]>;
