@@ -1,0 +1,32 @@
+// How StationApi calls travel over a message channel (the web host's WebSocket; the Electron
+// preload uses the same request/response shapes over IPC). Parsed on both ends.
+import { z } from 'zod';
+import { Command, Query, StationEvent } from './station-api';
+
+export const WireRequest = z.discriminatedUnion('kind', [
+  z.object({ id: z.number().int().nonnegative(), kind: z.literal('command'), body: Command }),
+  z.object({ id: z.number().int().nonnegative(), kind: z.literal('query'), body: Query }),
+]);
+export type WireRequest = z.infer<typeof WireRequest>;
+
+export const WireMessage = z.union([
+  z.object({ id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    id: z.number().int().nonnegative().nullable(),
+    ok: z.literal(false),
+    error: z.string(),
+  }),
+  z.object({ event: StationEvent }),
+]);
+export type WireMessage = z.infer<typeof WireMessage>;
+
+/** The web host serves the renderer at `/?token=…`; the socket is `/ws?token=…`. */
+export const WS_PATH = '/ws';
+export const TOKEN_PARAM = 'token';
+
+/** What the Electron preload exposes on `window.chute` (never ipcRenderer itself). */
+export interface PreloadBridge {
+  command(body: unknown): Promise<unknown>;
+  query(body: unknown): Promise<unknown>;
+  subscribe(listener: (event: unknown) => void): () => void;
+}
