@@ -58,6 +58,10 @@ export const Command = z.discriminatedUnion('type', [
     role: StationRole,
     stationName: z.string().min(1).max(60),
     precision: TimePrecision.optional(),
+    /** The result set chosen per event (optional: without it the station picks the event's first). */
+    resultSets: z
+      .array(z.object({ eventId: z.number().int(), resultSetId: z.number().int() }))
+      .optional(),
   }),
   z.object({ type: z.literal('refreshParticipants') }),
 ]);
@@ -159,6 +163,13 @@ export type BibLookup = z.infer<typeof BibLookup>;
 export const StationEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('changed'), journalLength: z.number().int() }),
   z.object({ type: z.literal('sync'), sync: SyncStatus }),
+  /** Progress of a long task (participants download); `total` null while unknown. */
+  z.object({
+    type: z.literal('progress'),
+    task: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+  }),
 ]);
 export type StationEvent = z.infer<typeof StationEvent>;
 
