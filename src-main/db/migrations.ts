@@ -1,0 +1,118 @@
+// Forward-only schema migrations. Migration N takes `user_version` from N-1 to N, in one
+// transaction. Never edit a migration that has shipped: add a new one.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'journal, outbox, config, race cache, participants, meta',
+    up(db) {
+      db.exec(`
+        CREATE TABLE meta (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        ) STRICT;
+
+        -- One row per operator action. Append-only: corrections are new rows.
+        CREATE TABLE journal (
+          seq         INTEGER PRIMARY KEY,
+          station_id  TEXT    NOT NULL,
+          recorded_at INTEGER NOT NULL,
+          kind        TEXT    NOT NULL,
+          payload     TEXT    NOT NULL CHECK (json_valid(payload))
+        ) STRICT;
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only: UPDATE is forbidden'); END;
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+        BEGIN SELECT RAISE(ABORT, 'journal is append-only: DELETE is forbidden'); END;
+
+        -- What this station wants RunSignup to show per field, and what RunSignup acknowledged.
+        -- wanted_value NULL = nothing to send. Pending = wanted_version > acked_version, a
+        -- non-null wanted value, and not parked at this version (attention_version).
+        CREATE TABLE outbox (
+          result_set_id     INTEGER NOT NULL,
+          bib               INTEGER NOT NULL,
+          field             TEXT    NOT NULL,
+          event_id          INTEGER NOT NULL,
+          wanted_value      TEXT,
+          wanted_version    INTEGER NOT NULL DEFAULT 0,
+          wanted_at         INTEGER NOT NULL,
+          acked_value       TEXT,
+          acked_version     INTEGER NOT NULL DEFAULT 0,
+          acked_at          INTEGER,
+          attention_reason  TEXT,
+          attention_version INTEGER,
+          -- 1 once a real (non-"X") value was handed to the sync loop: it may be on RunSignup
+          -- even if the ack was lost, so withdrawing it must send "X".
+          maybe_posted      INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (result_set_id, bib, field),
+          CHECK (wanted_value IS NULL OR wanted_value <> '')
+        ) STRICT;
+        CREATE INDEX outbox_by_age ON outbox (wanted_at, result_set_id, bib, field);
+
+        CREATE TABLE station_config (
+          id         INTEGER PRIMARY KEY CHECK (id = 1),
+          json       TEXT    NOT NULL CHECK (json_valid(json)),
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE race_cache (
+          race_id    INTEGER PRIMARY KEY,
+          json       TEXT    NOT NULL CHECK (json_valid(json)),
+          fetched_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE participants (
+          id              INTEGER PRIMARY KEY,
+          event_id        INTEGER NOT NULL,
+          bib             INTEGER,
+          registration_id INTEGER,
+          json            TEXT    NOT NULL CHECK (json_valid(json))
+        ) STRICT;
+        CREATE INDEX participants_by_bib ON participants (bib);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+export class NewerDatabaseError extends Error {
+  constructor(found: number, supported: number) {
+    super(
+      `This database was written by a newer version of Chute (schema ${found}; this version ` +
+        `understands up to ${supported}). Update Chute; the file was not changed.`,
+    );
+    this.name = 'NewerDatabaseError';
+  }
+}
+
+/** Bring the schema to `target` (default: the latest), one transaction per migration. */
+export function migrate(
+  db: Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target = migrations.reduce((max, m) => Math.max(max, m.version), 0),
+): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > target) throw new NewerDatabaseError(current, target);
+  const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  sorted.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new Error(`Migrations must be numbered 1..N; found ${m.version}`);
+  });
+  for (const m of sorted) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      // user_version cannot be bound as a parameter; the value is an integer we control.
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,113 @@
+// Opening the station's SQLite file: durable pragmas (verified, not assumed), an integrity check,
+// and migrations. Anything short of that refuses to run: a timer must not capture into a file
+// that can lose commits.
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { migrate, type Migration, MIGRATIONS } from './migrations';
+
+export type { Db };
+
+export interface OpenOptions {
+  /** Platform, for `fullfsync` (macOS only). Defaults to `process.platform`. */
+  platform?: NodeJS.Platform;
+  busyTimeoutMs?: number;
+  migrations?: readonly Migration[];
+  /** Skip `PRAGMA integrity_check` (only for benchmarks that open a file they just checked). */
+  skipIntegrityCheck?: boolean;
+}
+
+export class DatabaseOpenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+interface PragmaSpec {
+  name: string;
+  set: string;
+  /** The value `PRAGMA name` must read back. */
+  expect: string | number;
+}
+
+export function requiredPragmas(platform: NodeJS.Platform, busyTimeoutMs: number): PragmaSpec[] {
+  const specs: PragmaSpec[] = [
+    { name: 'journal_mode', set: 'journal_mode = WAL', expect: 'wal' },
+    // better-sqlite3 defaults to NORMAL, which can lose the last commits on power loss.
+    { name: 'synchronous', set: 'synchronous = FULL', expect: 2 },
+    { name: 'foreign_keys', set: 'foreign_keys = ON', expect: 1 },
+    { name: 'busy_timeout', set: `busy_timeout = ${busyTimeoutMs}`, expect: busyTimeoutMs },
+  ];
+  if (platform === 'darwin') specs.push({ name: 'fullfsync', set: 'fullfsync = ON', expect: 1 });
+  return specs;
+}
+
+/** Read every required pragma back; throw naming each one not in force. */
+export function verifyPragmas(db: Db, specs: PragmaSpec[]): void {
+  const wrong: string[] = [];
+  for (const spec of specs) {
+    const actual = db.pragma(spec.name, { simple: true }) as unknown;
+    const norm = typeof actual === 'string' ? actual.toLowerCase() : actual;
+    if (norm !== spec.expect) wrong.push(`${spec.name} is ${String(actual)}, needs ${spec.expect}`);
+  }
+  if (wrong.length > 0) {
+    throw new DatabaseOpenError(
+      `The station database cannot guarantee durable writes (${wrong.join('; ')}). ` +
+        'Refusing to run: move the data folder to a local disk.',
+    );
+  }
+}
+
+export function checkIntegrity(db: Db, path: string): void {
+  let rows: Array<{ integrity_check: string }>;
+  try {
+    rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  } catch (err) {
+    throw new DatabaseOpenError(
+      `The station database ${path} is damaged (${(err as Error).message}). ` +
+        'Restore it from a backup (the backups folder beside it).',
+      { cause: err },
+    );
+  }
+  const problems = rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
+  if (problems.length > 0) {
+    throw new DatabaseOpenError(
+      `The station database ${path} failed its integrity check: ${problems.slice(0, 3).join('; ')}. ` +
+        'Restore it from a backup (the backups folder beside it).',
+    );
+  }
+}
+
+/** Open (creating if needed), verify pragmas and integrity, migrate. Throws a clear error if unsafe. */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  const platform = options.platform ?? process.platform;
+  const busy = options.busyTimeoutMs ?? 5_000;
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new DatabaseOpenError(
+      `Cannot open the station database ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  try {
+    // A file that is not a database fails on the first read; say so in the timer's words.
+    try {
+      for (const spec of requiredPragmas(platform, busy)) db.pragma(spec.set);
+    } catch (err) {
+      throw new DatabaseOpenError(
+        `The station database ${path} is unreadable (${(err as Error).message}). ` +
+          'Restore it from a backup (the backups folder beside it).',
+        { cause: err },
+      );
+    }
+    verifyPragmas(db, requiredPragmas(platform, busy));
+    if (!options.skipIntegrityCheck) checkIntegrity(db, path);
+    migrate(db, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
