@@ -2,7 +2,7 @@
 // show, at a version, and the last value RunSignup acknowledged. The sync loop (H4) reads it
 // through the `Outbox` port; the core writes it with `applyChanges` inside the same transaction
 // as the journal row that caused the change.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
 import type { Outbox, OutboxRow } from '../sync/ports';
 
