@@ -69,8 +69,12 @@ export function checkIntegrity(db: Db, path: string): void {
       { cause: err },
     );
   }
-  const problems = rows.map((r) => r.integrity_check).filter((s) => s !== 'ok');
-  if (problems.length > 0) {
+  // One result row can hold many newline-separated findings; show the first few on one line.
+  const problems = rows
+    .flatMap((r) => r.integrity_check.split('\n'))
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'ok' && !s.startsWith('***'));
+  if (rows.some((r) => r.integrity_check !== 'ok')) {
     throw new DatabaseOpenError(
       `The station database ${path} failed its integrity check: ${problems.slice(0, 3).join('; ')}. ` +
         'Restore it from a backup (the backups folder beside it).',
