@@ -1,0 +1,106 @@
+// What the station service needs from the modules it composes, stated narrowly so the service
+// can be tested with fakes and each real module is adapted in one place (compose.ts).
+import type { Participant, StationConfig } from '../../src-shared/domain';
+import type {
+  Command,
+  CommandResult,
+  Connection,
+  Query,
+  RaceDetails,
+  StationEvent,
+  SyncStatus,
+} from '../../src-shared/station-api';
+import type { Outbox, ResultsPoster } from '../sync/ports';
+
+export type JournalCommand = Extract<
+  Command,
+  { type: 'tap' | 'assign' | 'adjust' | 'void' | 'status' | 'clear' | 'gun' | 'offset' | 'undo' }
+>;
+export type CoreQuery = Extract<
+  Query,
+  { type: 'snapshot' | 'lookupBib' | 'journal' | 'results' | 'exportCsv' }
+>;
+export type RaceSummaryValue = { raceId: number; name: string; nextDate: string | null };
+
+/** The station core (journal, projection, outbox) over one SQLite file. */
+export interface CorePort {
+  execute(command: JournalCommand): CommandResult | Promise<CommandResult>;
+  query(query: CoreQuery): unknown;
+  /** The station's configuration, or null before setup. */
+  config(): StationConfig | null;
+  configure(config: Omit<StationConfig, 'stationId'>): void;
+  cacheParticipants(participants: Participant[]): void;
+  /** The race as last read from RunSignup, for offline setup screens (optional). */
+  cachedRace?(raceId: number): RaceDetails | null;
+  cacheRace?(details: RaceDetails): void;
+  outbox: Outbox;
+  subscribe(listener: (event: StationEvent) => void): () => void;
+  close(): void | Promise<void>;
+}
+
+/** A connection whose practice placeholder has been resolved to real credentials. */
+export type ResolvedConnection = Exclude<Connection, { auth: 'practice' }>;
+
+/** The RunSignup client, bound to one set of credentials. */
+export interface RunSignupPort {
+  races(): Promise<RaceSummaryValue[]>;
+  raceDetails(raceId: number): Promise<RaceDetails>;
+  participants(
+    raceId: number,
+    eventIds: number[],
+    onProgress: (done: number, total: number | null) => void,
+  ): Promise<Participant[]>;
+  poster: ResultsPoster;
+  close?(): void | Promise<void>;
+}
+
+export type RunSignupFactory = (connection: ResolvedConnection) => RunSignupPort;
+
+/** The sync loop (SyncLoop in src-main/sync matches this shape). */
+export interface SyncPort {
+  start(): void;
+  wake(): void;
+  resume(poster?: ResultsPoster): void;
+  retryAttention(): number;
+  status(): SyncStatus;
+  stop(): Promise<void>;
+}
+
+export type SyncFactory = (options: {
+  outbox: Outbox;
+  poster: ResultsPoster;
+  onStatus: (status: SyncStatus) => void;
+}) => SyncPort;
+
+/** The in-process practice RunSignup (the emulator). */
+export interface PracticeHost {
+  connection: ResolvedConnection;
+  close(): Promise<void>;
+}
+export type PracticeFactory = (seed: number) => Promise<PracticeHost>;
+
+/**
+ * Where credentials live. Electron: safeStorage-encrypted file (or memory when the OS has no
+ * encryption); web host: memory for the session. Never plain text on disk, never logged.
+ */
+export interface SecretStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Whether what is stored survives a restart. */
+  readonly persistent: boolean;
+}
+
+export function memorySecretStore(): SecretStore {
+  const values = new Map<string, string>();
+  return {
+    persistent: false,
+    get: async (key) => values.get(key) ?? null,
+    set: async (key, value) => {
+      values.set(key, value);
+    },
+    delete: async (key) => {
+      values.delete(key);
+    },
+  };
+}

@@ -1,0 +1,401 @@
+// The station service: the whole StationApi, composed from the core, the sync loop, the
+// RunSignup client and (in practice mode) the in-process emulator. Both shells hold one of
+// these. Credentials go to the SecretStore and nowhere else: never into a snapshot, an event,
+// an error text or a log line.
+import type { Participant, StationConfig, TimedEvent } from '../../src-shared/domain';
+import {
+  Command,
+  Connection,
+  Query,
+  QueryResult,
+  type CommandResult,
+  type QueryResultOf,
+  type RaceDetails,
+  type StationApi,
+  type StationEvent,
+  type SyncStatus,
+} from '../../src-shared/station-api';
+import type { PostOutcome, ResultsPoster } from '../sync/ports';
+import { describeIssues, errorText } from './dispatch';
+import type {
+  CorePort,
+  JournalCommand,
+  PracticeFactory,
+  PracticeHost,
+  ResolvedConnection,
+  RunSignupFactory,
+  RunSignupPort,
+  SecretStore,
+  SyncFactory,
+  SyncPort,
+} from './ports';
+
+export const CONNECTION_SECRET_KEY = 'runsignup-connection';
+
+export interface StationServiceParts {
+  core: CorePort;
+  secrets: SecretStore;
+  runsignup: RunSignupFactory;
+  sync: SyncFactory;
+  practice: PracticeFactory;
+  /** Practice race seed (deterministic). */
+  practiceSeed?: number;
+  log?: (line: string) => void;
+}
+
+export interface StationService extends StationApi {
+  /** The running practice emulator's connection, when practice mode started one. */
+  practice(): PracticeHost | null;
+  /** Whether the current credentials are the practice ones. */
+  isPractice(): boolean;
+  close(): Promise<void>;
+}
+
+/** Sync can never post a live race's results without that race's credentials. */
+function missingCredentialsPoster(): ResultsPoster {
+  return {
+    async postResults(): Promise<PostOutcome> {
+      return {
+        ok: false,
+        kind: 'auth',
+        code: null,
+        message:
+          'RunSignup credentials are needed to send results: connect to RunSignup again on the setup screen.',
+        retryAfterMs: null,
+      };
+    },
+  };
+}
+
+const OK: CommandResult = { ok: true, seq: null, warnings: [] };
+function fail(error: string): CommandResult {
+  return { ok: false, error };
+}
+
+const JOURNAL_COMMANDS = new Set<string>([
+  'tap',
+  'assign',
+  'adjust',
+  'void',
+  'status',
+  'clear',
+  'gun',
+  'offset',
+  'undo',
+]);
+
+/** Pick each event's result set: the one asked for, else the event's first. */
+export function chooseEvents(
+  details: RaceDetails,
+  eventIds: number[],
+  chosen: Array<{ eventId: number; resultSetId: number }> | undefined,
+): { ok: true; events: TimedEvent[] } | { ok: false; error: string } {
+  const events: TimedEvent[] = [];
+  for (const eventId of eventIds) {
+    const event = details.events.find((e) => e.eventId === eventId);
+    if (!event) return { ok: false, error: `Event ${eventId} is not part of ${details.name}.` };
+    const wanted = chosen?.find((c) => c.eventId === eventId)?.resultSetId;
+    const set =
+      wanted === undefined
+        ? event.resultSets[0]
+        : event.resultSets.find((r) => r.resultSetId === wanted);
+    if (!set) {
+      return {
+        ok: false,
+        error:
+          wanted === undefined
+            ? `${event.name} has no result set on RunSignup yet: create one there, then try again.`
+            : `Result set ${wanted} does not belong to ${event.name}.`,
+      };
+    }
+    events.push({
+      eventId,
+      name: event.name,
+      resultSetId: set.resultSetId,
+      scheduledStart: event.startTime,
+    });
+  }
+  if (new Set(eventIds).size !== eventIds.length) {
+    return { ok: false, error: 'Each event can be chosen only once.' };
+  }
+  return { ok: true, events };
+}
+
+export async function createStationService(parts: StationServiceParts): Promise<StationService> {
+  const { core, secrets } = parts;
+  const log = parts.log ?? (() => {});
+  const listeners = new Set<(event: StationEvent) => void>();
+  const emit = (event: StationEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // One broken listener (a closed socket) must not stop the others.
+      }
+    }
+  };
+
+  let practiceHost: PracticeHost | null = null;
+  let practiceStarting: Promise<PracticeHost> | null = null;
+  const ensurePractice = async (): Promise<PracticeHost> => {
+    practiceStarting ??= parts.practice(parts.practiceSeed ?? 1).then((host) => {
+      practiceHost = host;
+      return host;
+    });
+    return practiceStarting;
+  };
+
+  // The connection the setup screens use (races, raceDetails, configure).
+  let connection: Connection = { auth: 'practice' };
+  let client: RunSignupPort | null = null;
+  let practiceClient: RunSignupPort | null = null;
+
+  const stored = await secrets.get(CONNECTION_SECRET_KEY);
+  if (stored !== null) {
+    const parsed = Connection.safeParse(safeJson(stored));
+    if (parsed.success) connection = parsed.data;
+    else log('Stored RunSignup connection was unreadable; starting in practice mode.');
+  }
+
+  async function clientFor(target: Connection): Promise<RunSignupPort> {
+    if (target.auth === 'practice') {
+      if (practiceClient) return practiceClient;
+      const host = await ensurePractice();
+      practiceClient = parts.runsignup(host.connection);
+      return practiceClient;
+    }
+    return parts.runsignup(target as ResolvedConnection);
+  }
+
+  async function currentClient(): Promise<RunSignupPort> {
+    client ??= await clientFor(connection);
+    return client;
+  }
+
+  /** The poster results go to: decided by the configured race's mode, never by chance. */
+  async function posterForConfig(config: StationConfig | null): Promise<ResultsPoster> {
+    if (config === null || config.mode === 'practice') {
+      return (await clientFor({ auth: 'practice' })).poster;
+    }
+    if (connection.auth === 'practice') return missingCredentialsPoster();
+    return (await currentClient()).poster;
+  }
+
+  let syncStatus: SyncStatus | null = null;
+  const sync: SyncPort = parts.sync({
+    outbox: core.outbox,
+    poster: await posterForConfig(core.config()),
+    onStatus: (status) => {
+      syncStatus = status;
+      emit({ type: 'sync', sync: status });
+    },
+  });
+  const unsubscribeCore = core.subscribe((event) => {
+    emit(event);
+    if (event.type === 'changed') sync.wake();
+  });
+  sync.start();
+
+  function modeNow(config: StationConfig | null): 'setup' | 'practice' | 'live' {
+    if (config !== null) return config.mode;
+    return connection.auth === 'practice' ? 'practice' : 'setup';
+  }
+
+  async function connect(next: Connection): Promise<CommandResult> {
+    const candidate = await clientFor(next);
+    try {
+      await candidate.races(); // proves the credentials before they are kept
+    } catch (error) {
+      if (candidate !== practiceClient) await candidate.close?.();
+      return fail(`Could not connect to RunSignup: ${errorText(error)}`);
+    }
+    if (client && client !== practiceClient && client !== candidate) await client.close?.();
+    client = candidate;
+    connection = next;
+    if (next.auth === 'practice') await secrets.delete(CONNECTION_SECRET_KEY);
+    else await secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(next));
+    const config = core.config();
+    if (config?.mode === 'live' && next.auth !== 'practice') sync.resume(client.poster);
+    return OK;
+  }
+
+  async function downloadParticipants(
+    source: RunSignupPort,
+    raceId: number,
+    eventIds: number[],
+  ): Promise<Participant[]> {
+    emit({ type: 'progress', task: 'participants', done: 0, total: null });
+    const participants = await source.participants(raceId, eventIds, (done, total) =>
+      emit({ type: 'progress', task: 'participants', done, total }),
+    );
+    emit({
+      type: 'progress',
+      task: 'participants',
+      done: participants.length,
+      total: participants.length,
+    });
+    return participants;
+  }
+
+  async function configure(command: Extract<Command, { type: 'configure' }>) {
+    const source = await currentClient();
+    let details: RaceDetails;
+    try {
+      details = await source.raceDetails(command.raceId);
+    } catch (error) {
+      return fail(`Could not read race ${command.raceId} from RunSignup: ${errorText(error)}`);
+    }
+    const chosen = chooseEvents(details, command.eventIds, command.resultSets);
+    if (!chosen.ok) return fail(chosen.error);
+    let participants: Participant[];
+    try {
+      participants = await downloadParticipants(source, command.raceId, command.eventIds);
+    } catch (error) {
+      return fail(`Could not download the participants: ${errorText(error)}`);
+    }
+    const mode = connection.auth === 'practice' ? 'practice' : 'live';
+    try {
+      core.cacheRace?.(details);
+      core.cacheParticipants(participants);
+      core.configure({
+        stationName: command.stationName,
+        mode,
+        raceId: details.raceId,
+        raceName: details.name,
+        events: chosen.events,
+        role: command.role,
+        precision: command.precision ?? 1,
+      });
+    } catch (error) {
+      return fail(errorText(error));
+    }
+    sync.resume(await posterForConfig(core.config()));
+    return OK;
+  }
+
+  async function refreshParticipants(): Promise<CommandResult> {
+    const config = core.config();
+    if (config === null) return fail('Set up the station first: there is no race to refresh.');
+    const source =
+      config.mode === 'practice' ? await clientFor({ auth: 'practice' }) : await currentClient();
+    if (config.mode === 'live' && connection.auth === 'practice') {
+      return fail('Connect to RunSignup first: this station has no credentials for its race.');
+    }
+    try {
+      const eventIds = config.events.map((e) => e.eventId);
+      core.cacheParticipants(await downloadParticipants(source, config.raceId, eventIds));
+    } catch (error) {
+      return fail(`Could not download the participants: ${errorText(error)}`);
+    }
+    return OK;
+  }
+
+  async function command(raw: Command): Promise<CommandResult> {
+    const parsed = Command.safeParse(raw);
+    if (!parsed.success) {
+      return fail(`The station did not understand the command (${describeIssues(parsed.error)}).`);
+    }
+    const cmd = parsed.data;
+    try {
+      if (JOURNAL_COMMANDS.has(cmd.type)) {
+        const result = await core.execute(cmd as JournalCommand);
+        return result;
+      }
+      switch (cmd.type) {
+        case 'retry': {
+          sync.retryAttention();
+          sync.resume();
+          return OK;
+        }
+        case 'connect':
+          return await connect(cmd.connection);
+        case 'configure':
+          return await configure(cmd);
+        case 'refreshParticipants':
+          return await refreshParticipants();
+        default:
+          return fail(`The station cannot run "${cmd.type}" commands.`);
+      }
+    } catch (error) {
+      return fail(errorText(error));
+    }
+  }
+
+  async function query<Q extends Query>(raw: Q): Promise<QueryResultOf<Q>> {
+    const parsed = Query.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(
+        `The station did not understand the query (${describeIssues(parsed.error)}).`,
+      );
+    }
+    const q = parsed.data;
+    let value: unknown;
+    switch (q.type) {
+      case 'races':
+        value = await (await currentClient()).races();
+        break;
+      case 'raceDetails':
+        try {
+          value = await (await currentClient()).raceDetails(q.raceId);
+          core.cacheRace?.(value as RaceDetails);
+        } catch (error) {
+          const cached = core.cachedRace?.(q.raceId) ?? null;
+          if (cached === null) throw error;
+          value = cached; // offline: the race as last read
+        }
+        break;
+      case 'snapshot': {
+        const snapshot = (await core.query(q)) as Record<string, unknown>;
+        const config = core.config();
+        value = {
+          ...snapshot,
+          mode: modeNow(config),
+          sync: syncStatus ?? sync.status(),
+        };
+        break;
+      }
+      default:
+        value = await core.query(q);
+    }
+    // Parsed on the way out too: the renderer gets exactly the contract or a clear error.
+    const checked = QueryResult[q.type].safeParse(value);
+    if (!checked.success) {
+      throw new Error(
+        `The station produced an invalid ${q.type} answer (${describeIssues(checked.error)}).`,
+      );
+    }
+    return checked.data as QueryResultOf<Q>;
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    command,
+    query,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    practice: () => practiceHost,
+    isPractice: () => connection.auth === 'practice',
+    close() {
+      closing ??= (async () => {
+        await sync.stop();
+        unsubscribeCore();
+        listeners.clear();
+        if (client && client !== practiceClient) await client.close?.();
+        await practiceClient?.close?.();
+        await core.close();
+        await practiceHost?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

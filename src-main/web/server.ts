@@ -1,0 +1,187 @@
+// The web host: the built renderer over HTTP and the StationApi over a WebSocket, on loopback.
+// Any page in any browser on this machine could try to reach us, so: a per-session token on the
+// socket, a Host check against DNS rebinding, an Origin check on the upgrade, a strict CSP.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StationApi } from '../../src-shared/station-api';
+import { TOKEN_PARAM, WS_PATH, type WireMessage } from '../../src-shared/wire';
+import { contentSecurityPolicy, securityHeaders } from '../app/csp';
+import { dispatchText } from '../app/dispatch';
+import { contentTypeFor, resolveStaticPath } from '../app/static-files';
+import { newSessionToken, tokenMatches } from './token';
+
+export interface WebHostOptions {
+  api: StationApi;
+  /** The built renderer (`dist/renderer`). */
+  rendererDir: string;
+  host?: string;
+  port?: number;
+  /** Fixed token (tests); a fresh random one otherwise. */
+  token?: string;
+}
+
+export interface WebHost {
+  /** The page to open, token included. */
+  url: string;
+  /** The origin only, without the token. */
+  origin: string;
+  token: string;
+  port: number;
+  /** Open sockets (for tests and the status line). */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Frames above this are refused with an error answer; far above it the socket is closed. */
+const WS_MAX_PAYLOAD = 1024 * 1024;
+
+function hostAllowed(hostHeader: string | undefined, bindHost: string, port: number): boolean {
+  if (!hostHeader) return false;
+  const allowed = new Set([`${bindHost}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
+  if (bindHost === '0.0.0.0' || bindHost === '::') return true; // told to listen everywhere
+  return allowed.has(hostHeader.toLowerCase());
+}
+
+function send(socket: WebSocket, message: WireMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const bindHost = options.host ?? '127.0.0.1';
+  const token = options.token ?? newSessionToken();
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+  let csp = contentSecurityPolicy();
+
+  async function serveFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method not allowed.\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://station.invalid');
+    const file = resolveStaticPath(options.rendererDir, url.pathname);
+    const headers = securityHeaders(csp);
+    if (file === null) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found.\n');
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': contentTypeFor(file),
+        'Content-Length': body.length,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      const missingApp = url.pathname === '/' || url.pathname === '/index.html';
+      res.writeHead(missingApp ? 503 : 404, {
+        ...headers,
+        'Content-Type': 'text/plain; charset=utf-8',
+      });
+      res.end(
+        missingApp
+          ? 'The station screen is not built yet: run `npm run build`, then reload.\n'
+          : 'Not found.\n',
+      );
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, bindHost, port)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('This station only answers to its own address.\n');
+      return;
+    }
+    serveFile(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+
+  function refuse(socket: Duplex, status: string): void {
+    socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  }
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://station.invalid');
+    if (url.pathname !== WS_PATH) return refuse(socket, '404 Not Found');
+    if (!hostAllowed(req.headers.host, bindHost, port)) return refuse(socket, '421 Misdirected');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !hostAllowed(safeHost(origin), bindHost, port)) {
+      return refuse(socket, '403 Forbidden');
+    }
+    if (!tokenMatches(token, url.searchParams.get(TOKEN_PARAM))) {
+      return refuse(socket, '401 Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        send(ws, { id: null, ok: false, error: 'The station only reads text messages (JSON).' });
+        return;
+      }
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
+      void dispatchText(options.api, text).then((answer) => send(ws, answer));
+    });
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      unsubscribe();
+      sockets.delete(ws);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const origin = `http://${urlHost}:${port}`;
+  csp = contentSecurityPolicy({ connect: [`ws://${urlHost}:${port}`] });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${origin}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    origin,
+    token,
+    port,
+    connections: () => sockets.size,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      return closing;
+    },
+  };
+}
+
+function safeHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
