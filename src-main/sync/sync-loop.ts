@@ -233,11 +233,6 @@ export class SyncLoop {
       await this.wait('stalled', null);
       return;
     }
-    const retryAt = this.state.nextRetryAt;
-    if (retryAt !== null && retryAt > this.now()) {
-      await this.wait('backoff', retryAt - this.now());
-      return;
-    }
     const work = this.queue.shift() ?? this.takeFresh();
     if (!work) {
       this.refreshCounts({ nextRetryAt: null });
@@ -265,7 +260,7 @@ export class SyncLoop {
 
   private async post(work: Work): Promise<void> {
     const rows = unitRows(work.units);
-    this.refreshCounts({ inFlight: rows.length });
+    this.refreshCounts({ inFlight: rows.length, nextRetryAt: null });
     const sentAt = this.now();
     let outcome: PostOutcome;
     try {
@@ -303,8 +298,13 @@ export class SyncLoop {
             'Nothing was lost; check the race setup, then resume.',
         );
       case 'retryable':
-      case 'unknown':
-        return this.retryLater(work, outcome);
+      case 'unknown': {
+        const delay = this.retryLater(work, outcome);
+        // Waits out the backoff here (only resume() or stop() cut it short), so a Retry-After
+        // is honoured whatever wakes the loop.
+        await this.wait('backoff', delay);
+        return;
+      }
     }
   }
 
@@ -358,7 +358,7 @@ export class SyncLoop {
     this.refreshCounts({ online: true, inFlight: 0, stalled: reason, lastError: reason });
   }
 
-  private retryLater(work: Work, outcome: Extract<PostOutcome, { ok: false }>): void {
+  private retryLater(work: Work, outcome: Extract<PostOutcome, { ok: false }>): number {
     this.failures += 1;
     if (!work.isolating) {
       this.batchSize = nextBatchSize(this.batchSize, { kind: 'retryable' }, this.sizing);
@@ -377,5 +377,6 @@ export class SyncLoop {
       lastError: `${what}. ${this.failures} attempt(s) failed; retrying in ${seconds(delay)}.`,
       nextRetryAt,
     });
+    return delay;
   }
 }

@@ -1,0 +1,333 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SyncLoop, type SyncLoopOptions } from '../../../src-main/sync/sync-loop';
+import type { PostOutcome, ResultPostRow } from '../../../src-main/sync/ports';
+import type { SyncStatus } from '../../../src-shared/station-api';
+import {
+  NEVER,
+  OK,
+  RecordingTimers,
+  ScriptedPoster,
+  TARGET,
+  deferred,
+  finish,
+  rejected,
+  tempOutbox,
+  until,
+  type TempOutbox,
+} from './helpers';
+
+let store: TempOutbox | null = null;
+let loop: SyncLoop | null = null;
+afterEach(async () => {
+  await loop?.stop();
+  loop = null;
+  store?.close();
+  store = null;
+});
+
+function setup(poster: ScriptedPoster, extra: Partial<SyncLoopOptions> = {}) {
+  store = tempOutbox();
+  const timers = new RecordingTimers();
+  const statuses: SyncStatus[] = [];
+  loop = new SyncLoop({
+    outbox: store.outbox,
+    poster,
+    timers,
+    random: () => 0.5,
+    idlePollMs: NEVER,
+    onStatus: (s) => statuses.push(s),
+    backoff: { baseMs: 100, capMs: 1_000 },
+    ...extra,
+  });
+  return { outbox: store.outbox, loop, timers, statuses };
+}
+
+function addFinishes(
+  t: TempOutbox,
+  bibs: number[],
+  time = (b: number) => `0:${String(10 + (b % 50)).padStart(2, '0')}:00.0`,
+) {
+  t.outbox.applyChanges(
+    bibs.map((b) => finish(b, time(b))),
+    1,
+  );
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const postedBibs = (rows: ResultPostRow[]) => rows.map((r) => r.bib);
+
+describe('SyncLoop', () => {
+  it('posts every pending row, one batch at a time, and acks them', async () => {
+    const poster = new ScriptedPoster(() => OK);
+    const { outbox, loop } = setup(poster);
+    addFinishes(store!, range(1, 120));
+    loop.start();
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(s.lastSuccessAt).not.toBeNull();
+    expect(s.online).toBe(true);
+    expect(poster.maxInFlight).toBe(1);
+    expect(poster.calls[0]?.rows).toHaveLength(25);
+    expect(
+      poster.calls.every(
+        (c) => c.target.eventId === TARGET.eventId && c.target.resultSetId === TARGET.resultSetId,
+      ),
+    ).toBe(true);
+    expect(
+      poster.calls.flatMap((c) => postedBibs(c.rows)).sort((a, b) => Number(a) - Number(b)),
+    ).toEqual(range(1, 120));
+    expect(
+      outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: 7, field: 'clock_time' })
+        ?.ackedVersion,
+    ).toBe(1);
+    // The batch grew after fast, full, clean answers.
+    expect(loop.currentBatchSize()).toBeGreaterThan(25);
+  });
+
+  it('isolates a bad row in a whole-batch rejection: it needs attention, the rest flow', async () => {
+    const poster = new ScriptedPoster((rows) =>
+      rows.some((r) => r.bib === 13) ? rejected('Bib number is invalid', 115) : OK,
+    );
+    const { outbox, loop } = setup(poster);
+    addFinishes(store!, range(1, 25));
+    loop.start();
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(s.attention).toBe(1);
+    const bad = outbox.fieldState({
+      resultSetId: TARGET.resultSetId,
+      bib: 13,
+      field: 'clock_time',
+    });
+    expect(bad?.attentionReason).toMatch(/Bib number is invalid.*115/);
+    for (const b of range(1, 25).filter((b) => b !== 13)) {
+      expect(
+        outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: b, field: 'clock_time' })
+          ?.ackedVersion,
+      ).toBe(1);
+    }
+    // Halving finds it in about log2(25) rounds, not one post per row.
+    expect(poster.calls.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(25)));
+  });
+
+  it('isolates bad rows under per-row reporting (good rows saved, the post still fails)', async () => {
+    const saved = new Map<number, ResultPostRow>();
+    const bad = new Set([3, 17, 18]);
+    const poster = new ScriptedPoster((rows): PostOutcome => {
+      for (const r of rows) if (!bad.has(Number(r.bib))) saved.set(Number(r.bib), r);
+      const failing = rows.filter((r) => bad.has(Number(r.bib)));
+      return failing.length
+        ? rejected(`Row for bib ${failing.map((r) => r.bib).join(', ')} invalid`, 11)
+        : OK;
+    });
+    const { loop } = setup(poster);
+    addFinishes(store!, range(1, 40));
+    loop.start();
+    const s = await loop.settled();
+    expect(s.attention).toBe(3);
+    expect(s.pending).toBe(0);
+    expect([...saved.keys()].sort((a, b) => a - b)).toEqual(
+      range(1, 40).filter((b) => !bad.has(b)),
+    );
+  });
+
+  it('parks only the bad field of a bib, not its good ones', async () => {
+    const poster = new ScriptedPoster((rows) =>
+      rows.some((r) => r.clock_time === 'X') ? rejected('Invalid clock time', 3) : OK,
+    );
+    const { outbox, loop } = setup(poster);
+    outbox.applyChanges([finish(5, 'X'), finish(5, '4', 'place'), finish(6, '0:20:00.0')], 1);
+    loop.start();
+    const s = await loop.settled();
+    expect(s.attention).toBe(1);
+    expect(
+      outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: 5, field: 'place' })?.ackedVersion,
+    ).toBe(1);
+    expect(
+      outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: 5, field: 'clock_time' })
+        ?.attentionVersion,
+    ).toBe(1);
+  });
+
+  it('pauses on an auth error, drops nothing, and resumes with new credentials', async () => {
+    const denied = new ScriptedPoster(() => ({
+      ok: false,
+      kind: 'auth',
+      code: 6,
+      message: 'Key authentication failed',
+      retryAfterMs: null,
+    }));
+    const { outbox, loop } = setup(denied);
+    addFinishes(store!, range(1, 30));
+    loop.start();
+    const paused = await loop.settled();
+    expect(paused.stalled).toMatch(/credentials.*error 6.*Nothing was lost/);
+    expect(paused.pending).toBe(30);
+    expect(denied.calls).toHaveLength(1);
+    // Still paused: a wake does not hammer RunSignup with a key it refused.
+    loop.wake();
+    expect(outbox.counts().pending).toBe(30);
+    const good = new ScriptedPoster(() => OK);
+    loop.resume(good);
+    await until(() => loop.status().pending === 0, 'drained after resume');
+    expect(loop.status().stalled).toBeNull();
+    expect(denied.calls).toHaveLength(1);
+    // The refused batch was re-posted first, with the same values.
+    expect(good.calls[0]?.rows).toEqual(denied.calls[0]?.rows);
+  });
+
+  it('retries the same rows after a network error, with jittered backoff and Retry-After', async () => {
+    let n = 0;
+    const poster = new ScriptedPoster((): PostOutcome => {
+      n += 1;
+      if (n === 1)
+        return {
+          ok: false,
+          kind: 'retryable',
+          code: null,
+          message: 'socket hang up',
+          retryAfterMs: null,
+        };
+      if (n === 2)
+        return {
+          ok: false,
+          kind: 'retryable',
+          code: 14,
+          message: 'Request throttled',
+          retryAfterMs: 4_000,
+        };
+      return OK;
+    });
+    const { loop, timers, statuses } = setup(poster);
+    addFinishes(store!, range(1, 10));
+    loop.start();
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(poster.calls).toHaveLength(3);
+    expect(poster.calls[1]?.rows).toEqual(poster.calls[0]?.rows);
+    expect(poster.calls[2]?.rows).toEqual(poster.calls[0]?.rows);
+    // First failure: window 100 ms, jitter 0.5 → 50 ms; second honours Retry-After 4 s.
+    expect(timers.delays).toContain(50);
+    expect(timers.delays.some((d) => d >= 3_990 && d <= 4_000)).toBe(true);
+    const failing = statuses.find((st) => st.lastError?.includes('socket hang up'));
+    expect(failing?.online).toBe(false);
+    expect(failing?.nextRetryAt).not.toBeNull();
+    expect(s.lastError).toBeNull();
+    expect(s.nextRetryAt).toBeNull();
+  });
+
+  it('acks a row only at the version it sent when the value changed in flight', async () => {
+    const gate = deferred<PostOutcome>();
+    let first = true;
+    const poster = new ScriptedPoster(() => {
+      if (first) {
+        first = false;
+        return gate.promise;
+      }
+      return OK;
+    });
+    const { outbox, loop } = setup(poster);
+    outbox.applyChanges([finish(42, '0:30:00.0')], 1);
+    loop.start();
+    await until(() => poster.inFlight === 1, 'first post in flight');
+    expect(loop.status().inFlight).toBe(1);
+    outbox.applyChanges([finish(42, '0:31:00.0')], 2); // the timer fixed the time meanwhile
+    gate.resolve(OK);
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(poster.calls.map((c) => c.rows[0]?.clock_time)).toEqual(['0:30:00.0', '0:31:00.0']);
+    const st = outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: 42, field: 'clock_time' });
+    expect(st).toMatchObject({ wantedVersion: 2, ackedVersion: 2, ackedValue: '0:31:00.0' });
+  });
+
+  it('a stale ack alone leaves the newer value pending', async () => {
+    const t = tempOutbox();
+    try {
+      t.outbox.applyChanges([finish(1, '0:10:00.0')], 1);
+      const taken = t.outbox.takePending(10);
+      t.outbox.applyChanges([finish(1, '0:11:00.0')], 2);
+      t.outbox.acknowledge(taken, 3);
+      expect(t.outbox.takePending(10)).toEqual([{ ...finish(1, '0:11:00.0'), version: 2 }]);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('wake() posts a new entry at once from idle; stop() waits for the batch in flight', async () => {
+    const gate = deferred<PostOutcome>();
+    const poster = new ScriptedPoster(() => gate.promise);
+    const { outbox, loop } = setup(poster);
+    loop.start();
+    await loop.settled();
+    expect(poster.calls).toHaveLength(0);
+    outbox.applyChanges([finish(9, '0:15:00.0')], 1);
+    loop.wake();
+    await until(() => poster.inFlight === 1, 'posted on wake');
+    let stopped = false;
+    const stopping = loop.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(stopped).toBe(false);
+    gate.resolve(OK);
+    await stopping;
+    expect(outbox.counts().pending).toBe(0);
+  });
+
+  it('parks rows that can never be posted without sending them', async () => {
+    const poster = new ScriptedPoster(() => OK);
+    const { outbox, loop } = setup(poster);
+    outbox.applyChanges([finish(1, 'soon'), finish(2, '0:20:00.0')], 1);
+    loop.start();
+    const s = await loop.settled();
+    expect(s.attention).toBe(1);
+    expect(poster.calls.flatMap((c) => postedBibs(c.rows))).toEqual([2]);
+    expect(
+      outbox.fieldState({ resultSetId: TARGET.resultSetId, bib: 1, field: 'clock_time' })
+        ?.attentionReason,
+    ).toMatch(/neither a time/);
+  });
+
+  it('treats a poster that throws as a network failure, and says so', async () => {
+    let n = 0;
+    const poster = new ScriptedPoster(() => {
+      n += 1;
+      if (n === 1) throw new Error('boom');
+      return OK;
+    });
+    const { loop, statuses } = setup(poster);
+    addFinishes(store!, [1]);
+    loop.start();
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(statuses.some((st) => st.lastError?.includes('boom'))).toBe(true);
+  });
+
+  it('retryAttention() re-posts parked rows', async () => {
+    let reject = true;
+    const poster = new ScriptedPoster(() => (reject ? rejected('nope', 3) : OK));
+    const { loop } = setup(poster);
+    addFinishes(store!, [1]);
+    loop.start();
+    expect((await loop.settled()).attention).toBe(1);
+    reject = false;
+    expect(loop.retryAttention()).toBe(1);
+    await until(() => loop.status().attention === 0 && loop.status().pending === 0, 'retried');
+  });
+
+  it('feeds Date headers into the clock offset estimate', async () => {
+    let clock = 1_700_000_000_000;
+    const poster = new ScriptedPoster(() => {
+      clock += 20;
+      return { ok: true, serverDate: Math.floor((clock + 3_000) / 1000) * 1000, elapsedMs: 20 };
+    });
+    const { loop } = setup(poster, { now: () => clock });
+    addFinishes(store!, [1]);
+    loop.start();
+    await loop.settled();
+    const est = loop.clockOffset();
+    expect(est).not.toBeNull();
+    expect(Math.abs((est?.offsetMs ?? 0) - 3_000)).toBeLessThanOrEqual(est?.uncertaintyMs ?? 0);
+    expect(est?.warning).toMatch(/behind/);
+  });
+});
