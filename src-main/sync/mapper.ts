@@ -38,7 +38,10 @@ export function invalidValueReason(field: string, value: string): string | null 
   if (value.trim() === '') return 'a blank value would not clear anything on RunSignup';
   if (value !== value.trim()) return `"${value}" has surrounding spaces`;
   if (field === 'place') {
-    return /^[1-9]\d*$/.test(value) ? null : `place "${value}" is not a positive whole number`;
+    // A withdrawn place is cleared with X like any other field.
+    return value === CLEAR_VALUE || /^[1-9]\d*$/.test(value)
+      ? null
+      : `place "${value}" is neither a positive whole number nor X`;
   }
   if (value === CLEAR_VALUE || STATUSES.has(value) || TIME_PATTERN.test(value)) return null;
   return `"${value}" is neither a time, a status (DQ, DNF, DNS, DNQ) nor X`;
@@ -85,11 +88,12 @@ export function mapBatch(rows: readonly OutboxRow[]): MappedBatch {
   return { target, units, invalid };
 }
 
-/** The wire form of units: `{bib, <field>: value, ...}`, place as a number. */
+/** The wire form of units: `{bib, <field>: value, ...}`, a place as a number (X stays X). */
 export function toPostRows(units: readonly PostUnit[]): ResultPostRow[] {
   return units.map((unit) => {
     const row: ResultPostRow = { bib: unit.bib };
-    for (const r of unit.rows) row[r.field] = r.field === 'place' ? Number(r.value) : r.value;
+    for (const r of unit.rows)
+      row[r.field] = r.field === 'place' && r.value !== CLEAR_VALUE ? Number(r.value) : r.value;
     return row;
   });
 }

@@ -35,9 +35,13 @@ describe('mapBatch / toPostRows', () => {
   });
 
   it('sends X and statuses as they are, in splits too', () => {
-    const mapped = mapBatch([row(1, 'split-44', 'X'), row(2, 'chip_time', 'DQ')]);
+    const mapped = mapBatch([
+      row(1, 'split-44', 'X'),
+      row(1, 'place', 'X'),
+      row(2, 'chip_time', 'DQ'),
+    ]);
     expect(toPostRows(mapped.units)).toEqual([
-      { bib: 1, 'split-44': 'X' },
+      { bib: 1, place: 'X', 'split-44': 'X' },
       { bib: 2, chip_time: 'DQ' },
     ]);
   });
