@@ -1,0 +1,148 @@
+// The four ways RunSignup authenticates a call (RUNSIGNUP-API.md §2), as pure functions that say
+// what goes in the query string and headers, plus the shared temporary-key session of the
+// login mode (one login at a time, however many calls notice the key expired).
+import type { Connection } from '../../src-shared/station-api';
+
+export type RunSignupAuth =
+  | { mode: 'api-key'; apiKey: string; apiSecret: string }
+  | { mode: 'login'; email: string; password: string }
+  | { mode: 'v2-key'; apiKey: string; apiSecret: string }
+  | { mode: 'bearer'; token: string };
+
+/** The login call's answer: a temporary key pair sent in the query string like api_key. */
+export interface TemporaryKey {
+  tmpKey: string;
+  tmpSecret: string;
+}
+
+export interface AuthMaterial {
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/**
+ * What a call carries for `auth`. The login mode needs its temporary key (null before login:
+ * the caller logs in first). tmp_key is never combined with api_key (RunSignup refuses it).
+ */
+export function authMaterial(auth: RunSignupAuth, tmp: TemporaryKey | null): AuthMaterial {
+  switch (auth.mode) {
+    case 'api-key':
+      return { query: { api_key: auth.apiKey, api_secret: auth.apiSecret }, headers: {} };
+    case 'login':
+      if (tmp === null) throw new Error('Not logged in to RunSignup yet.');
+      return { query: { tmp_key: tmp.tmpKey, tmp_secret: tmp.tmpSecret }, headers: {} };
+    case 'v2-key':
+      return {
+        query: { rsu_api_key: auth.apiKey },
+        headers: { 'X-RSU-API-SECRET': auth.apiSecret },
+      };
+    case 'bearer':
+      return { query: {}, headers: { Authorization: `Bearer ${auth.token}` } };
+  }
+}
+
+/** Every value that must never appear in a log line or an error text. */
+export function secretsOf(auth: RunSignupAuth, tmp: TemporaryKey | null): string[] {
+  const out: string[] = [];
+  switch (auth.mode) {
+    case 'api-key':
+    case 'v2-key':
+      out.push(auth.apiKey, auth.apiSecret);
+      break;
+    case 'login':
+      out.push(auth.password);
+      break;
+    case 'bearer':
+      out.push(auth.token);
+      break;
+  }
+  if (tmp) out.push(tmp.tmpKey, tmp.tmpSecret);
+  return out;
+}
+
+/** Checks that every credential field is a non-blank string; throws a plain sentence if not. */
+export function validateAuth(auth: RunSignupAuth): void {
+  const blank = (v: unknown): boolean => typeof v !== 'string' || v.trim() === '';
+  switch (auth.mode) {
+    case 'api-key':
+    case 'v2-key':
+      if (blank(auth.apiKey) || blank(auth.apiSecret)) {
+        throw new Error('RunSignup API key and secret are both required.');
+      }
+      return;
+    case 'login':
+      if (blank(auth.email) || blank(auth.password)) {
+        throw new Error('RunSignup email and password are both required.');
+      }
+      return;
+    case 'bearer':
+      if (blank(auth.token)) throw new Error('A RunSignup access token is required.');
+      return;
+    default:
+      throw new Error('Unknown RunSignup authentication mode.');
+  }
+}
+
+/** The client's view of a StationApi `Connection` (null for practice: the caller starts the emulator). */
+export function authFromConnection(c: Connection): { baseUrl: string; auth: RunSignupAuth } | null {
+  switch (c.auth) {
+    case 'practice':
+      return null;
+    case 'api-key':
+      return {
+        baseUrl: c.baseUrl,
+        auth: { mode: 'api-key', apiKey: c.apiKey, apiSecret: c.apiSecret },
+      };
+    case 'v2-key':
+      return {
+        baseUrl: c.baseUrl,
+        auth: { mode: 'v2-key', apiKey: c.apiKey, apiSecret: c.apiSecret },
+      };
+    case 'login':
+      return { baseUrl: c.baseUrl, auth: { mode: 'login', email: c.email, password: c.password } };
+    case 'bearer':
+      return { baseUrl: c.baseUrl, auth: { mode: 'bearer', token: c.token } };
+  }
+}
+
+/**
+ * The login mode's temporary key, shared by every call of one client. Concurrent calls that need
+ * a key wait for ONE login; a call that saw error 6 with key K asks for a fresh key only if K is
+ * still the current one (another call may have re-logged in meanwhile).
+ */
+export class TemporaryKeySession {
+  private current: TemporaryKey | null = null;
+  private pending: Promise<TemporaryKey> | null = null;
+
+  constructor(private readonly login: () => Promise<TemporaryKey>) {}
+
+  get key(): TemporaryKey | null {
+    return this.current;
+  }
+
+  /** The current key, logging in first if there is none. */
+  async ensure(): Promise<TemporaryKey> {
+    if (this.current) return this.current;
+    return this.refresh(null);
+  }
+
+  /** A fresh key, unless `stale` was already replaced by a newer one. */
+  async refresh(stale: TemporaryKey | null): Promise<TemporaryKey> {
+    if (this.current && this.current !== stale) return this.current;
+    if (!this.pending) {
+      this.current = null;
+      this.pending = this.login().then(
+        (k) => {
+          this.current = k;
+          this.pending = null;
+          return k;
+        },
+        (e: unknown) => {
+          this.pending = null;
+          throw e;
+        },
+      );
+    }
+    return this.pending;
+  }
+}

@@ -1,0 +1,645 @@
+// The RunSignup API client: every call the station makes (RUNSIGNUP-API.md §3–5), one way of
+// authenticating per instance, every answer parsed and every failure classified. It implements
+// the sync loop's ResultsPoster, whose postResults never throws.
+import type { Participant } from '../../src-shared/domain';
+import type { PostOutcome, ResultPostRow, ResultsPoster } from '../sync/ports';
+import {
+  authMaterial,
+  secretsOf,
+  TemporaryKeySession,
+  validateAuth,
+  type RunSignupAuth,
+  type TemporaryKey,
+} from './auth';
+import type { DecodedBody } from './body';
+import { isRunSignupError, KEY_AUTH_FAILED_CODE, RunSignupError } from './errors';
+import { fullResultsForm, rowFailuresError, rowFailuresOf, validatePostRows } from './full-results';
+import { interpretAnswer } from './interpret';
+import { redact, redactUrl } from './redact';
+import {
+  parseLogin,
+  parseNewResultSet,
+  parseParticipantsPage,
+  parseRace,
+  parseRaces,
+  parseResultSets,
+  parseResultSetSplits,
+  parseResultsPage,
+  parseStartTime,
+  type RaceInfo,
+  type ResultRecord,
+  type ResultSetInfo,
+  type SplitInfo,
+} from './responses';
+import { DEFAULT_TIMEOUTS, HttpTransport, type HttpResponse, type Timeouts } from './transport';
+
+export const RUNSIGNUP_PRODUCTION_URL = 'https://runsignup.com/Rest';
+export const RUNSIGNUP_TEST_URL = 'https://test.runsignup.com/Rest';
+
+/** RunSignup's maximum page size for participants (documented). */
+export const PARTICIPANTS_PAGE_SIZE = 2500;
+/** Page size for get-results read-backs (no documented maximum; a short page ends the read). */
+export const RESULTS_PAGE_SIZE = 1000;
+/** Page size for the races list. */
+export const RACES_PAGE_SIZE = 100;
+/** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
+const MAX_PAGES = 500;
+/**
+ * RunSignup's developer terms allow 2 concurrent calls; the client never exceeds that even when
+ * shared (the sync loop itself keeps 1 in flight).
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
+
+export interface ResponseTiming {
+  /** The response's `Date` header (ms since epoch, 1 s resolution), null when absent. */
+  serverDate: number | null;
+  /** Local clock (the client's `now`) when the request was sent and when the answer ended. */
+  sentAt: number;
+  receivedAt: number;
+  method: 'GET' | 'POST';
+  /** The path only (no query, so no credentials). */
+  path: string;
+  status: number;
+}
+
+export interface RunSignupClientOptions {
+  /** `RUNSIGNUP_PRODUCTION_URL`, `RUNSIGNUP_TEST_URL` or any base (the emulator's `url`). */
+  baseUrl: string;
+  auth: RunSignupAuth;
+  timeouts?: Partial<Timeouts>;
+  /** Local clock; injectable for tests. */
+  now?: () => number;
+  /** Called for EVERY answer that arrived (errors included): the clock-offset estimator's input. */
+  onResponse?: (timing: ResponseTiming) => void;
+  /** One redacted line per request. */
+  onLog?: (line: string) => void;
+  maxConcurrentRequests?: number;
+  /** The race `postResults` (ResultsPoster) posts to; see also `posterFor(raceId)`. */
+  raceId?: number;
+}
+
+export interface PostResultsOptions {
+  skipInvalidRegistrationIds?: boolean;
+}
+
+export interface PostAck {
+  serverDate: number | null;
+  elapsedMs: number;
+}
+
+export interface NewSplit {
+  name: string;
+  distance?: number | null;
+  distanceUnits?: 'M' | 'K' | 'Y' | 'F' | string | null;
+}
+
+interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number>;
+  form?: Record<string, string>;
+  /** The login call itself carries no credentials in the query. */
+  anonymous?: boolean;
+}
+
+interface CallResult {
+  decoded: DecodedBody;
+  response: HttpResponse;
+}
+
+function requireId(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RunSignupError({
+      kind: 'rejected',
+      message: `${what} must be a positive whole number.`,
+    });
+  }
+  return value;
+}
+
+/** A FIFO counting semaphore: at most `max` requests in flight per client. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export function normaliseBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new Error('The RunSignup address is not a valid URL (e.g. https://runsignup.com/Rest).');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error('The RunSignup address must start with http:// or https://.');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new Error('The RunSignup address must not contain credentials, a query or a fragment.');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+export class RunSignupClient implements ResultsPoster {
+  readonly baseUrl: string;
+  private readonly auth: RunSignupAuth;
+  private readonly transport: HttpTransport;
+  private readonly now: () => number;
+  private readonly limiter: Limiter;
+  private readonly session: TemporaryKeySession | null;
+
+  constructor(private readonly options: RunSignupClientOptions) {
+    validateAuth(options.auth);
+    this.baseUrl = normaliseBaseUrl(options.baseUrl);
+    this.auth = { ...options.auth };
+    this.now = options.now ?? Date.now;
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    for (const [k, v] of Object.entries(timeouts)) {
+      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+        throw new Error(`Timeout ${k} must be a positive number of milliseconds.`);
+      }
+    }
+    this.transport = new HttpTransport(timeouts, this.now);
+    this.limiter = new Limiter(
+      Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
+    );
+    this.session = this.auth.mode === 'login' ? new TemporaryKeySession(() => this.login()) : null;
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private secrets(): string[] {
+    return secretsOf(this.auth, this.session?.key ?? null);
+  }
+
+  private buildUrl(path: string, query: Record<string, string | number>): string {
+    const params = new URLSearchParams();
+    params.set('format', 'json');
+    for (const [k, v] of Object.entries(query)) params.set(k, String(v));
+    return `${this.baseUrl}${path}?${params.toString()}`;
+  }
+
+  /** One HTTP exchange with the given temporary key (login mode) — no retry here. */
+  private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
+    const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.auth, tmp);
+    const url = this.buildUrl(spec.path, { ...spec.query, ...material.query });
+    const headers: Record<string, string> = { Accept: 'application/json', ...material.headers };
+    let body: string | undefined;
+    if (spec.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(spec.form).toString();
+    }
+    let response: HttpResponse;
+    try {
+      response = await this.limiter.run(() =>
+        this.transport.send({ method: spec.method, url, headers, body }),
+      );
+    } catch (e) {
+      this.log(
+        `${spec.method} ${redactUrl(url)} failed: ${e instanceof Error ? e.message : 'error'}`,
+      );
+      throw this.scrub(e);
+    }
+    this.options.onResponse?.({
+      serverDate: response.serverDate,
+      sentAt: response.sentAt,
+      receivedAt: response.receivedAt,
+      method: spec.method,
+      path: spec.path,
+      status: response.status,
+    });
+    const result = interpretAnswer(response, this.now());
+    this.log(
+      `${spec.method} ${redactUrl(url)} -> HTTP ${response.status}` +
+        `${result.ok ? '' : ` ${result.error.kind}${result.error.code != null ? ` ${result.error.code}` : ''}`}` +
+        ` (${response.receivedAt - response.sentAt} ms)`,
+    );
+    if (!result.ok) throw this.scrub(result.error);
+    return { decoded: result.decoded, response };
+  }
+
+  /**
+   * One call with authentication. Login mode logs in first when needed and, on error 6 (the
+   * temporary key expired), logs in again ONCE and repeats the call.
+   */
+  private async call(spec: CallSpec): Promise<CallResult> {
+    if (!this.session || spec.anonymous) return this.exchange(spec, null);
+    const key = await this.session.ensure();
+    try {
+      return await this.exchange(spec, key);
+    } catch (e) {
+      if (!(isRunSignupError(e) && e.code === KEY_AUTH_FAILED_CODE)) throw e;
+      const fresh = await this.session.refresh(key);
+      return this.exchange(spec, fresh);
+    }
+  }
+
+  private async login(): Promise<TemporaryKey> {
+    if (this.auth.mode !== 'login') throw new Error('login() without login credentials');
+    const { decoded } = await this.exchange(
+      {
+        method: 'POST',
+        path: '/login',
+        form: { email: this.auth.email, password: this.auth.password },
+        anonymous: true,
+      },
+      null,
+    );
+    return parseLogin(this.jsonOf(decoded, 'login'));
+  }
+
+  /** Any error text, with URLs and every secret masked. */
+  private scrub(e: unknown): RunSignupError {
+    const secrets = this.secrets();
+    if (isRunSignupError(e)) {
+      const clean = redact(e.message, secrets);
+      if (clean === e.message) return e;
+      return new RunSignupError({
+        kind: e.kind,
+        code: e.code,
+        message: clean,
+        retryAfterMs: e.retryAfterMs,
+        httpStatus: e.httpStatus,
+      });
+    }
+    const text = e instanceof Error ? e.message : String(e);
+    return new RunSignupError({
+      kind: 'unknown',
+      message: redact(`RunSignup call failed: ${text}`, secrets),
+    });
+  }
+
+  private log(line: string): void {
+    this.options.onLog?.(redact(line, this.secrets()));
+  }
+
+  private jsonOf(decoded: DecodedBody, what: string): unknown {
+    if (decoded.type === 'json') return decoded.value;
+    throw new RunSignupError({
+      kind: 'unknown',
+      message:
+        decoded.type === 'xml'
+          ? `RunSignup answered ${what} in XML although JSON was asked.`
+          : `RunSignup sent an empty answer to ${what}.`,
+    });
+  }
+
+  private async getJson(
+    path: string,
+    query: Record<string, string | number>,
+    what: string,
+  ): Promise<unknown> {
+    const { decoded } = await this.call({ method: 'GET', path, query });
+    return this.jsonOf(decoded, what);
+  }
+
+  /**
+   * Every page of a paged GET, until a short page. A page identical to the previous one means
+   * the server ignores `page`: stop rather than loop.
+   */
+  private async allPages<T>(
+    pageSize: number,
+    fetchPage: (page: number) => Promise<{ items: T[]; raw: number }>,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let previous: string | null = null;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const { items, raw } = await fetchPage(page);
+      const signature = JSON.stringify(items);
+      if (raw > 0 && signature === previous) return out;
+      previous = signature;
+      out.push(...items);
+      if (raw < pageSize) return out;
+    }
+    throw new RunSignupError({
+      kind: 'unknown',
+      message: `RunSignup kept sending pages past page ${MAX_PAGES}; stopped reading.`,
+    });
+  }
+
+  // ---- reading the race ----------------------------------------------------------------------
+
+  /** The race with ALL its events, past ones included. */
+  async getRace(raceId: number): Promise<RaceInfo> {
+    const id = requireId(raceId, 'Race id');
+    const value = await this.getJson(
+      `/race/${id}`,
+      { future_events_only: 'F', most_recent_events_only: 'F' },
+      'get-race',
+    );
+    return parseRace(value);
+  }
+
+  /** The races these credentials can access, with their events. */
+  async listRaces(): Promise<RaceInfo[]> {
+    return this.allPages(RACES_PAGE_SIZE, async (page) => {
+      const value = await this.getJson(
+        '/races',
+        { events: 'T', page, results_per_page: RACES_PAGE_SIZE, sort: 'date ASC' },
+        'races',
+      );
+      const items = parseRaces(value);
+      return { items, raw: items.length };
+    });
+  }
+
+  /**
+   * Every participant of an event, all pages of 2500. `modifiedAfter` (ms since epoch) fetches
+   * only those changed on or after it (RunSignup takes whole seconds).
+   */
+  async getParticipants(
+    raceId: number,
+    eventId: number,
+    options: { modifiedAfter?: number; onPage?: (fetched: number) => void } = {},
+  ): Promise<Participant[]> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const query: Record<string, string | number> = {
+      event_id: event,
+      results_per_page: PARTICIPANTS_PAGE_SIZE,
+      sort: 'registration_id ASC',
+    };
+    if (options.modifiedAfter !== undefined) {
+      if (!Number.isFinite(options.modifiedAfter) || options.modifiedAfter < 0) {
+        throw new RunSignupError({
+          kind: 'rejected',
+          message: 'modifiedAfter must be a time in ms since 1970.',
+        });
+      }
+      query['modified_after_timestamp'] = Math.floor(options.modifiedAfter / 1000);
+    }
+    let fetched = 0;
+    return this.allPages(PARTICIPANTS_PAGE_SIZE, async (page) => {
+      const value = await this.getJson(
+        `/race/${race}/participants`,
+        { ...query, page },
+        'get-participants',
+      );
+      const { participants, rawCount } = parseParticipantsPage(value, event);
+      fetched += participants.length;
+      options.onPage?.(fetched);
+      return { items: participants, raw: rawCount };
+    });
+  }
+
+  async getResultSets(raceId: number, eventId: number): Promise<ResultSetInfo[]> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const value = await this.getJson(
+      `/race/${race}/results/get-result-sets`,
+      { event_id: event },
+      'get-result-sets',
+    );
+    return parseResultSets(value);
+  }
+
+  async getResultSetSplits(
+    raceId: number,
+    eventId: number,
+    resultSetId: number,
+  ): Promise<SplitInfo[]> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const set = requireId(resultSetId, 'Result set id');
+    const value = await this.getJson(
+      `/race/${race}/results/result-set-splits`,
+      { event_id: event, individual_result_set_id: set },
+      'result-set-splits',
+    );
+    return parseResultSetSplits(value, set);
+  }
+
+  /** Every row of a result set, all pages (row key `bib`, compact times, '' for empty). */
+  async getResults(raceId: number, eventId: number, resultSetId: number): Promise<ResultRecord[]> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const set = requireId(resultSetId, 'Result set id');
+    return this.allPages(RESULTS_PAGE_SIZE, async (page) => {
+      const value = await this.getJson(
+        `/race/${race}/results/get-results`,
+        {
+          event_id: event,
+          individual_result_set_id: set,
+          page,
+          results_per_page: RESULTS_PAGE_SIZE,
+        },
+        'get-results',
+      );
+      const items = parseResultsPage(value, set);
+      return { items, raw: items.length };
+    });
+  }
+
+  /** The event's gun time as RunSignup stores it (`YYYY-MM-DD HH:MM:SS`), or null. */
+  async getStartTime(raceId: number, eventId: number): Promise<string | null> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const value = await this.getJson(
+      `/race/${race}/results/start-time`,
+      { event_id: event },
+      'start-time',
+    );
+    return parseStartTime(value);
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  private async post(
+    path: string,
+    query: Record<string, string | number>,
+    request: unknown,
+  ): Promise<CallResult> {
+    return this.call({
+      method: 'POST',
+      path,
+      query: { ...query, request_format: 'json' },
+      form: { request: JSON.stringify(request), request_format: 'json' },
+    });
+  }
+
+  /** Sets the event's gun time (`YYYY-MM-DD HH:MM:SS`, the race's time zone). */
+  async postStartTime(raceId: number, eventId: number, startTime: string): Promise<void> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    if (
+      typeof startTime !== 'string' ||
+      !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,3})?$/.test(startTime)
+    ) {
+      throw new RunSignupError({
+        kind: 'rejected',
+        message: 'Start time must look like 2026-05-01 08:00:00.',
+      });
+    }
+    await this.post(
+      `/race/${race}/results/start-time`,
+      { event_id: event },
+      { start_time: startTime },
+    );
+  }
+
+  /** Creates a result set; returns its id. */
+  async createResultSet(
+    raceId: number,
+    eventId: number,
+    name: string,
+    options: { publicResults?: boolean } = {},
+  ): Promise<number> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    if (typeof name !== 'string' || name.trim() === '') {
+      throw new RunSignupError({ kind: 'rejected', message: 'A result set needs a name.' });
+    }
+    const { decoded } = await this.post(
+      `/race/${race}/results/new-result-set`,
+      { event_id: event },
+      {
+        individual_result_set_name: name.trim(),
+        public_results: options.publicResults === false ? 'F' : 'T',
+      },
+    );
+    return parseNewResultSet(this.jsonOf(decoded, 'new-result-set'));
+  }
+
+  /** REPLACES every split of the set; returns the new splits with their ids, in order. */
+  async postResultSetSplits(
+    raceId: number,
+    eventId: number,
+    resultSetId: number,
+    splits: readonly NewSplit[],
+  ): Promise<SplitInfo[]> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const set = requireId(resultSetId, 'Result set id');
+    splits.forEach((s, i) => {
+      if (typeof s.name !== 'string' || s.name.trim() === '') {
+        throw new RunSignupError({ kind: 'rejected', message: `Split ${i + 1} needs a name.` });
+      }
+    });
+    const { decoded } = await this.post(
+      `/race/${race}/results/result-set-splits`,
+      { event_id: event, individual_result_set_id: set },
+      {
+        result_set_splits: splits.map((s) => ({
+          split_id: null,
+          split_name: s.name.trim(),
+          split_distance: s.distance ?? null,
+          split_distance_units: s.distanceUnits ?? null,
+        })),
+      },
+    );
+    return parseResultSetSplits(this.jsonOf(decoded, 'result-set-splits'), set);
+  }
+
+  /** Clears every result of the set. */
+  async clearResults(raceId: number, eventId: number, resultSetId: number): Promise<void> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const set = requireId(resultSetId, 'Result set id');
+    await this.post(
+      `/race/${race}/results/clear-results`,
+      { event_id: event, individual_result_set_id: set },
+      {},
+    );
+  }
+
+  /**
+   * Post Event Results. Resolves only when RunSignup accepted EVERY row (HTTP 2xx, no error
+   * key, no per-row failure report); otherwise throws a classified RunSignupError.
+   */
+  async postFullResults(
+    raceId: number,
+    eventId: number,
+    resultSetId: number,
+    rows: readonly ResultPostRow[],
+    options: PostResultsOptions = {},
+  ): Promise<PostAck> {
+    const race = requireId(raceId, 'Race id');
+    const event = requireId(eventId, 'Event id');
+    const set = requireId(resultSetId, 'Result set id');
+    try {
+      validatePostRows(rows);
+    } catch (e) {
+      throw new RunSignupError({
+        kind: 'rejected',
+        message: e instanceof Error ? e.message : 'Invalid rows.',
+      });
+    }
+    const query: Record<string, string | number> = {
+      event_id: event,
+      individual_result_set_id: set,
+      request_format: 'json',
+    };
+    if (options.skipInvalidRegistrationIds !== undefined) {
+      query['skip_invalid_registration_ids'] = options.skipInvalidRegistrationIds ? 'T' : 'F';
+    }
+    const started = this.now();
+    const { decoded, response } = await this.call({
+      method: 'POST',
+      path: `/race/${race}/results/full-results`,
+      query,
+      form: fullResultsForm(rows),
+    });
+    // The success body is undocumented: only a per-row failure report is read from it.
+    if (decoded.type === 'json' || decoded.type === 'xml') {
+      const failures = rowFailuresOf(decoded.value);
+      if (failures.length > 0) throw this.scrub(rowFailuresError(failures));
+    }
+    return { serverDate: response.serverDate, elapsedMs: Math.max(0, this.now() - started) };
+  }
+
+  /** ResultsPoster: the sync loop's one call. Never throws; every failure comes back classified. */
+  async postResults(
+    target: { eventId: number; resultSetId: number },
+    rows: ResultPostRow[],
+  ): Promise<PostOutcome> {
+    return this.postResultsTo(this.options.raceId, target, rows);
+  }
+
+  private async postResultsTo(
+    raceId: number | undefined,
+    target: { eventId: number; resultSetId: number },
+    rows: ResultPostRow[],
+  ): Promise<PostOutcome> {
+    try {
+      if (raceId === undefined) {
+        throw new RunSignupError({
+          kind: 'unknown',
+          message: 'No race chosen: the client has no raceId to post to.',
+        });
+      }
+      const ack = await this.postFullResults(raceId, target.eventId, target.resultSetId, rows);
+      return { ok: true, serverDate: ack.serverDate, elapsedMs: ack.elapsedMs };
+    } catch (e) {
+      const err = this.scrub(e);
+      return {
+        ok: false,
+        kind: err.kind,
+        code: err.code,
+        message: err.message,
+        retryAfterMs: err.retryAfterMs,
+      };
+    }
+  }
+
+  /** A ResultsPoster bound to `raceId`, sharing this client (and its login session). */
+  posterFor(raceId: number): ResultsPoster {
+    return {
+      postResults: (target, rows) => this.postResultsTo(raceId, target, rows),
+    };
+  }
+
+  /** Closes the connection pool; calls after this fail. */
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+}
