@@ -50,7 +50,8 @@ export interface RunSignupPort {
     eventIds: number[],
     onProgress: (done: number, total: number | null) => void,
   ): Promise<Participant[]>;
-  poster: ResultsPoster;
+  /** Posts results to one race (the configured one). */
+  posterFor(raceId: number): ResultsPoster;
   close?(): void | Promise<void>;
 }
 

@@ -67,6 +67,21 @@ function missingCredentialsPoster(): ResultsPoster {
   };
 }
 
+/** Before setup the outbox is empty; should a row appear anyway, it waits, it is not lost. */
+function notConfiguredPoster(): ResultsPoster {
+  return {
+    async postResults(): Promise<PostOutcome> {
+      return {
+        ok: false,
+        kind: 'auth',
+        code: null,
+        message: 'The station is not set up for a race yet.',
+        retryAfterMs: null,
+      };
+    },
+  };
+}
+
 const OK: CommandResult = { ok: true, seq: null, warnings: [] };
 function fail(error: string): CommandResult {
   return { ok: false, error };
@@ -174,11 +189,12 @@ export async function createStationService(parts: StationServiceParts): Promise<
 
   /** The poster results go to: decided by the configured race's mode, never by chance. */
   async function posterForConfig(config: StationConfig | null): Promise<ResultsPoster> {
-    if (config === null || config.mode === 'practice') {
-      return (await clientFor({ auth: 'practice' })).poster;
+    if (config === null) return notConfiguredPoster();
+    if (config.mode === 'practice') {
+      return (await clientFor({ auth: 'practice' })).posterFor(config.raceId);
     }
     if (connection.auth === 'practice') return missingCredentialsPoster();
-    return (await currentClient()).poster;
+    return (await currentClient()).posterFor(config.raceId);
   }
 
   let syncStatus: SyncStatus | null = null;
@@ -215,7 +231,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (next.auth === 'practice') await secrets.delete(CONNECTION_SECRET_KEY);
     else await secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(next));
     const config = core.config();
-    if (config?.mode === 'live' && next.auth !== 'practice') sync.resume(client.poster);
+    if (config?.mode === 'live' && next.auth !== 'practice') {
+      sync.resume(client.posterFor(config.raceId));
+    }
     return OK;
   }
 

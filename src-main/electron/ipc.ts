@@ -5,10 +5,7 @@ import { Command, Query, type StationEvent } from '../../src-shared/station-api'
 import { describeIssues } from '../app/dispatch';
 import { isAppUrl } from './navigation';
 
-export const IPC_COMMAND = 'chute:command';
-export const IPC_QUERY = 'chute:query';
-export const IPC_SUBSCRIBE = 'chute:subscribe';
-export const IPC_EVENT = 'chute:event';
+export { IPC_COMMAND, IPC_EVENT, IPC_QUERY, type IpcAnswer } from './channels';
 
 export interface SenderFacts {
   /** `event.sender.id`. */
@@ -50,8 +47,5 @@ export function parseIpcQuery(body: unknown): IpcParse<Query> {
         error: `The station did not understand the query (${describeIssues(parsed.error)}).`,
       };
 }
-
-/** What main answers an `invoke`: the same envelope as the WebSocket (minus the id). */
-export type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: string };
 
 export type { StationEvent };

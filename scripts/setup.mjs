@@ -1,0 +1,58 @@
+// `npm run setup`: install dependencies when node_modules is missing or older than the lockfile.
+// Electron's binary download is skipped during `npm ci` (it fails on machines without access
+// to its host and would fail the whole install); it is then fetched in a separate, optional
+// step, so a laptop that can reach it gets the desktop app and one that cannot gets the web
+// station. Set CHUTE_NO_ELECTRON=1 to skip that step.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const lockfile = path.join(root, 'package-lock.json');
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function needsInstall() {
+  if (!existsSync(installed)) return 'node_modules is missing';
+  if (existsSync(lockfile) && statSync(lockfile).mtimeMs > statSync(installed).mtimeMs) {
+    return 'package-lock.json changed since the last install';
+  }
+  for (const name of ['better-sqlite3', 'esbuild', 'tsx', 'react', 'ws', 'zod']) {
+    if (!existsSync(path.join(root, 'node_modules', name, 'package.json'))) {
+      return `${name} is missing`;
+    }
+  }
+  return null;
+}
+
+const reason = needsInstall();
+if (reason === null) {
+  console.log('Dependencies are installed.');
+  process.exit(0);
+}
+console.log(`Installing dependencies (${reason})…`);
+const install = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  shell: process.platform === 'win32',
+});
+if (install.status !== 0) {
+  console.error('npm ci failed: see the messages above.');
+  process.exit(install.status ?? 1);
+}
+
+const electronInstaller = path.join(root, 'node_modules', 'electron', 'install.js');
+if (process.env.CHUTE_NO_ELECTRON !== '1' && !process.env.CI && existsSync(electronInstaller)) {
+  console.log('Fetching the Electron binary (optional; the web station works without it)…');
+  const fetched = spawnSync(process.execPath, [electronInstaller], {
+    cwd: path.dirname(electronInstaller),
+    stdio: 'inherit',
+    timeout: 180_000,
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '' },
+  });
+  if (fetched.status !== 0) {
+    console.log('Electron could not be fetched: `npm start` will open the web station instead.');
+  }
+}

@@ -1,0 +1,76 @@
+// The RunSignup client (src-main/runsignup) seen through the service's RunSignupPort: races as
+// summaries, a race's details with every event's result sets and splits, participants of
+// several events with progress.
+import type { Participant } from '../../src-shared/domain';
+import type { RaceDetails } from '../../src-shared/station-api';
+import { authFromConnection } from '../runsignup/auth';
+import { RunSignupClient } from '../runsignup/client';
+import type { ResolvedConnection, RunSignupPort } from './ports';
+
+export interface RunSignupAdapterOptions {
+  onLog?: (line: string) => void;
+  onResponse?: ConstructorParameters<typeof RunSignupClient>[0]['onResponse'];
+}
+
+export function runSignupAdapter(
+  connection: ResolvedConnection,
+  options: RunSignupAdapterOptions = {},
+): RunSignupPort {
+  const resolved = authFromConnection(connection);
+  if (resolved === null) throw new Error('Practice connections are resolved before this point.');
+  const client = new RunSignupClient({
+    baseUrl: resolved.baseUrl,
+    auth: resolved.auth,
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    maxConcurrentRequests: 1,
+  });
+
+  async function raceDetails(raceId: number): Promise<RaceDetails> {
+    const race = await client.getRace(raceId);
+    const events: RaceDetails['events'] = [];
+    // One event at a time: RunSignup asks for few concurrent calls, and setup is not hurried.
+    for (const event of race.events) {
+      const sets = await client.getResultSets(raceId, event.eventId);
+      const splits: RaceDetails['events'][number]['splits'] = [];
+      for (const set of sets) {
+        for (const split of await client.getResultSetSplits(
+          raceId,
+          event.eventId,
+          set.resultSetId,
+        )) {
+          splits.push({ resultSetId: set.resultSetId, splitId: split.splitId, name: split.name });
+        }
+      }
+      events.push({
+        eventId: event.eventId,
+        name: event.name,
+        startTime: event.startTime,
+        resultSets: sets.map((s) => ({ resultSetId: s.resultSetId, name: s.name })),
+        splits,
+      });
+    }
+    return { raceId: race.raceId, name: race.name, events };
+  }
+
+  return {
+    async races() {
+      const races = await client.listRaces();
+      return races.map((r) => ({ raceId: r.raceId, name: r.name, nextDate: r.nextDate }));
+    },
+    raceDetails,
+    async participants(raceId, eventIds, onProgress) {
+      const all: Participant[] = [];
+      for (const eventId of eventIds) {
+        const before = all.length;
+        const list = await client.getParticipants(raceId, eventId, {
+          onPage: (fetched) => onProgress(before + fetched, null),
+        });
+        all.push(...list);
+      }
+      return all;
+    },
+    posterFor: (raceId) => client.posterFor(raceId),
+    close: () => client.close(),
+  };
+}

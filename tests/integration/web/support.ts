@@ -1,0 +1,68 @@
+// Small helpers for talking to the web host over a real WebSocket in tests.
+import WebSocket from 'ws';
+import { WireMessage } from '../../../src-shared/wire';
+
+export interface TestSocket {
+  ws: WebSocket;
+  /** The next non-event message, after running `trigger`. */
+  next(trigger: () => void): Promise<WireMessage>;
+  nextEvent(): Promise<unknown>;
+  events: unknown[];
+}
+
+export async function openSocket(host: { port: number; token: string }): Promise<TestSocket> {
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`,
+  );
+  const answers: WireMessage[] = [];
+  const events: unknown[] = [];
+  const waiters: Array<() => void> = [];
+  ws.on('message', (data) => {
+    const message = WireMessage.parse(JSON.parse(String(data)));
+    if ('event' in message) events.push(message.event);
+    else answers.push(message);
+    for (const w of waiters.splice(0)) w();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const until = async <T>(take: () => T | undefined): Promise<T> => {
+    for (;;) {
+      const value = take();
+      if (value !== undefined) return value;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return {
+    ws,
+    events,
+    next(trigger) {
+      answers.length = 0;
+      trigger();
+      return until(() => answers.shift());
+    },
+    nextEvent() {
+      const seen = events.length;
+      return until(() => (events.length > seen ? events[seen] : undefined));
+    },
+  };
+}
+
+let nextId = 1000;
+export async function request(
+  socket: TestSocket,
+  body: { id?: number; kind: 'command' | 'query'; body: unknown },
+): Promise<WireMessage> {
+  const id = body.id ?? nextId++;
+  return socket.next(() => socket.ws.send(JSON.stringify({ ...body, id })));
+}
+
+/** Polls a condition on the event loop (no fixed sleeps), failing after `ms`. */
+export async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Condition not met in time.');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
