@@ -1,0 +1,48 @@
+// Picks the transport: Electron's preload bridge when present, else the web host's socket.
+import type { StationApi } from '../../src-shared/station-api';
+import type { LinkState } from '../lib/sync-status';
+import { createStationClient } from './client';
+import { createElectronTransport, isPreloadBridge } from './electron-transport';
+import { createWsTransport, socketUrlFromLocation, type SocketLike } from './ws-transport';
+
+/** The browser's WebSocket seen through the transport's narrow SocketLike. */
+function browserSocket(url: string): SocketLike {
+  const ws = new WebSocket(url);
+  const like: SocketLike = {
+    get readyState() {
+      return ws.readyState;
+    },
+    send: (data) => ws.send(data),
+    close: () => ws.close(),
+    onopen: null,
+    onclose: null,
+    onerror: null,
+    onmessage: null,
+  };
+  ws.onopen = (ev) => like.onopen?.(ev);
+  ws.onclose = (ev) => like.onclose?.(ev);
+  ws.onerror = (ev) => like.onerror?.(ev);
+  ws.onmessage = (ev) => like.onmessage?.({ data: ev.data });
+  return like;
+}
+
+export interface Connected {
+  api: StationApi;
+  onLink(listener: (state: LinkState) => void): () => void;
+  transport: 'electron' | 'websocket';
+}
+
+export function connectFromWindow(win: Window & { chute?: unknown }): Connected {
+  if (win.chute !== undefined) {
+    if (!isPreloadBridge(win.chute)) {
+      throw new Error('window.chute is present but is not the Chute preload bridge');
+    }
+    const t = createElectronTransport(win.chute);
+    return { api: createStationClient(t), onLink: t.onLink, transport: 'electron' };
+  }
+  const t = createWsTransport({
+    url: socketUrlFromLocation(win.location),
+    createSocket: browserSocket,
+  });
+  return { api: createStationClient(t), onLink: t.onLink, transport: 'websocket' };
+}

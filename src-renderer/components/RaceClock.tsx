@@ -1,0 +1,25 @@
+import { useChute } from '../context';
+import { useNow } from '../hooks';
+import { eventClocks, raceElapsed } from '../lib/clock';
+import { formatElapsed, formatTimeOfDay } from '../lib/format';
+
+export function RaceClock() {
+  const snapshot = useChute((s) => s.snapshot);
+  const now = useNow(100);
+  const clocks = eventClocks(snapshot);
+  const elapsed = raceElapsed(clocks, now, snapshot?.offsetMs ?? 0);
+  return (
+    <div className="race-clock">
+      <div className="clock-big" data-testid="race-clock" aria-label="race clock">
+        {elapsed === null ? 'NO GUN' : formatElapsed(elapsed, 1)}
+      </div>
+      <ul className="clock-events">
+        {clocks.map((c) => (
+          <li key={c.eventId} className={c.gunAt === null ? 'tone-warn' : undefined}>
+            {c.name}: {c.gunAt === null ? 'no gun yet' : `gun ${formatTimeOfDay(c.gunAt, 2)}`}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

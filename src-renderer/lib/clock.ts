@@ -1,0 +1,40 @@
+// What the race clock shows. Pure.
+import type { TimedEvent } from '../../src-shared/domain';
+import type { Snapshot } from '../../src-shared/station-api';
+
+export interface EventClock {
+  eventId: number;
+  name: string;
+  gunAt: number | null;
+}
+
+export function eventClocks(snapshot: Snapshot | null): EventClock[] {
+  const events: TimedEvent[] = snapshot?.config?.events ?? [];
+  return events.map((e) => ({
+    eventId: e.eventId,
+    name: e.name,
+    gunAt: snapshot?.guns.find((g) => g.eventId === e.eventId)?.at ?? null,
+  }));
+}
+
+/**
+ * The big clock runs from the earliest gun (the first wave started the race); null before any
+ * gun. Elapsed includes the station's offset to RunSignup's clock, as every posted time does.
+ */
+export function raceElapsed(
+  clocks: readonly EventClock[],
+  now: number,
+  offsetMs: number,
+): number | null {
+  const guns = clocks.map((c) => c.gunAt).filter((g): g is number => g !== null);
+  if (guns.length === 0) return null;
+  return now + offsetMs - Math.min(...guns);
+}
+
+/**
+ * A crossing's tap time for a typed elapsed time (clock time = tap − gun + offset), so a
+ * correction typed as it is shown lands exactly there.
+ */
+export function tapForElapsed(gunAt: number, elapsedMs: number, offsetMs: number): number {
+  return gunAt + elapsedMs - offsetMs;
+}

@@ -1,0 +1,94 @@
+// Key mapping for the timing screen. Pure: takes the parts of a KeyboardEvent it needs and the
+// screen's state, returns what to do. Keeping it out of the component makes it testable and
+// keeps the list of shortcuts in one place (the help strip shows the same table).
+import type { ResultStatus } from '../../src-shared/domain';
+
+export interface KeyInfo {
+  key: string;
+  code: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
+
+export type Screen = 'setup' | 'timing' | 'review' | 'results';
+export const SCREENS: readonly Screen[] = ['setup', 'timing', 'review', 'results'];
+export const SCREEN_LABELS: Record<Screen, string> = {
+  setup: 'Setup',
+  timing: 'Timing',
+  review: 'Review',
+  results: 'Results',
+};
+
+/** F1–F4 or Alt+1..4 switch screens from anywhere. */
+export function screenForKey(k: KeyInfo): Screen | null {
+  const f = /^F([1-4])$/.exec(k.key);
+  if (f && !k.ctrlKey && !k.altKey && !k.metaKey) return SCREENS[Number(f[1]) - 1] ?? null;
+  const digit = /^Digit([1-4])$/.exec(k.code);
+  if (digit && k.altKey && !k.ctrlKey && !k.metaKey) return SCREENS[Number(digit[1]) - 1] ?? null;
+  return null;
+}
+
+export type Correction =
+  | { kind: 'bib' }
+  | { kind: 'time' }
+  | { kind: 'void' }
+  | { kind: 'status'; status: ResultStatus | null }
+  | { kind: 'clear' };
+
+export type TimingAction =
+  | { type: 'enter'; forceNew: boolean }
+  | { type: 'time-only' }
+  | { type: 'unreadable' }
+  | { type: 'undo' }
+  | { type: 'select'; direction: -1 | 1 }
+  | { type: 'escape' }
+  | { type: 'correct'; correction: Correction }
+  /** Let the input handle it (digits, Backspace, Tab, …). */
+  | { type: 'default' }
+  /** Swallow: a letter or symbol typed into the bib field by mistake. */
+  | { type: 'reject' };
+
+/** Letter shortcuts for corrections; they apply to the selected row, or to the typed bib. */
+export const CORRECTION_KEYS: ReadonlyArray<{
+  key: string;
+  label: string;
+  correction: Correction;
+}> = [
+  { key: 'B', label: 'change bib', correction: { kind: 'bib' } },
+  { key: 'T', label: 'adjust time', correction: { kind: 'time' } },
+  { key: 'V', label: 'void', correction: { kind: 'void' } },
+  { key: 'Q', label: 'DQ', correction: { kind: 'status', status: 'DQ' } },
+  { key: 'F', label: 'DNF', correction: { kind: 'status', status: 'DNF' } },
+  { key: 'S', label: 'DNS', correction: { kind: 'status', status: 'DNS' } },
+  { key: 'N', label: 'DNQ', correction: { kind: 'status', status: 'DNQ' } },
+  { key: 'L', label: 'lift status', correction: { kind: 'status', status: null } },
+  { key: 'X', label: 'clear (X)', correction: { kind: 'clear' } },
+];
+
+export function timingAction(k: KeyInfo): TimingAction {
+  if ((k.ctrlKey || k.metaKey) && !k.altKey && k.key.toLowerCase() === 'z') return { type: 'undo' };
+  if (k.ctrlKey || k.metaKey || k.altKey) return { type: 'default' };
+  if (k.key === 'Enter' || k.code === 'NumpadEnter') return { type: 'enter', forceNew: k.shiftKey };
+  if (k.key === ' ' || k.code === 'Space' || k.code === 'NumpadAdd' || k.key === '+') {
+    return { type: 'time-only' };
+  }
+  if (k.key === '*' || k.code === 'NumpadMultiply') return { type: 'unreadable' };
+  if (k.key === 'ArrowUp') return { type: 'select', direction: -1 };
+  if (k.key === 'ArrowDown') return { type: 'select', direction: 1 };
+  if (k.key === 'Escape') return { type: 'escape' };
+  if (k.key.length === 1) {
+    if (/^[0-9]$/.test(k.key)) return { type: 'default' };
+    const upper = k.key.toUpperCase();
+    const found = CORRECTION_KEYS.find((c) => c.key === upper);
+    if (found) return { type: 'correct', correction: found.correction };
+    return { type: 'reject' };
+  }
+  return { type: 'default' };
+}
+
+/** Keeps only digits, at most 6 (MAX_BIB): what a paste or an IME may leave in the field. */
+export function sanitizeBibText(text: string): string {
+  return text.replace(/\D+/g, '').slice(0, 6);
+}

@@ -1,0 +1,182 @@
+// The audit trail and the to-do list: rows RunSignup refused (with its reason and Retry),
+// crossings still without a bib, and the journal, newest first, paged.
+import { useEffect, useState } from 'react';
+import { QueryResult } from '../../src-shared/station-api';
+import type { z } from 'zod';
+import { useChute } from '../context';
+import { formatTimeOfDay } from '../lib/format';
+import { SYNC_LABELS } from '../lib/sync-status';
+import { useChuteApi } from '../api-context';
+
+type JournalRow = z.infer<typeof QueryResult.journal>[number];
+const PAGE = 100;
+
+function AssignInline(props: { tapSeq: number }) {
+  const run = useChute((s) => s.run);
+  const [bib, setBib] = useState('');
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const value = bib.trim();
+        if (!/^\d{1,6}$/.test(value)) return;
+        void run(
+          { type: 'assign', tapSeq: props.tapSeq, bib: value },
+          `bib ${value} on #${props.tapSeq}`,
+        ).then((r) => {
+          if (r.ok) setBib('');
+        });
+      }}
+    >
+      <input
+        aria-label={`bib for crossing ${props.tapSeq}`}
+        inputMode="numeric"
+        value={bib}
+        onChange={(e) => setBib(e.target.value.replace(/\D+/g, '').slice(0, 6))}
+      />
+      <button type="submit">Assign</button>
+    </form>
+  );
+}
+
+export function ReviewScreen() {
+  const api = useChuteApi();
+  const snapshot = useChute((s) => s.snapshot);
+  const run = useChute((s) => s.run);
+  const [journal, setJournal] = useState<JournalRow[]>([]);
+  const [more, setMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const journalLength = snapshot?.journalLength ?? 0;
+
+  useEffect(() => {
+    let live = true;
+    api
+      .query({ type: 'journal', limit: PAGE })
+      .then((rows) => {
+        if (!live) return;
+        setJournal(rows);
+        setMore(rows.length === PAGE);
+        setError(null);
+      })
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [api, journalLength]);
+
+  const loadOlder = async () => {
+    const last = journal[journal.length - 1];
+    if (!last) return;
+    try {
+      const rows = await api.query({ type: 'journal', beforeSeq: last.seq, limit: PAGE });
+      setJournal((j) => [...j, ...rows]);
+      setMore(rows.length === PAGE);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const crossings = snapshot?.crossings ?? [];
+  const attention = crossings.filter((c) => c.sync === 'attention');
+  const untagged = crossings.filter((c) => c.bib === null);
+  const attentionCount = snapshot?.sync.attention ?? attention.length;
+
+  return (
+    <section className="screen review-screen">
+      <h2>Needs attention ({attentionCount})</h2>
+      {attentionCount === 0 ? (
+        <p className="muted">RunSignup accepted everything sent so far.</p>
+      ) : (
+        <>
+          <table className="crossings" data-testid="attention">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Bib</th>
+                <th>Name</th>
+                <th>Time</th>
+                <th>RunSignup said</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attention.map((c) => (
+                <tr key={c.tapSeq} className="row-warn">
+                  <td>{c.tapSeq}</td>
+                  <td>{c.bib ?? ''}</td>
+                  <td>{c.name ?? ''}</td>
+                  <td>{c.time ?? c.status ?? ''}</td>
+                  <td>{c.syncReason ?? 'rejected'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button
+            type="button"
+            className="btn-primary"
+            onClick={() => void run({ type: 'retry' }, 'retry rows needing attention')}
+          >
+            Retry
+          </button>
+        </>
+      )}
+
+      <h2>Crossings without a bib ({untagged.length})</h2>
+      {untagged.length === 0 ? (
+        <p className="muted">Every crossing has a bib.</p>
+      ) : (
+        <table className="crossings" data-testid="untagged">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Time</th>
+              <th>Kind</th>
+              <th>Give it a bib</th>
+            </tr>
+          </thead>
+          <tbody>
+            {untagged.map((c) => (
+              <tr key={c.tapSeq} className="row-untagged">
+                <td>{c.tapSeq}</td>
+                <td>{c.time ?? formatTimeOfDay(c.at, 2)}</td>
+                <td>{c.unreadable ? 'unreadable bib' : 'time only'}</td>
+                <td>
+                  <AssignInline tapSeq={c.tapSeq} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>Journal ({journalLength} entries)</h2>
+      {error && <p className="tone-error">{error}</p>}
+      <table className="journal" data-testid="journal">
+        <thead>
+          <tr>
+            <th>Seq</th>
+            <th>Saved at</th>
+            <th>Kind</th>
+            <th>What</th>
+          </tr>
+        </thead>
+        <tbody>
+          {journal.map((j) => (
+            <tr key={j.seq}>
+              <td>{j.seq}</td>
+              <td>{formatTimeOfDay(j.recordedAt, 1)}</td>
+              <td>{j.kind}</td>
+              <td>{j.summary}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {more && (
+        <button type="button" onClick={() => void loadOlder()}>
+          Older entries
+        </button>
+      )}
+      <p className="muted">Sync states: {Object.values(SYNC_LABELS).join(' · ')}</p>
+    </section>
+  );
+}

@@ -1,0 +1,407 @@
+// Connection, race, events, result sets, station role and name. Everything goes through the
+// `connect` / `configure` / `refreshParticipants` commands; secrets live only in this form's
+// local state and are wiped once the station has them.
+import { useState } from 'react';
+import type { RaceDetails } from '../../src-shared/station-api';
+import type { TimePrecision } from '../../src-shared/domain';
+import { useChuteApi } from '../api-context';
+import { useChute } from '../context';
+import {
+  EMPTY_CONNECTION_FORM,
+  buildConfigure,
+  buildConnection,
+  splitChoices,
+  type AuthChoice,
+  type ConnectionForm,
+  type HostChoice,
+  type RaceForm,
+} from '../lib/setup-form';
+
+const HOSTS: Array<[HostChoice, string]> = [
+  ['practice', 'Practice race (no internet needed)'],
+  ['runsignup', 'RunSignup'],
+  ['runsignup-test', 'RunSignup test host'],
+  ['custom', 'Custom URL'],
+];
+const AUTHS: Array<[AuthChoice, string]> = [
+  ['api-key', 'API key + secret'],
+  ['v2-key', 'API v2 key + secret'],
+  ['login', 'Email + password'],
+];
+
+function Errors(props: { errors: string[] }) {
+  if (props.errors.length === 0) return null;
+  return (
+    <ul className="form-errors tone-error" role="alert">
+      {props.errors.map((e) => (
+        <li key={e}>{e}</li>
+      ))}
+    </ul>
+  );
+}
+
+function ConnectionStep(props: { onConnected: () => void }) {
+  const run = useChute((s) => s.run);
+  const [form, setForm] = useState<ConnectionForm>(EMPTY_CONNECTION_FORM);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const patch = (p: Partial<ConnectionForm>) => setForm((f) => ({ ...f, ...p }));
+
+  const connect = async () => {
+    const built = buildConnection(form);
+    if (!built.ok) {
+      setErrors(built.errors);
+      return;
+    }
+    setBusy(true);
+    const result = await run({ type: 'connect', connection: built.value }, 'connect');
+    setBusy(false);
+    if (!result.ok) {
+      setErrors([result.error]);
+      return;
+    }
+    // The station keeps the credentials; the screen forgets them.
+    setForm((f) => ({ ...f, apiSecret: '', password: '' }));
+    setErrors([]);
+    props.onConnected();
+  };
+
+  return (
+    <form
+      className="setup-step"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void connect();
+      }}
+    >
+      <h2>1. Connection</h2>
+      <fieldset className="choices">
+        {HOSTS.map(([value, label]) => (
+          <label key={value} className="choice">
+            <input
+              type="radio"
+              name="host"
+              value={value}
+              checked={form.host === value}
+              onChange={() => patch({ host: value })}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      {form.host === 'custom' && (
+        <label>
+          RunSignup API URL
+          <input
+            name="customUrl"
+            value={form.customUrl}
+            onChange={(e) => patch({ customUrl: e.target.value })}
+            placeholder="http://127.0.0.1:8080/Rest"
+          />
+        </label>
+      )}
+      {form.host !== 'practice' && (
+        <>
+          <fieldset className="choices">
+            {AUTHS.map(([value, label]) => (
+              <label key={value} className="choice">
+                <input
+                  type="radio"
+                  name="auth"
+                  value={value}
+                  checked={form.auth === value}
+                  onChange={() => patch({ auth: value })}
+                />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+          {form.auth === 'login' ? (
+            <>
+              <label>
+                Email
+                <input
+                  name="email"
+                  type="email"
+                  autoComplete="username"
+                  value={form.email}
+                  onChange={(e) => patch({ email: e.target.value })}
+                />
+              </label>
+              <label>
+                Password
+                <input
+                  name="password"
+                  type="password"
+                  autoComplete="current-password"
+                  value={form.password}
+                  onChange={(e) => patch({ password: e.target.value })}
+                />
+              </label>
+            </>
+          ) : (
+            <>
+              <label>
+                API key
+                <input
+                  name="apiKey"
+                  autoComplete="off"
+                  value={form.apiKey}
+                  onChange={(e) => patch({ apiKey: e.target.value })}
+                />
+              </label>
+              <label>
+                API secret
+                <input
+                  name="apiSecret"
+                  type="password"
+                  autoComplete="off"
+                  value={form.apiSecret}
+                  onChange={(e) => patch({ apiSecret: e.target.value })}
+                />
+              </label>
+            </>
+          )}
+        </>
+      )}
+      <Errors errors={errors} />
+      <button type="submit" className="btn-primary" disabled={busy}>
+        {busy ? 'Connecting…' : 'Connect'}
+      </button>
+    </form>
+  );
+}
+
+function RaceStep() {
+  const api = useChuteApi();
+  const run = useChute((s) => s.run);
+  const progress = useChute((s) => s.progress);
+  const [races, setRaces] = useState<Array<{
+    raceId: number;
+    name: string;
+    nextDate: string | null;
+  }> | null>(null);
+  const [details, setDetails] = useState<RaceDetails | null>(null);
+  const [form, setForm] = useState<RaceForm>({
+    raceId: null,
+    events: {},
+    role: 'finish',
+    stationName: '',
+    precision: 1,
+  });
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const loadRaces = async () => {
+    setBusy('Loading races…');
+    try {
+      setRaces(await api.query({ type: 'races' }));
+      setErrors([]);
+    } catch (e) {
+      setErrors([e instanceof Error ? e.message : String(e)]);
+    }
+    setBusy(null);
+  };
+
+  const pickRace = async (raceId: number) => {
+    setBusy('Loading the race…');
+    try {
+      const d = await api.query({ type: 'raceDetails', raceId });
+      setDetails(d);
+      // Every event timed by default, each on its first result set.
+      const events: Record<number, number | null> = {};
+      for (const ev of d.events) events[ev.eventId] = ev.resultSets[0]?.resultSetId ?? null;
+      setForm((f) => ({ ...f, raceId, events, role: 'finish' }));
+      setErrors([]);
+    } catch (e) {
+      setErrors([e instanceof Error ? e.message : String(e)]);
+    }
+    setBusy(null);
+  };
+
+  const configure = async () => {
+    const built = buildConfigure(form, details);
+    if (!built.ok) {
+      setErrors(built.errors);
+      return;
+    }
+    setBusy('Saving and downloading participants…');
+    const result = await run(built.value, `configure ${form.stationName.trim()}`);
+    setBusy(null);
+    setErrors(result.ok ? [] : [result.error]);
+  };
+
+  const chosenIds = Object.keys(form.events).map(Number);
+  const splits = details ? splitChoices(details, chosenIds) : [];
+
+  return (
+    <form
+      className="setup-step"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void configure();
+      }}
+    >
+      <h2>2. Race and station</h2>
+      <button type="button" onClick={() => void loadRaces()} disabled={busy !== null}>
+        {races === null ? 'Load my races' : 'Reload races'}
+      </button>
+      {races && (
+        <label>
+          Race
+          <select
+            name="race"
+            value={form.raceId ?? ''}
+            onChange={(e) => e.target.value !== '' && void pickRace(Number(e.target.value))}
+          >
+            <option value="">— pick a race —</option>
+            {races.map((r) => (
+              <option key={r.raceId} value={r.raceId}>
+                {r.name}
+                {r.nextDate ? ` (${r.nextDate})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {details && (
+        <>
+          <fieldset className="events">
+            <legend>Events timed here, and the result set each posts to</legend>
+            {details.events.map((ev) => {
+              const on = form.events[ev.eventId] !== undefined;
+              return (
+                <div key={ev.eventId} className="event-row">
+                  <label className="choice">
+                    <input
+                      type="checkbox"
+                      name={`event-${ev.eventId}`}
+                      checked={on}
+                      onChange={() =>
+                        setForm((f) => {
+                          const events = { ...f.events };
+                          if (on) delete events[ev.eventId];
+                          else events[ev.eventId] = ev.resultSets[0]?.resultSetId ?? null;
+                          return { ...f, events };
+                        })
+                      }
+                    />
+                    {ev.name}
+                    {ev.startTime ? ` — ${ev.startTime}` : ''}
+                  </label>
+                  {on && (
+                    <select
+                      aria-label={`result set for ${ev.name}`}
+                      value={form.events[ev.eventId] ?? ''}
+                      onChange={(e) =>
+                        setForm((f) => ({
+                          ...f,
+                          events: {
+                            ...f.events,
+                            [ev.eventId]: e.target.value === '' ? null : Number(e.target.value),
+                          },
+                        }))
+                      }
+                    >
+                      {ev.resultSets.length === 0 && (
+                        <option value="">no result set: create one on RunSignup</option>
+                      )}
+                      {ev.resultSets.map((rs) => (
+                        <option key={rs.resultSetId} value={rs.resultSetId}>
+                          {rs.name}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </div>
+              );
+            })}
+          </fieldset>
+          <label>
+            Station role
+            <select
+              name="role"
+              value={form.role}
+              onChange={(e) => setForm((f) => ({ ...f, role: e.target.value }))}
+            >
+              <option value="finish">Finish line</option>
+              {splits.map((s) => (
+                <option key={s.name} value={s.name}>
+                  Split: {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Station name
+            <input
+              name="stationName"
+              maxLength={60}
+              value={form.stationName}
+              onChange={(e) => setForm((f) => ({ ...f, stationName: e.target.value }))}
+              placeholder="Finish A"
+            />
+          </label>
+          <label>
+            Time precision
+            <select
+              name="precision"
+              value={form.precision}
+              onChange={(e) =>
+                setForm((f) => ({ ...f, precision: Number(e.target.value) as TimePrecision }))
+              }
+            >
+              <option value={0}>whole seconds</option>
+              <option value={1}>tenths</option>
+              <option value={2}>hundredths</option>
+              <option value={3}>thousandths</option>
+            </select>
+          </label>
+        </>
+      )}
+      <Errors errors={errors} />
+      {busy && <p className="muted">{busy}</p>}
+      {progress && (
+        <p data-testid="progress">
+          {progress.task}: {progress.done}
+          {progress.total !== null ? ` of ${progress.total}` : ''}
+          {progress.total ? <progress value={progress.done} max={progress.total} /> : null}
+        </p>
+      )}
+      {details && (
+        <button type="submit" className="btn-primary" disabled={busy !== null}>
+          Save station setup
+        </button>
+      )}
+    </form>
+  );
+}
+
+export function SetupScreen() {
+  const config = useChute((s) => s.snapshot?.config ?? null);
+  const mode = useChute((s) => s.snapshot?.mode ?? 'setup');
+  const run = useChute((s) => s.run);
+  const [connected, setConnected] = useState(false);
+  return (
+    <section className="screen setup-screen">
+      {config && (
+        <div className="current-setup" data-testid="current-setup">
+          <h2>This station</h2>
+          <p>
+            <strong>{config.stationName}</strong> — {config.raceName} —{' '}
+            {config.role.kind === 'finish' ? 'finish line' : `split ${config.role.name}`} —{' '}
+            {config.events.map((e) => e.name).join(', ')} ({mode})
+          </p>
+          <button
+            type="button"
+            onClick={() => void run({ type: 'refreshParticipants' }, 'refresh participants')}
+          >
+            Download participants again
+          </button>
+        </div>
+      )}
+      <ConnectionStep onConnected={() => setConnected(true)} />
+      {(connected || config) && <RaceStep />}
+    </section>
+  );
+}

@@ -1,0 +1,238 @@
+// The main screen. The bib field holds the keyboard focus for the whole race: any click
+// elsewhere gives it back, unless a dialog (gun, correction) is open.
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { CrossingView } from '../../src-shared/station-api';
+import { useChute, useChuteStore } from '../context';
+import { CorrectionDialog, type CorrectionKind } from '../components/CorrectionDialog';
+import { CrossingList } from '../components/CrossingList';
+import { GunDialog } from '../components/GunDialog';
+import { NoticeLine } from '../components/NoticeLine';
+import { RaceClock } from '../components/RaceClock';
+import { planCorrection } from '../lib/corrections';
+import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
+import { CORRECTION_KEYS, timingAction, type Correction } from '../lib/keys';
+import type { PendingCommand } from '../store';
+
+function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
+  return new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
+}
+
+type OpenDialog =
+  | { kind: 'gun'; pressedAt: number | null }
+  | { kind: CorrectionKind; crossing: CrossingView }
+  | null;
+
+export function TimingScreen() {
+  const store = useChuteStore();
+  const snapshot = useChute((s) => s.snapshot);
+  const bibText = useChute((s) => s.bibText);
+  const lookup = useChute((s) => s.lookup);
+  const selected = useChute((s) => s.selected);
+  const pending = useChute((s) => s.pending);
+  const dialogOpen = useChute((s) => s.dialogOpen);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  const crossings = snapshot?.crossings ?? [];
+  const filling = fillingTaps(pending);
+  const waiting = untaggedCount(crossings, filling);
+  const selectedRow = crossings.find((c) => c.tapSeq === selected) ?? null;
+
+  // Keep the focus: on blur, and on any mousedown outside a dialog, hand it back to the field.
+  useEffect(() => {
+    if (dialogOpen) return;
+    const refocus = () => {
+      if (!store.getState().dialogOpen) input.current?.focus({ preventScroll: true });
+    };
+    refocus();
+    const onFocusOut = () => setTimeout(refocus, 0);
+    const el = input.current;
+    el?.addEventListener('blur', onFocusOut);
+    document.addEventListener('mouseup', onFocusOut);
+    window.addEventListener('focus', onFocusOut);
+    return () => {
+      el?.removeEventListener('blur', onFocusOut);
+      document.removeEventListener('mouseup', onFocusOut);
+      window.removeEventListener('focus', onFocusOut);
+    };
+  }, [dialogOpen, store]);
+
+  const correct = (correction: Correction) => {
+    const state = store.getState();
+    const row = state.snapshot?.crossings.find((c) => c.tapSeq === state.selected) ?? null;
+    const plan = planCorrection(correction, row, state.bibText);
+    if (plan.kind === 'error') {
+      state.notify('error', plan.message);
+      return;
+    }
+    if (plan.kind === 'dialog') {
+      setDialog({ kind: plan.dialog, crossing: plan.crossing });
+      return;
+    }
+    if (plan.clearsBibText) state.setBibText('');
+    void state.run(plan.command, plan.label);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    const action = timingAction(e);
+    if (action.type === 'default') return;
+    e.preventDefault();
+    // The tap time is the key event's own time, not when this code got to run.
+    const at = eventEpochMs(performance.timeOrigin, e.timeStamp);
+    const state = store.getState();
+    switch (action.type) {
+      case 'enter': {
+        const decision = decideEnter({
+          bibText: state.bibText,
+          at,
+          forceNew: action.forceNew,
+          crossings: state.snapshot?.crossings ?? [],
+          filling: fillingTaps(state.pending),
+        });
+        if (decision.kind === 'error') {
+          state.notify('error', decision.message);
+          return;
+        }
+        state.setBibText('');
+        void state.run(decision.command, decision.describe, { fillsTap: decision.fillsTap });
+        return;
+      }
+      case 'time-only':
+        void state.run({ type: 'tap', at }, 'time only');
+        return;
+      case 'unreadable':
+        void state.run({ type: 'tap', at, unreadable: true }, 'unreadable bib');
+        return;
+      case 'undo':
+        void state.run({ type: 'undo' }, 'undo');
+        return;
+      case 'select':
+        state.moveSelection(action.direction);
+        return;
+      case 'escape':
+        if (state.selected !== null) state.select(null);
+        else state.setBibText('');
+        return;
+      case 'correct':
+        correct(action.correction);
+        return;
+      case 'reject':
+        return;
+    }
+  };
+
+  const lookupTone = lookup?.error
+    ? 'error'
+    : lookup && lookup.warnings.length > 0
+      ? 'warn'
+      : lookup?.participant
+        ? 'ok'
+        : '';
+
+  return (
+    <section className="screen timing-screen">
+      <div className="timing-top">
+        <RaceClock />
+        <div className="gun-panel">
+          <button
+            type="button"
+            className="btn-gun"
+            onClick={(e) =>
+              setDialog({
+                kind: 'gun',
+                pressedAt: eventEpochMs(performance.timeOrigin, e.timeStamp),
+              })
+            }
+          >
+            GUN
+          </button>
+          <button type="button" onClick={() => setDialog({ kind: 'gun', pressedAt: null })}>
+            Type gun time…
+          </button>
+        </div>
+      </div>
+
+      <div className="entry">
+        <label className="bib-label" htmlFor="bib">
+          Bib
+        </label>
+        <input
+          id="bib"
+          ref={input}
+          className={`bib-input ${lookupTone ? `tone-${lookupTone}` : ''}`}
+          data-testid="bib-input"
+          inputMode="numeric"
+          autoComplete="off"
+          value={bibText}
+          onChange={(e) => store.getState().setBibText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className={`lookup ${lookupTone ? `tone-${lookupTone}` : ''}`} data-testid="lookup">
+          {bibText === '' ? (
+            <span className="muted">Type a bib, Enter as the runner crosses.</span>
+          ) : lookup === null ? (
+            <span className="muted">…</span>
+          ) : lookup.error ? (
+            <span>{lookup.error}</span>
+          ) : (
+            <>
+              <span className="lookup-name">
+                {lookup.participant
+                  ? `${lookup.participant.firstName} ${lookup.participant.lastName}`
+                  : 'Unknown bib'}
+              </span>
+              {lookup.eventName && <span className="lookup-event">{lookup.eventName}</span>}
+              {lookup.warnings.map((w) => (
+                <span key={w.code} className="lookup-warning">
+                  ⚠ {w.message}
+                </span>
+              ))}
+            </>
+          )}
+        </div>
+      </div>
+
+      {waiting > 0 && (
+        <div className="fill-hint tone-warn" data-testid="fill-hint">
+          {waiting} time{waiting === 1 ? '' : 's'} waiting for a bib: Enter gives the typed bib to
+          the oldest (Shift+Enter records a new crossing instead).
+        </div>
+      )}
+      <NoticeLine />
+
+      {selectedRow && (
+        <div className="row-actions" data-testid="row-actions">
+          <span>
+            Crossing #{selectedRow.tapSeq}
+            {selectedRow.bib !== null ? `, bib ${selectedRow.bib}` : ''}:
+          </span>
+          {CORRECTION_KEYS.map((k) => (
+            <button key={k.key} type="button" onClick={() => correct(k.correction)}>
+              <kbd>{k.key}</kbd> {k.label}
+            </button>
+          ))}
+        </div>
+      )}
+
+      <CrossingList rows={crossings} max={200} />
+
+      <p className="help">
+        <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only · <kbd>*</kbd>{' '}
+        unreadable bib · <kbd>↑</kbd>/<kbd>↓</kbd> select · <kbd>Esc</kbd> unselect ·{' '}
+        <kbd>Ctrl+Z</kbd> undo · letters on a row or typed bib:{' '}
+        {CORRECTION_KEYS.map((k) => `${k.key} ${k.label}`).join(' · ')}
+      </p>
+
+      {dialog?.kind === 'gun' && (
+        <GunDialog pressedAt={dialog.pressedAt} onClose={() => setDialog(null)} />
+      )}
+      {(dialog?.kind === 'bib' || dialog?.kind === 'time') && (
+        <CorrectionDialog
+          kind={dialog.kind}
+          crossing={dialog.crossing}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,251 @@
+// The screen's state (zustand, vanilla so it can be tested in node with a fake StationApi).
+// The station is the truth: the snapshot is only ever replaced by a fresh one from it, and an
+// action counts as saved only when its CommandResult came back ok.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  BibLookup,
+  Command,
+  CommandResult,
+  CrossingView,
+  Snapshot,
+  StationApi,
+  SyncStatus,
+  Warning,
+} from '../src-shared/station-api';
+import { sanitizeBibText, type Screen } from './lib/keys';
+import { moveSelection, reconcileSelection } from './lib/selection';
+import type { LinkState, Tone } from './lib/sync-status';
+
+export interface PendingCommand {
+  id: number;
+  label: string;
+  /** The time-only crossing this command is filling (so the next bib fills the one after). */
+  fillsTap: number | null;
+  startedAt: number;
+}
+
+export interface Notice {
+  tone: Tone;
+  text: string;
+  warnings: Warning[];
+  at: number;
+}
+
+export interface Progress {
+  task: string;
+  done: number;
+  total: number | null;
+}
+
+export interface ChuteState {
+  screen: Screen;
+  link: LinkState;
+  snapshot: Snapshot | null;
+  snapshotError: string | null;
+  sync: SyncStatus | null;
+  bibText: string;
+  lookup: BibLookup | null;
+  selected: number | null;
+  dialogOpen: boolean;
+  pending: PendingCommand[];
+  notice: Notice | null;
+  progress: Progress | null;
+}
+
+export interface ChuteActions {
+  setScreen(screen: Screen): void;
+  setBibText(text: string): void;
+  select(tapSeq: number | null): void;
+  moveSelection(direction: -1 | 1): void;
+  setDialogOpen(open: boolean): void;
+  refresh(): Promise<void>;
+  /** Sends a command; resolves with its result after the notice and a fresh snapshot are set. */
+  run(command: Command, label: string, opts?: { fillsTap?: number | null }): Promise<CommandResult>;
+  dismissNotice(): void;
+  /** Shows an outcome that needed no command (e.g. "select a row first"), with its sound. */
+  notify(tone: Tone, text: string): void;
+  start(): () => void;
+}
+
+export type ChuteStore = StoreApi<ChuteState & ChuteActions>;
+
+export interface StoreDeps {
+  api: StationApi;
+  onLink?: (listener: (state: LinkState) => void) => () => void;
+  /** Called once per command outcome (plays the success/warning/error sound). */
+  onOutcome?: (tone: Tone) => void;
+  now?: () => number;
+  /** How many crossings the snapshot brings (the timing list and time-first fill use them). */
+  snapshotLimit?: number;
+}
+
+/** Newest first: by time, ties by seq. */
+export function orderCrossings(crossings: readonly CrossingView[]): CrossingView[] {
+  return [...crossings].sort((a, b) => b.at - a.at || b.tapSeq - a.tapSeq);
+}
+
+export function toneOf(result: CommandResult): Tone {
+  if (!result.ok) return 'error';
+  return result.warnings.length > 0 ? 'warn' : 'ok';
+}
+
+export function createChuteStore(deps: StoreDeps): ChuteStore {
+  const now = deps.now ?? (() => Date.now());
+  const limit = deps.snapshotLimit ?? 1000;
+  let nextPendingId = 1;
+  let refreshing: Promise<void> | null = null;
+  let refreshAgain = false;
+  let lookupToken = 0;
+
+  const store = createStore<ChuteState & ChuteActions>()((set, get) => {
+    const loadSnapshot = async (): Promise<void> => {
+      try {
+        const snapshot = await deps.api.query({ type: 'snapshot', limit });
+        const rows = orderCrossings(snapshot.crossings);
+        set({
+          snapshot: { ...snapshot, crossings: rows },
+          sync: snapshot.sync,
+          snapshotError: null,
+          selected: reconcileSelection(
+            rows.map((r) => r.tapSeq),
+            get().selected,
+          ),
+        });
+      } catch (error) {
+        set({ snapshotError: error instanceof Error ? error.message : String(error) });
+      }
+    };
+
+    const lookup = async (text: string): Promise<void> => {
+      const token = ++lookupToken;
+      if (text === '') {
+        set({ lookup: null });
+        return;
+      }
+      try {
+        const result = await deps.api.query({ type: 'lookupBib', bib: text });
+        // Typing is faster than the answers: only the answer to the latest text counts.
+        if (token === lookupToken) set({ lookup: result });
+      } catch (error) {
+        if (token === lookupToken) {
+          set({
+            lookup: {
+              bib: null,
+              participant: null,
+              eventName: null,
+              warnings: [],
+              error: error instanceof Error ? error.message : String(error),
+            },
+          });
+        }
+      }
+    };
+
+    return {
+      screen: 'timing',
+      link: 'connecting',
+      snapshot: null,
+      snapshotError: null,
+      sync: null,
+      bibText: '',
+      lookup: null,
+      selected: null,
+      dialogOpen: false,
+      pending: [],
+      notice: null,
+      progress: null,
+
+      setScreen: (screen) => set({ screen }),
+      setBibText(text) {
+        const clean = sanitizeBibText(text);
+        if (clean === get().bibText) return;
+        set({ bibText: clean });
+        void lookup(clean);
+      },
+      select: (tapSeq) => set({ selected: tapSeq }),
+      moveSelection(direction) {
+        const rows = get().snapshot?.crossings.map((c) => c.tapSeq) ?? [];
+        set({ selected: moveSelection(rows, get().selected, direction) });
+      },
+      setDialogOpen: (open) => set({ dialogOpen: open }),
+
+      refresh() {
+        // Coalesce: while one snapshot is loading, any number of change events cause ONE more.
+        if (refreshing) {
+          refreshAgain = true;
+          return refreshing;
+        }
+        refreshing = (async () => {
+          do {
+            refreshAgain = false;
+            await loadSnapshot();
+          } while (refreshAgain);
+          refreshing = null;
+        })();
+        return refreshing;
+      },
+
+      async run(command, label, opts) {
+        const entry: PendingCommand = {
+          id: nextPendingId++,
+          label,
+          fillsTap: opts?.fillsTap ?? null,
+          startedAt: now(),
+        };
+        set({ pending: [...get().pending, entry] });
+        let result: CommandResult;
+        try {
+          result = await deps.api.command(command);
+        } catch (error) {
+          result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+        const tone = toneOf(result);
+        set({
+          pending: get().pending.filter((p) => p.id !== entry.id),
+          notice: {
+            tone,
+            text: result.ok ? `Saved: ${label}` : `NOT saved: ${label} — ${result.error}`,
+            warnings: result.ok ? result.warnings : [],
+            at: now(),
+          },
+        });
+        deps.onOutcome?.(tone);
+        await get().refresh();
+        return result;
+      },
+
+      dismissNotice: () => set({ notice: null }),
+      notify(tone, text) {
+        set({ notice: { tone, text, warnings: [], at: now() } });
+        deps.onOutcome?.(tone);
+      },
+
+      start() {
+        const offEvents = deps.api.subscribe((event) => {
+          if (event.type === 'changed') void get().refresh();
+          else if (event.type === 'sync') set({ sync: event.sync });
+          else if (event.type === 'progress') {
+            const done = event.total !== null && event.done >= event.total;
+            set({
+              progress: done ? null : { task: event.task, done: event.done, total: event.total },
+            });
+          }
+        });
+        const offLink =
+          deps.onLink?.((link) => {
+            set({ link });
+            if (link === 'open') void get().refresh();
+          }) ?? (() => {});
+        if (!deps.onLink) {
+          set({ link: 'open' });
+          void get().refresh();
+        }
+        return () => {
+          offEvents();
+          offLink();
+        };
+      },
+    };
+  });
+  return store;
+}
