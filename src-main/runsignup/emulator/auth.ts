@@ -1,0 +1,142 @@
+// The four ways RunSignup authenticates (RUNSIGNUP-API.md §2): api_key+api_secret, the login
+// call's tmp_key+tmp_secret (expiring an hour after last use), rsu_api_key + X-RSU-API-SECRET,
+// and OAuth2 Bearer. Secrets are compared here and never copied anywhere else.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiError, invalidParam } from './errors';
+
+export interface PracticeCredentials {
+  apiKey: string;
+  apiSecret: string;
+  v2Key: string;
+  v2Secret: string;
+  email: string;
+  password: string;
+  bearerToken: string;
+  noAccessApiKey: string;
+  noAccessApiSecret: string;
+}
+
+/** Who made a request: a principal with or without access to the practice race. */
+export type Principal =
+  | { kind: 'none' }
+  | { kind: 'user'; mode: 'api-key' | 'tmp-key' | 'v2-key' | 'bearer'; hasRaceAccess: boolean };
+
+export const TMP_KEY_IDLE_MS = 60 * 60 * 1000;
+
+export function practiceCredentials(seed: number): PracticeCredentials {
+  return {
+    apiKey: `practice-api-key-${seed}`,
+    apiSecret: `practice-api-secret-${seed}`,
+    v2Key: `practice-v2-key-${seed}`,
+    v2Secret: `practice-v2-secret-${seed}`,
+    email: 'timer@practice.chute.invalid',
+    password: `practice-password-${seed}`,
+    bearerToken: `practice-bearer-token-${seed}`,
+    noAccessApiKey: `practice-noaccess-key-${seed}`,
+    noAccessApiSecret: `practice-noaccess-secret-${seed}`,
+  };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AuthInput {
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export class Authenticator {
+  private readonly tmpKeys = new Map<
+    string,
+    { secret: string; lastUsed: number; expired: boolean }
+  >();
+
+  constructor(
+    private readonly creds: PracticeCredentials,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** POST /Rest/login: email+password → a temporary key pair. */
+  login(
+    email: string | undefined,
+    password: string | undefined,
+  ): { tmp_key: string; tmp_secret: string } {
+    if (!email || !password)
+      throw new ApiError(3, 'Invalid parameters: email and password are required.');
+    if (
+      !same(email.trim().toLowerCase(), this.creds.email) ||
+      !same(password, this.creds.password)
+    ) {
+      throw new ApiError(101);
+    }
+    const tmpKey = randomBytes(16).toString('hex');
+    const tmpSecret = randomBytes(24).toString('hex');
+    this.tmpKeys.set(tmpKey, { secret: tmpSecret, lastUsed: this.now(), expired: false });
+    return { tmp_key: tmpKey, tmp_secret: tmpSecret };
+  }
+
+  expireTemporaryKeys(): void {
+    for (const entry of this.tmpKeys.values()) entry.expired = true;
+  }
+
+  /** Identifies the caller; throws error 6 for a bad key or secret, 3 for mixed modes. */
+  authenticate(input: AuthInput): Principal {
+    const { query, headers } = input;
+    const header = (name: string) => {
+      const v = headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    if (
+      query.tmp_key !== undefined &&
+      (query.api_key !== undefined || query.rsu_api_key !== undefined)
+    ) {
+      throw invalidParam('tmp_key cannot be combined with api_key or rsu_api_key.');
+    }
+    if (query.api_key !== undefined) {
+      const secret = query.api_secret ?? '';
+      if (same(query.api_key, this.creds.apiKey) && same(secret, this.creds.apiSecret)) {
+        return { kind: 'user', mode: 'api-key', hasRaceAccess: true };
+      }
+      if (
+        same(query.api_key, this.creds.noAccessApiKey) &&
+        same(secret, this.creds.noAccessApiSecret)
+      ) {
+        return { kind: 'user', mode: 'api-key', hasRaceAccess: false };
+      }
+      throw new ApiError(6);
+    }
+    if (query.tmp_key !== undefined) {
+      const entry = this.tmpKeys.get(query.tmp_key);
+      const now = this.now();
+      if (!entry || entry.expired || now - entry.lastUsed > TMP_KEY_IDLE_MS) throw new ApiError(6);
+      if (!same(query.tmp_secret ?? '', entry.secret)) throw new ApiError(6);
+      entry.lastUsed = now; // expires an hour after its LAST use
+      return { kind: 'user', mode: 'tmp-key', hasRaceAccess: true };
+    }
+    const v2Key = query.rsu_api_key ?? query.sp_api_key;
+    if (v2Key !== undefined) {
+      if (
+        same(v2Key, this.creds.v2Key) &&
+        same(header('x-rsu-api-secret') ?? '', this.creds.v2Secret)
+      ) {
+        return { kind: 'user', mode: 'v2-key', hasRaceAccess: true };
+      }
+      throw new ApiError(6);
+    }
+    const authorization = header('authorization');
+    if (authorization !== undefined) {
+      const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+      if (m && same(m[1]!, this.creds.bearerToken)) {
+        return { kind: 'user', mode: 'bearer', hasRaceAccess: true };
+      }
+      throw new ApiError(6);
+    }
+    return { kind: 'none' };
+  }
+}
+
+/** Query keys whose values are secrets: never written to the request log. */
+export const SECRET_PARAMS = new Set(['api_secret', 'tmp_secret', 'password', 'access_token']);

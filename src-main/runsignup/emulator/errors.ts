@@ -1,0 +1,51 @@
+// RunSignup's error envelope: every API error is an HTTP 200 answer carrying a code and a text
+// (RUNSIGNUP-API.md §1). Handlers throw ApiError; the responder turns it into the envelope.
+
+/** Exact texts recorded from the live API for 6, 7, 201 and 301 (fixtures/runsignup/error-*.json). */
+export const ERROR_TEXT = {
+  1: 'Unknown method.',
+  2: 'HTTP method not supported.',
+  3: 'Invalid parameters.',
+  6: 'Key authentication failed',
+  7: 'Permission Denied',
+  9: 'Invalid date.',
+  10: 'Response format not supported.',
+  14: 'Request throttled.',
+  15: 'Invalid id.',
+  101: 'Invalid email or password.',
+  104: 'First name is required.',
+  106: 'Last name is required.',
+  201: 'Race not found.',
+  301: 'Event not found.',
+} as const;
+
+export type KnownErrorCode = keyof typeof ERROR_TEXT;
+
+export class ApiError extends Error {
+  readonly code: number;
+  /** Extra keys placed inside the `error` object (e.g. per-row details). */
+  readonly details: Record<string, unknown> | undefined;
+  /** HTTP status to answer with; RunSignup answers errors with 200. */
+  readonly httpStatus: number;
+
+  constructor(
+    code: number,
+    message?: string,
+    opts: { details?: Record<string, unknown>; httpStatus?: number } = {},
+  ) {
+    super(message ?? ERROR_TEXT[code as KnownErrorCode] ?? 'Unknown error.');
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = opts.details;
+    this.httpStatus = opts.httpStatus ?? 200;
+  }
+}
+
+/** Error 3 with a sentence that says which parameter is wrong. */
+export function invalidParam(message: string): ApiError {
+  return new ApiError(3, `Invalid parameters: ${message}`);
+}
+
+export function errorEnvelope(err: ApiError): { error: Record<string, unknown> } {
+  return { error: { error_code: err.code, error_msg: err.message, ...(err.details ?? {}) } };
+}

@@ -1,0 +1,91 @@
+// Fault injection: what a flaky network or an overloaded server does to a request. A fault comes
+// from the script first (in order), then by probability from a seeded PRNG, so chaos tests
+// replay exactly.
+import { createRng, type Rng } from './prng';
+
+export type FaultKind =
+  | 'latency'
+  | 'reset'
+  | 'no-answer'
+  | 'http-500'
+  | 'http-503'
+  | 'throttle'
+  | 'truncated'
+  | 'html'
+  /** The request is handled (a full-results post is SAVED), then the socket is destroyed: the answer is lost. */
+  | 'reset-after-apply';
+
+export const ALL_FAULT_KINDS: readonly FaultKind[] = [
+  'latency',
+  'reset',
+  'no-answer',
+  'http-500',
+  'http-503',
+  'throttle',
+  'truncated',
+  'html',
+  'reset-after-apply',
+];
+
+export interface FaultPlan {
+  probability?: number;
+  kinds?: FaultKind[];
+  script?: FaultKind[];
+  latencyMs?: number;
+  noAnswerMs?: number;
+  seed?: number;
+}
+
+export class FaultPicker {
+  private script: FaultKind[];
+  private readonly rng: Rng;
+  readonly latencyMs: number;
+  readonly noAnswerMs: number;
+  private readonly probability: number;
+  private readonly kinds: readonly FaultKind[];
+
+  constructor(plan: FaultPlan | null) {
+    const p = plan ?? {};
+    const probability = p.probability ?? 0;
+    if (!(probability >= 0 && probability <= 1)) {
+      throw new Error(`fault probability must be within 0..1, got ${probability}`);
+    }
+    for (const k of [...(p.kinds ?? []), ...(p.script ?? [])]) {
+      if (!ALL_FAULT_KINDS.includes(k)) throw new Error(`unknown fault kind "${k}"`);
+    }
+    if (p.kinds && p.kinds.length === 0 && probability > 0) {
+      throw new Error('fault kinds must not be empty when probability > 0');
+    }
+    this.script = [...(p.script ?? [])];
+    this.rng = createRng(p.seed ?? 1);
+    this.latencyMs = p.latencyMs ?? 300;
+    this.noAnswerMs = p.noAnswerMs ?? 30_000;
+    this.probability = probability;
+    this.kinds = p.kinds ?? ALL_FAULT_KINDS;
+  }
+
+  /** The fault for the next request, or null. */
+  next(): FaultKind | null {
+    const scripted = this.script.shift();
+    if (scripted) return scripted;
+    if (this.probability > 0 && this.rng() < this.probability) {
+      return this.kinds[Math.floor(this.rng() * this.kinds.length)] ?? null;
+    }
+    return null;
+  }
+}
+
+/** Faults that strike before the server handles the request (nothing is applied). */
+export function strikesBeforeHandling(kind: FaultKind): boolean {
+  return kind !== 'latency' && kind !== 'truncated' && kind !== 'reset-after-apply';
+}
+
+export const HTML_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>' +
+  '<p>The proxy server received an invalid response from an upstream server.</p></body></html>';
+
+/** A body cut short mid-way, as a dropped connection or a broken proxy delivers it. */
+export function truncateBody(body: string): string {
+  if (body.length < 2) return '{"';
+  return body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+}
