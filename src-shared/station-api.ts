@@ -75,6 +75,9 @@ export const Warning = z.object({
     'no-gun',
     'unreadable',
     'clock-offset',
+    // A crossing timed before its event's gun, or more than 999 h after it (a wrong gun).
+    'before-gun',
+    'time-too-long',
   ]),
   message: z.string(),
 });

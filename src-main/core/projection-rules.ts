@@ -1,0 +1,217 @@
+// The small rules both projections (batch and incremental) share: which fields a station owns,
+// how a bib's wanted values follow from its scored crossing and status, and how a crossing is
+// timed. Everything here is pure and per-bib or per-crossing; the two projections differ only
+// in how they find each bib's scored crossing and place.
+import {
+  CLEAR_VALUE,
+  type Participant,
+  type ResultStatus,
+  type StationConfig,
+} from '../../src-shared/domain';
+import { formatElapsed, MAX_ELAPSED_MS } from '../../src-shared/time';
+import {
+  FIELD_CLOCK_TIME,
+  FIELD_PLACE,
+  fieldKeyString,
+  splitField,
+  type Crossing,
+  type CrossingFlag,
+  type WantedField,
+} from './projection-types';
+
+/** What this station posts for one event it times. */
+export interface EventPlan {
+  eventId: number;
+  resultSetId: number;
+  /** `clock_time` at a finish station, `split-<id>` at a split station. */
+  timeField: string;
+  /** `place` at a finish station; a split station posts no place. */
+  placeField: string | null;
+}
+
+/**
+ * The events this station times and the fields it owns in each. A split station times only the
+ * configured events that have a split id in its role.
+ */
+export function planEvents(config: StationConfig): Map<number, EventPlan> {
+  const plans = new Map<number, EventPlan>();
+  for (const ev of config.events) {
+    if (config.role.kind === 'finish') {
+      plans.set(ev.eventId, {
+        eventId: ev.eventId,
+        resultSetId: ev.resultSetId,
+        timeField: FIELD_CLOCK_TIME,
+        placeField: FIELD_PLACE,
+      });
+    } else {
+      const split = config.role.splits.find((s) => s.eventId === ev.eventId);
+      if (split) {
+        plans.set(ev.eventId, {
+          eventId: ev.eventId,
+          resultSetId: ev.resultSetId,
+          timeField: splitField(split.splitId),
+          placeField: null,
+        });
+      }
+    }
+  }
+  return plans;
+}
+
+/**
+ * Participants by bib. Bibs are meant to be unique in a race; when RunSignup has a bib twice,
+ * the registration in an event this station times wins, then the first seen, so the choice is
+ * deterministic.
+ */
+export function indexParticipants(
+  participants: readonly Participant[],
+  config: StationConfig,
+): Map<number, Participant> {
+  const timed = planEvents(config);
+  const byBib = new Map<number, Participant>();
+  for (const p of participants) {
+    if (p.bib === null) continue;
+    const seen = byBib.get(p.bib);
+    if (!seen || (!timed.has(seen.eventId) && timed.has(p.eventId))) byBib.set(p.bib, p);
+  }
+  return byBib;
+}
+
+/** Crossing order: effective time, ties by tap seq (the earlier key press). */
+export function compareCrossings(aAt: number, aSeq: number, bAt: number, bSeq: number): number {
+  return aAt !== bAt ? aAt - bAt : aSeq - bSeq;
+}
+
+export interface Timing {
+  elapsedMs: number | null;
+  time: string | null;
+  flag: CrossingFlag | null;
+}
+
+/**
+ * Elapsed time of a crossing: tap − gun + station offset (DESIGN.md §4; derived, never stored,
+ * so a new gun or offset re-times everything). No gun, before the gun, or absurdly long: no
+ * time, and the flag says why.
+ */
+export function timeCrossing(
+  at: number,
+  gunAt: number | null,
+  offsetMs: number,
+  precision: number,
+): Timing {
+  if (gunAt === null) return { elapsedMs: null, time: null, flag: 'no-gun' };
+  const elapsedMs = at - gunAt + offsetMs;
+  if (elapsedMs < 0) return { elapsedMs, time: null, flag: 'before-gun' };
+  // Rounding up may carry a time just under the limit past it: check the rounded value.
+  const limit = MAX_ELAPSED_MS - 999;
+  if (elapsedMs > limit) return { elapsedMs, time: null, flag: 'time-too-long' };
+  return { elapsedMs, time: formatElapsed(elapsedMs, precision), flag: null };
+}
+
+/** What decides a bib's wanted fields. */
+export interface BibFacts {
+  bib: number;
+  plan: EventPlan;
+  /** The bib's status, already ignoring statuses set before a clear. */
+  status: ResultStatus | null;
+  /** The scored crossing's place and formatted time (time null when not timeable). */
+  scored: { place: number; time: string | null } | null;
+  /** A clear is in force: every owned field not given a value again is wanted as "X". */
+  cleared: boolean;
+}
+
+/**
+ * The wanted fields of one bib, in a fixed order (place, then time).
+ * - a status fills the time field (`DQ`…), and the bib has no place;
+ * - otherwise the scored crossing gives place and (if timeable) time;
+ * - a clear in force turns every owned field still without a value into "X".
+ */
+export function bibWanted(f: BibFacts): WantedField[] {
+  const out: WantedField[] = [];
+  const add = (field: string, value: string | null): void => {
+    const v = value ?? (f.cleared ? CLEAR_VALUE : null);
+    if (v === null) return;
+    const key = { resultSetId: f.plan.resultSetId, eventId: f.plan.eventId, bib: f.bib, field };
+    out.push({ key, value: v });
+  };
+  const place = f.status === null && f.scored ? String(f.scored.place) : null;
+  const time = f.status ?? f.scored?.time ?? null;
+  if (f.plan.placeField !== null) add(f.plan.placeField, place);
+  add(f.plan.timeField, time);
+  return out;
+}
+
+/** The key strings a bib may ever want, in the same order as `bibWanted`. */
+export function bibKeyStrings(bib: number, plan: EventPlan): string[] {
+  const base = { resultSetId: plan.resultSetId, eventId: plan.eventId, bib };
+  const keys: string[] = [];
+  if (plan.placeField !== null) keys.push(fieldKeyString({ ...base, field: plan.placeField }));
+  keys.push(fieldKeyString({ ...base, field: plan.timeField }));
+  return keys;
+}
+
+/** Everything that decides how one crossing looks. */
+export interface CrossingFacts {
+  tapSeq: number;
+  at: number;
+  bib: number | null;
+  unreadable: boolean;
+  voided: boolean;
+  /** The participant's event (null: unknown bib). */
+  eventId: number | null;
+  /** The event is timed by this station. */
+  timed: boolean;
+  /** The bib was cleared after this crossing got it. */
+  cleared: boolean;
+  /** This is the bib's first (counting) crossing. */
+  primary: boolean;
+  place: number | null;
+  gunAt: number | null;
+  offsetMs: number;
+  precision: number;
+  status: ResultStatus | null;
+}
+
+/**
+ * A crossing for the screen. Flags, in order: `unreadable` (placeholder still without a bib),
+ * `unknown-bib`, `other-event`, `already-recorded` (a later crossing of a bib already recorded
+ * here), then the timing flag (`no-gun`, `before-gun`, `time-too-long`). A voided crossing
+ * keeps its bib for the audit trail but has no place, time or flag; a cleared one is never timed.
+ */
+export function describeCrossing(f: CrossingFacts): Crossing {
+  const base = {
+    tapSeq: f.tapSeq,
+    at: f.at,
+    bib: f.bib,
+    unreadable: f.unreadable && f.bib === null,
+    voided: f.voided,
+    cleared: false,
+    eventId: f.eventId,
+    place: null,
+    elapsedMs: null,
+    time: null,
+    status: null,
+    flags: [] as CrossingFlag[],
+  };
+  if (f.voided) return base;
+  if (f.bib === null) {
+    if (f.unreadable) base.flags.push('unreadable');
+    return base;
+  }
+  if (f.cleared) return { ...base, cleared: true };
+  if (f.eventId === null) base.flags.push('unknown-bib');
+  else if (!f.timed) base.flags.push('other-event');
+  else if (!f.primary) base.flags.push('already-recorded');
+  let timing: Timing = { elapsedMs: null, time: null, flag: null };
+  if (f.timed) {
+    timing = timeCrossing(f.at, f.gunAt, f.offsetMs, f.precision);
+    if (timing.flag) base.flags.push(timing.flag);
+  }
+  return {
+    ...base,
+    place: f.place,
+    elapsedMs: timing.elapsedMs,
+    time: timing.time,
+    status: f.status,
+  };
+}

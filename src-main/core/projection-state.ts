@@ -1,0 +1,689 @@
+// The incremental projection: the same meaning as `project()` (projection-batch.ts), kept up to
+// date one journal entry at a time so a key press costs O(log n), not a rebuild.
+//
+// Costs (n = crossings of the event concerned):
+// - a tap (or an assign of a bib-less tap) appended at the end of the race: O(log n) (binary
+//   search + push), one or two field changes;
+// - a correction that moves a crossing within an event (adjust, void, status, assign, undo):
+//   O(n) for the places after it, which all change anyway;
+// - a gun: O(n) of that event; an offset: O(all crossings);
+// - `withParticipants`: a full replay, O(N log N) over the whole journal (measured in report).
+import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../src-shared/domain';
+import {
+  bibKeyStrings,
+  bibWanted,
+  compareCrossings,
+  describeCrossing,
+  planEvents,
+  timeCrossing,
+  type EventPlan,
+} from './projection-rules';
+import {
+  fieldKeyString,
+  type Crossing,
+  type CrossingFlag,
+  type FieldChange,
+  type ProjectionContext,
+  type WantedField,
+  type WantedMap,
+} from './projection-types';
+import { compareChanges, diffWanted } from './projection-diff';
+import { sortJournal } from './projection-batch';
+
+/** An entry in force or not, and how many undos in force target it. */
+interface EntryRec {
+  entry: JournalEntry;
+  undoneBy: number;
+  /** Whether the entry can have any effect (e.g. an assign to a tap that exists). */
+  valid: boolean;
+}
+
+/** A value set by an entry: kept per target in seq order, the last in force wins. */
+interface Mod<T> {
+  seq: number;
+  value: T;
+}
+
+interface TapState {
+  seq: number;
+  rawAt: number;
+  rawBib: number | null;
+  unreadable: boolean;
+  undone: boolean;
+  assigns: Mod<number | null>[];
+  adjusts: Mod<number>[];
+  voids: number;
+  // Derived from the above by `derive`.
+  at: number;
+  bib: number | null;
+  bindSeq: number;
+  voided: boolean;
+  /** Index in its event's ranking, or -1. */
+  rankIndex: number;
+  /** The event whose ranking holds it (valid while rankIndex >= 0). */
+  rankEvent: number;
+}
+
+interface BibState {
+  bib: number;
+  /** Non-voided taps currently carrying this bib (any order; a bib has few). */
+  taps: TapState[];
+  statuses: Mod<ResultStatus | null>[];
+  clears: number[];
+  /** The tap that holds this bib's place, if any. */
+  ranked: TapState | null;
+}
+
+interface EventState {
+  plan: EventPlan;
+  /** Scored crossings in crossing order; a tap's place is its index + 1. */
+  ranking: TapState[];
+}
+
+/** Insert keeping seq order; journal order makes this an append almost always. */
+function insertBySeq<T extends { seq: number }>(list: T[], item: T): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as T).seq > item.seq) i--;
+  list.splice(i, 0, item);
+}
+
+function removeBySeq<T extends { seq: number }>(list: T[], seq: number): void {
+  const i = list.findIndex((m) => m.seq === seq);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function insertNumber(list: number[], n: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] as number) > n) i--;
+  list.splice(i, 0, n);
+}
+
+/** The engine: all mutable state of one projection over one participants list. */
+class Engine {
+  readonly plans: Map<number, EventPlan>;
+  private readonly precision: number;
+  private readonly entries = new Map<number, EntryRec>();
+  private readonly entryList: EntryRec[] = [];
+  private readonly taps = new Map<number, TapState>();
+  /** Taps in seq order (the screen's order). */
+  private readonly tapList: TapState[] = [];
+  private readonly bibs = new Map<number, BibState>();
+  private readonly events = new Map<number, EventState>();
+  private readonly guns = new Map<number, Mod<number>[]>();
+  private readonly offsets: Mod<number>[] = [];
+  /** Time-only taps (no bib, not unreadable, not voided): time-first capture fills these. */
+  private readonly untagged = new Set<TapState>();
+  readonly wanted = new Map<string, WantedField>();
+  lastSeq = 0;
+
+  // Per-apply work lists.
+  private readonly refresh = new Set<number>();
+  private readonly dirty = new Set<number>();
+  private readonly before = new Map<string, { key: FieldKey; value: string | null }>();
+
+  constructor(readonly ctx: ProjectionContext) {
+    this.plans = planEvents(ctx.config);
+    this.precision = ctx.config.precision;
+    for (const plan of this.plans.values()) {
+      this.events.set(plan.eventId, { plan, ranking: [] });
+    }
+  }
+
+  // ---- applying entries ----
+
+  /** Apply entries (in increasing seq) and return the net change of the wanted fields. */
+  applyAll(entries: Iterable<JournalEntry>): FieldChange[] {
+    for (const entry of entries) {
+      if (!Number.isInteger(entry.seq) || entry.seq <= this.lastSeq) {
+        throw new Error(
+          `Journal entry seq ${entry.seq} is not after ${this.lastSeq}: entries must be applied in order`,
+        );
+      }
+      this.lastSeq = entry.seq;
+      const rec: EntryRec = { entry, undoneBy: 0, valid: this.isValid(entry) };
+      this.entries.set(entry.seq, rec);
+      this.entryList.push(rec);
+      this.activate(rec);
+      this.settle();
+    }
+    return this.takeChanges();
+  }
+
+  private isValid(entry: JournalEntry): boolean {
+    const p = entry.payload;
+    switch (p.kind) {
+      case 'assign':
+      case 'adjust':
+      case 'void':
+        return p.tapSeq < entry.seq && this.taps.has(p.tapSeq);
+      case 'undo':
+        return p.targetSeq < entry.seq && this.entries.has(p.targetSeq);
+      default:
+        return true;
+    }
+  }
+
+  /** Put an entry in force (when applied, or when the undo that targeted it is undone). */
+  private activate(rec: EntryRec): void {
+    if (!rec.valid) return;
+    const { seq, payload: p } = rec.entry;
+    switch (p.kind) {
+      case 'tap': {
+        const existing = this.taps.get(seq);
+        if (existing) {
+          this.modifyTap(existing, (t) => (t.undone = false));
+        } else {
+          const tap: TapState = {
+            seq,
+            rawAt: p.at,
+            rawBib: p.bib,
+            unreadable: p.unreadable,
+            undone: false,
+            assigns: [],
+            adjusts: [],
+            voids: 0,
+            at: p.at,
+            bib: p.bib,
+            bindSeq: seq,
+            voided: false,
+            rankIndex: -1,
+            rankEvent: 0,
+          };
+          this.taps.set(seq, tap);
+          this.tapList.push(tap);
+          this.attach(tap);
+        }
+        return;
+      }
+      case 'assign':
+        return this.modifyTap(this.tap(p.tapSeq), (t) =>
+          insertBySeq(t.assigns, { seq, value: p.bib }),
+        );
+      case 'adjust':
+        return this.modifyTap(this.tap(p.tapSeq), (t) =>
+          insertBySeq(t.adjusts, { seq, value: p.at }),
+        );
+      case 'void':
+        return this.modifyTap(this.tap(p.tapSeq), (t) => t.voids++);
+      case 'status':
+        insertBySeq(this.bib(p.bib).statuses, { seq, value: p.status });
+        this.refresh.add(p.bib);
+        return;
+      case 'clear':
+        insertNumber(this.bib(p.bib).clears, seq);
+        this.refresh.add(p.bib);
+        return;
+      case 'gun':
+        insertBySeq(this.gunList(p.eventId), { seq, value: p.at });
+        this.retimeEvent(p.eventId);
+        return;
+      case 'offset':
+        insertBySeq(this.offsets, { seq, value: p.ms });
+        for (const id of this.events.keys()) this.retimeEvent(id);
+        return;
+      case 'undo': {
+        const target = this.entries.get(p.targetSeq) as EntryRec;
+        target.undoneBy++;
+        if (target.undoneBy === 1) this.deactivate(target);
+        return;
+      }
+    }
+  }
+
+  /** Take an entry out of force (its undo is in force): the exact reverse of `activate`. */
+  private deactivate(rec: EntryRec): void {
+    if (!rec.valid) return;
+    const { seq, payload: p } = rec.entry;
+    switch (p.kind) {
+      case 'tap':
+        return this.modifyTap(this.tap(seq), (t) => (t.undone = true));
+      case 'assign':
+        return this.modifyTap(this.tap(p.tapSeq), (t) => removeBySeq(t.assigns, seq));
+      case 'adjust':
+        return this.modifyTap(this.tap(p.tapSeq), (t) => removeBySeq(t.adjusts, seq));
+      case 'void':
+        return this.modifyTap(this.tap(p.tapSeq), (t) => t.voids--);
+      case 'status':
+        removeBySeq(this.bib(p.bib).statuses, seq);
+        this.refresh.add(p.bib);
+        return;
+      case 'clear': {
+        const clears = this.bib(p.bib).clears;
+        clears.splice(clears.indexOf(seq), 1);
+        this.refresh.add(p.bib);
+        return;
+      }
+      case 'gun':
+        removeBySeq(this.gunList(p.eventId), seq);
+        this.retimeEvent(p.eventId);
+        return;
+      case 'offset':
+        removeBySeq(this.offsets, seq);
+        for (const id of this.events.keys()) this.retimeEvent(id);
+        return;
+      case 'undo': {
+        const target = this.entries.get(p.targetSeq) as EntryRec;
+        target.undoneBy--;
+        if (target.undoneBy === 0) this.activate(target);
+        return;
+      }
+    }
+  }
+
+  private tap(seq: number): TapState {
+    return this.taps.get(seq) as TapState;
+  }
+
+  private bib(bib: number): BibState {
+    let s = this.bibs.get(bib);
+    if (!s) {
+      s = { bib, taps: [], statuses: [], clears: [], ranked: null };
+      this.bibs.set(bib, s);
+    }
+    return s;
+  }
+
+  private gunList(eventId: number): Mod<number>[] {
+    let list = this.guns.get(eventId);
+    if (!list) {
+      list = [];
+      this.guns.set(eventId, list);
+    }
+    return list;
+  }
+
+  /** Change a tap: unhook it from its bib and ranking, mutate, re-derive, hook it back. */
+  private modifyTap(tap: TapState, mutate: (t: TapState) => void): void {
+    this.detach(tap);
+    mutate(tap);
+    const lastAssign = tap.assigns[tap.assigns.length - 1];
+    tap.at = tap.adjusts[tap.adjusts.length - 1]?.value ?? tap.rawAt;
+    tap.bib = lastAssign ? lastAssign.value : tap.rawBib;
+    tap.bindSeq = lastAssign ? lastAssign.seq : tap.seq;
+    tap.voided = tap.undone || tap.voids > 0;
+    this.attach(tap);
+  }
+
+  private detach(tap: TapState): void {
+    this.untagged.delete(tap);
+    if (tap.rankIndex >= 0) {
+      this.unrank(tap);
+      (this.bibs.get(tap.bib as number) as BibState).ranked = null;
+    }
+    if (tap.voided || tap.bib === null) return;
+    const bs = this.bib(tap.bib);
+    const i = bs.taps.indexOf(tap);
+    if (i >= 0) bs.taps.splice(i, 1);
+    this.refresh.add(tap.bib);
+  }
+
+  private attach(tap: TapState): void {
+    if (tap.voided) return;
+    if (tap.bib === null) {
+      if (!tap.unreadable) this.untagged.add(tap);
+      return;
+    }
+    this.bib(tap.bib).taps.push(tap);
+    this.refresh.add(tap.bib);
+  }
+
+  /** Every scored bib of the event has a new time (new gun or offset). */
+  private retimeEvent(eventId: number): void {
+    const ev = this.events.get(eventId);
+    if (!ev) return;
+    for (const t of ev.ranking) this.dirty.add(t.bib as number);
+  }
+
+  // ---- the ranking ----
+
+  private rank(tap: TapState, ev: EventState): void {
+    const r = ev.ranking;
+    let lo = 0;
+    let hi = r.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = r[mid] as TapState;
+      if (compareCrossings(m.at, m.seq, tap.at, tap.seq) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    tap.rankIndex = lo;
+    tap.rankEvent = ev.plan.eventId;
+    if (lo === r.length) r.push(tap);
+    else {
+      r.splice(lo, 0, tap);
+      this.reindex(ev, lo + 1);
+    }
+  }
+
+  private unrank(tap: TapState): void {
+    const ev = this.events.get(tap.rankEvent) as EventState;
+    const i = tap.rankIndex;
+    ev.ranking.splice(i, 1);
+    tap.rankIndex = -1;
+    this.reindex(ev, i);
+  }
+
+  /** Places from `from` on moved by one: their place fields change. */
+  private reindex(ev: EventState, from: number): void {
+    const r = ev.ranking;
+    const places = ev.plan.placeField !== null;
+    for (let i = from; i < r.length; i++) {
+      const t = r[i] as TapState;
+      t.rankIndex = i;
+      if (places) this.dirty.add(t.bib as number);
+    }
+  }
+
+  // ---- per-bib facts ----
+
+  private clearSeq(bs: BibState): number {
+    return bs.clears[bs.clears.length - 1] ?? 0;
+  }
+
+  private statusOf(bs: BibState): ResultStatus | null {
+    const s = bs.statuses[bs.statuses.length - 1];
+    return s && s.seq > this.clearSeq(bs) ? s.value : null;
+  }
+
+  private planOf(bib: number): EventPlan | undefined {
+    const p = this.ctx.participants.get(bib);
+    return p ? this.plans.get(p.eventId) : undefined;
+  }
+
+  /** The bib's first crossing among those that may count (not cleared), if its event is timed. */
+  private primaryOf(bs: BibState): TapState | null {
+    if (!this.planOf(bs.bib)) return null;
+    const clearSeq = this.clearSeq(bs);
+    let best: TapState | null = null;
+    for (const t of bs.taps) {
+      if (t.bindSeq < clearSeq) continue;
+      if (!best || compareCrossings(t.at, t.seq, best.at, best.seq) < 0) best = t;
+    }
+    return best;
+  }
+
+  gunAt(eventId: number): number | null {
+    const list = this.guns.get(eventId);
+    return list?.[list.length - 1]?.value ?? null;
+  }
+
+  offsetMs(): number {
+    return this.offsets[this.offsets.length - 1]?.value ?? 0;
+  }
+
+  /** Bring rankings in line with the bibs touched by this entry, then their wanted fields. */
+  private settle(): void {
+    for (const bib of this.refresh) {
+      const bs = this.bib(bib);
+      const plan = this.planOf(bib);
+      const primary = this.primaryOf(bs);
+      const want = plan && this.statusOf(bs) === null ? primary : null;
+      if (bs.ranked !== want) {
+        if (bs.ranked) this.unrank(bs.ranked);
+        if (want && plan) this.rank(want, this.events.get(plan.eventId) as EventState);
+        bs.ranked = want;
+      }
+      this.dirty.add(bib);
+    }
+    this.refresh.clear();
+    for (const bib of this.dirty) this.rewant(bib);
+    this.dirty.clear();
+  }
+
+  /** Recompute one bib's wanted fields and record what changed. */
+  private rewant(bib: number): void {
+    const plan = this.planOf(bib);
+    if (!plan) return;
+    const bs = this.bib(bib);
+    const t = bs.ranked;
+    const scored = t
+      ? {
+          place: t.rankIndex + 1,
+          time: timeCrossing(t.at, this.gunAt(plan.eventId), this.offsetMs(), this.precision).time,
+        }
+      : null;
+    const fields = bibWanted({
+      bib,
+      plan,
+      status: this.statusOf(bs),
+      scored,
+      cleared: bs.clears.length > 0,
+    });
+    const keys = bibKeyStrings(bib, plan);
+    for (const k of keys) {
+      const f = fields.find((x) => fieldKeyString(x.key) === k);
+      const old = this.wanted.get(k);
+      if ((old?.value ?? null) === (f?.value ?? null)) continue;
+      const key = (f ?? (old as WantedField)).key;
+      if (!this.before.has(k)) this.before.set(k, { key, value: old?.value ?? null });
+      if (f) this.wanted.set(k, f);
+      else this.wanted.delete(k);
+    }
+  }
+
+  /** The net changes since the last call, in key order. */
+  private takeChanges(): FieldChange[] {
+    const changes: FieldChange[] = [];
+    for (const [keyString, was] of this.before) {
+      const now = this.wanted.get(keyString)?.value ?? null;
+      if (now !== was.value) changes.push({ keyString, key: was.key, value: now });
+    }
+    this.before.clear();
+    return changes.sort(compareChanges);
+  }
+
+  // ---- reading ----
+
+  crossingOf(tap: TapState): Crossing {
+    const participant = tap.bib === null ? undefined : this.ctx.participants.get(tap.bib);
+    const plan = participant ? this.plans.get(participant.eventId) : undefined;
+    const bs = tap.bib === null ? undefined : this.bibs.get(tap.bib);
+    const cleared = bs !== undefined && tap.bindSeq < this.clearSeq(bs);
+    return describeCrossing({
+      tapSeq: tap.seq,
+      at: tap.at,
+      bib: tap.bib,
+      unreadable: tap.unreadable,
+      voided: tap.voided,
+      eventId: participant?.eventId ?? null,
+      timed: plan !== undefined,
+      cleared,
+      primary: bs !== undefined && !tap.voided && this.primaryOf(bs) === tap,
+      place: tap.rankIndex >= 0 ? tap.rankIndex + 1 : null,
+      gunAt: plan ? this.gunAt(plan.eventId) : null,
+      offsetMs: this.offsetMs(),
+      precision: this.precision,
+      status: bs ? this.statusOf(bs) : null,
+    });
+  }
+
+  crossing(tapSeq: number): Crossing | null {
+    const t = this.taps.get(tapSeq);
+    return t ? this.crossingOf(t) : null;
+  }
+
+  crossings(limit?: number): Crossing[] {
+    const from = limit === undefined ? 0 : Math.max(0, this.tapList.length - limit);
+    return this.tapList.slice(from).map((t) => this.crossingOf(t));
+  }
+
+  crossingsOfBib(bib: number): Crossing[] {
+    const bs = this.bibs.get(bib);
+    if (!bs) return [];
+    return [...bs.taps].sort((a, b) => a.seq - b.seq).map((t) => this.crossingOf(t));
+  }
+
+  tapCount(): number {
+    return this.tapList.length;
+  }
+
+  statusOfBib(bib: number): ResultStatus | null {
+    const bs = this.bibs.get(bib);
+    return bs ? this.statusOf(bs) : null;
+  }
+
+  previewBib(bib: number): CrossingFlag[] {
+    const p = this.ctx.participants.get(bib);
+    if (!p) return ['unknown-bib'];
+    if (!this.plans.has(p.eventId)) return ['other-event'];
+    const bs = this.bibs.get(bib);
+    return bs && this.primaryOf(bs) ? ['already-recorded'] : [];
+  }
+
+  untaggedTaps(): number[] {
+    return [...this.untagged]
+      .sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq))
+      .map((t) => t.seq);
+  }
+
+  undoTarget(): number | null {
+    for (let i = this.entryList.length - 1; i >= 0; i--) {
+      const rec = this.entryList[i] as EntryRec;
+      if (rec.undoneBy === 0 && rec.valid && rec.entry.payload.kind !== 'undo') {
+        return rec.entry.seq;
+      }
+    }
+    return null;
+  }
+
+  guns(): { eventId: number; at: number | null }[] {
+    return [...this.plans.keys()].map((eventId) => ({ eventId, at: this.gunAt(eventId) }));
+  }
+
+  isActive(seq: number): boolean {
+    const rec = this.entries.get(seq);
+    return rec !== undefined && rec.valid && rec.undoneBy === 0;
+  }
+}
+
+/**
+ * The live projection of one station's journal. Feed it every committed entry, in seq order;
+ * each `apply` returns the wanted-field changes the outbox must record in the same transaction.
+ */
+export class ProjectionState {
+  private engine: Engine;
+  /** Kept for `withParticipants`, which must replay. */
+  private readonly journal: JournalEntry[] = [];
+
+  constructor(ctx: ProjectionContext) {
+    this.engine = new Engine(ctx);
+  }
+
+  /** Cold start: replay a journal (any order; a duplicate seq throws). */
+  static fromJournal(entries: readonly JournalEntry[], ctx: ProjectionContext): ProjectionState {
+    const state = new ProjectionState(ctx);
+    state.applyAll(sortJournal(entries));
+    return state;
+  }
+
+  get context(): ProjectionContext {
+    return this.engine.ctx;
+  }
+
+  /** Apply one entry (seq must be greater than every earlier one, else it throws). */
+  apply(entry: JournalEntry): FieldChange[] {
+    return this.applyAll([entry]);
+  }
+
+  /** Apply entries in order; returns the NET change (a field changed twice is reported once). */
+  applyAll(entries: readonly JournalEntry[]): FieldChange[] {
+    // Check the order first so a bad batch changes nothing (no half-applied state).
+    let last = this.engine.lastSeq;
+    for (const e of entries) {
+      if (!Number.isInteger(e.seq) || e.seq <= last) {
+        throw new Error(
+          `Journal entry seq ${e.seq} is not after ${last}: entries must be applied in order`,
+        );
+      }
+      last = e.seq;
+    }
+    const changes = this.engine.applyAll(entries);
+    for (const e of entries) this.journal.push(e);
+    return changes;
+  }
+
+  /**
+   * Re-project over a new participants list (a refresh brought bibs that were unknown) or a new
+   * config. A full replay of the journal, then a diff of the wanted fields: O(N log N).
+   */
+  withParticipants(
+    participants: ReadonlyMap<number, Participant>,
+    config = this.engine.ctx.config,
+  ): FieldChange[] {
+    const next = new Engine({ config, participants });
+    next.applyAll(this.journal);
+    const changes = diffWanted(this.engine.wanted, next.wanted);
+    this.engine = next;
+    return changes;
+  }
+
+  /** The crossing of a tap, or null when `tapSeq` is not a tap. */
+  crossing(tapSeq: number): Crossing | null {
+    return this.engine.crossing(tapSeq);
+  }
+
+  /** Crossings in tap (seq) order; `limit` keeps only the newest. */
+  crossings(opts: { limit?: number } = {}): Crossing[] {
+    return this.engine.crossings(opts.limit);
+  }
+
+  /** Every crossing now carrying this bib (not voided), in tap order. */
+  crossingsOfBib(bib: number): Crossing[] {
+    return this.engine.crossingsOfBib(bib);
+  }
+
+  /** Number of taps (crossings, including voided) in the journal. */
+  tapCount(): number {
+    return this.engine.tapCount();
+  }
+
+  /** What this station wants RunSignup to show, by `fieldKeyString`. Do not mutate. */
+  wanted(): WantedMap {
+    return this.engine.wanted;
+  }
+
+  /** The warnings a new tap with this bib would get now (for as-you-type feedback). */
+  previewBib(bib: number): CrossingFlag[] {
+    return this.engine.previewBib(bib);
+  }
+
+  /** The bib's status in force (after any clear), or null. */
+  statusOf(bib: number): ResultStatus | null {
+    return this.engine.statusOfBib(bib);
+  }
+
+  /** Time-only taps still waiting for a bib, oldest crossing first (time-first capture). */
+  untaggedTaps(): number[] {
+    return this.engine.untaggedTaps();
+  }
+
+  /** The newest entry in force that Ctrl+Z should undo (never an undo itself), or null. */
+  undoTarget(): number | null {
+    return this.engine.undoTarget();
+  }
+
+  /** Whether the entry is in force (exists, refers to something real, not undone). */
+  isActive(seq: number): boolean {
+    return this.engine.isActive(seq);
+  }
+
+  /** The gun in force for an event, or null. */
+  gunAt(eventId: number): number | null {
+    return this.engine.gunAt(eventId);
+  }
+
+  /** Gun per timed event. */
+  guns(): { eventId: number; at: number | null }[] {
+    return this.engine.guns();
+  }
+
+  /** The station clock offset in force (0 by default). */
+  offsetMs(): number {
+    return this.engine.offsetMs();
+  }
+
+  /** The highest seq applied (0 when empty). */
+  lastSeq(): number {
+    return this.engine.lastSeq;
+  }
+}
