@@ -25,10 +25,13 @@ const OptInt = z
   .transform((v) => (v === '' || v == null ? null : v));
 
 /** Like OptInt but a malformed value becomes null instead of an error (ages, display numbers). */
-const LooseInt = z.unknown().transform((v): number | null => {
-  const r = Int.safeParse(v);
-  return r.success ? r.data : null;
-});
+const LooseInt = z
+  .unknown()
+  .optional()
+  .transform((v): number | null => {
+    const r = Int.safeParse(v);
+    return r.success ? r.data : null;
+  });
 
 /** Text sent as a string or a number; null/absent for "none". */
 const OptText = z

@@ -1,0 +1,371 @@
+// The client against a tiny scripted HTTP server on 127.0.0.1 (the full emulator contract is in
+// tests/integration/runsignup-contract.test.ts): request encoding, paging, re-login, redaction,
+// timeouts and the never-throwing ResultsPoster.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
+import { RunSignupError } from '../../../src-main/runsignup/errors';
+
+interface Seen {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+type Handler = (req: Seen, res: ServerResponse) => void;
+
+let server: Server;
+let base: string;
+let handler: Handler = (_req, res) => res.end('{}');
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const s: Seen = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      };
+      seen.push(s);
+      handler(s, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/Rest`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+const clients: RunSignupClient[] = [];
+afterEach(async () => {
+  seen.length = 0;
+  handler = (_req, res) => res.end('{}');
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+function json(
+  res: ServerResponse,
+  value: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(value));
+}
+
+function client(extra: Partial<RunSignupClientOptions> = {}): RunSignupClient {
+  const c = new RunSignupClient({
+    baseUrl: base,
+    auth: { mode: 'api-key', apiKey: 'AKEY123', apiSecret: 'SECRET-XYZ' },
+    raceId: 1,
+    ...extra,
+  });
+  clients.push(c);
+  return c;
+}
+
+describe('request encoding', () => {
+  it('sends format=json and api-key credentials on a GET', async () => {
+    handler = (_q, res) => json(res, { race: { race_id: 1, name: 'R', events: [] } });
+    await client().getRace(1);
+    const q = seen[0]!;
+    expect([q.method, q.path]).toEqual(['GET', '/Rest/race/1']);
+    expect(q.query.get('format')).toBe('json');
+    expect(q.query.get('api_key')).toBe('AKEY123');
+    expect(q.query.get('api_secret')).toBe('SECRET-XYZ');
+    expect(q.query.get('future_events_only')).toBe('F');
+    expect(q.query.get('most_recent_events_only')).toBe('F');
+  });
+  it('POSTs form-encoded `request` JSON with request_format=json', async () => {
+    await client().postFullResults(1, 2, 3, [{ bib: 5, clock_time: '0:20:00.1' }], {
+      skipInvalidRegistrationIds: true,
+    });
+    const q = seen[0]!;
+    expect(q.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    const form = new URLSearchParams(q.body);
+    expect(form.get('request_format')).toBe('json');
+    expect(JSON.parse(form.get('request') ?? '')).toEqual({
+      results: [{ bib: 5, clock_time: '0:20:00.1' }],
+    });
+    expect(q.query.get('event_id')).toBe('2');
+    expect(q.query.get('individual_result_set_id')).toBe('3');
+    expect(q.query.get('skip_invalid_registration_ids')).toBe('T');
+    expect(q.query.get('format')).toBe('json');
+  });
+  it('v2-key puts the secret in X-RSU-API-SECRET, bearer in Authorization, neither in the query', async () => {
+    await client({ auth: { mode: 'v2-key', apiKey: 'V2K', apiSecret: 'V2SECRET' } }).getStartTime(
+      1,
+      2,
+    );
+    await client({ auth: { mode: 'bearer', token: 'TOKEN123' } }).getStartTime(1, 2);
+    expect(seen[0]!.query.get('rsu_api_key')).toBe('V2K');
+    expect(seen[0]!.headers['x-rsu-api-secret']).toBe('V2SECRET');
+    expect(seen[0]!.query.toString()).not.toContain('V2SECRET');
+    expect(seen[1]!.headers['authorization']).toBe('Bearer TOKEN123');
+    expect(seen[1]!.query.toString()).not.toContain('TOKEN123');
+  });
+});
+
+describe('paging', () => {
+  it('reads participants pages of 2500 until a short page', async () => {
+    handler = (q, res) => {
+      const page = Number(q.query.get('page'));
+      const n = page === 1 ? 2500 : 3;
+      json(res, [
+        {
+          event: { event_id: 2, participants: [] },
+          participants: Array.from({ length: n }, (_, i) => ({
+            registration_id: page * 10000 + i,
+            bib_num: i + 1,
+            user: { first_name: 'A', last_name: 'B' },
+          })),
+        },
+      ]);
+    };
+    const all = await client().getParticipants(1, 2, { modifiedAfter: 1_700_000_000_999 });
+    expect(all).toHaveLength(2503);
+    expect(seen.map((s) => s.query.get('page'))).toEqual(['1', '2']);
+    expect(seen[0]!.query.get('results_per_page')).toBe('2500');
+    expect(seen[0]!.query.get('sort')).toBe('registration_id ASC');
+    expect(seen[0]!.query.get('modified_after_timestamp')).toBe('1700000000');
+  });
+  it('stops when a server ignores `page` and repeats itself', async () => {
+    handler = (_q, res) =>
+      json(res, {
+        individual_results_sets: [
+          {
+            individual_result_set_id: 3,
+            results: Array.from({ length: 1000 }, (_, i) => ({ bib: i + 1 })),
+          },
+        ],
+      });
+    const rows = await client().getResults(1, 2, 3);
+    expect(rows).toHaveLength(1000);
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe('login mode', () => {
+  function loginServer(state: { logins: number; valid: string }) {
+    handler = (q, res) => {
+      if (q.path === '/Rest/login') {
+        const form = new URLSearchParams(q.body);
+        if (form.get('password') !== 'PASSWORD!')
+          return json(res, { error: { error_code: 101, error_msg: 'Invalid email or password.' } });
+        state.logins++;
+        state.valid = `tk${state.logins}`;
+        return json(res, { tmp_key: state.valid, tmp_secret: `ts${state.logins}`, user: {} });
+      }
+      if (q.query.get('api_key'))
+        return json(res, { error: { error_code: 3, error_msg: 'never combine' } });
+      if (q.query.get('tmp_key') !== state.valid)
+        return json(res, { error: { error_code: 6, error_msg: 'Key authentication failed' } });
+      json(res, { start_time: '2026-05-01 08:00:00' });
+    };
+  }
+  it('logs in once for concurrent calls, re-logs in once after error 6, and retries', async () => {
+    const state = { logins: 0, valid: '' };
+    loginServer(state);
+    const c = client({ auth: { mode: 'login', email: 'a@b.c', password: 'PASSWORD!' } });
+    await Promise.all([c.getStartTime(1, 2), c.getStartTime(1, 2)]);
+    expect(state.logins).toBe(1);
+    const login = seen.find((s) => s.path === '/Rest/login')!;
+    expect(new URLSearchParams(login.body).get('email')).toBe('a@b.c');
+    expect(login.query.toString()).not.toContain('PASSWORD');
+    state.valid = 'expired-by-server';
+    await expect(c.getStartTime(1, 2)).resolves.toBe('2026-05-01 08:00:00');
+    expect(state.logins).toBe(2);
+  });
+  it('a wrong password is an auth error that names no secret', async () => {
+    loginServer({ logins: 0, valid: '' });
+    const c = client({ auth: { mode: 'login', email: 'a@b.c', password: 'WRONG-PW' } });
+    const out = await c.postResults({ eventId: 2, resultSetId: 3 }, [
+      { bib: 1, clock_time: '0:20:00' },
+    ]);
+    expect(out).toMatchObject({ ok: false, kind: 'auth', code: 101 });
+  });
+  it('a key that keeps failing with 6 gives up after one re-login', async () => {
+    let logins = 0;
+    handler = (q, res) => {
+      if (q.path === '/Rest/login') return json(res, { tmp_key: `k${++logins}`, tmp_secret: 's' });
+      json(res, { error: { error_code: 6, error_msg: 'Key authentication failed' } });
+    };
+    const c = client({ auth: { mode: 'login', email: 'a@b.c', password: 'PASSWORD!' } });
+    await expect(c.getRace(1)).rejects.toMatchObject({ kind: 'auth', code: 6 });
+    expect(logins).toBe(2);
+  });
+});
+
+describe('secrets never leak', () => {
+  it('not in a network error, not in a log line, not in a server-echoed message', async () => {
+    const lines: string[] = [];
+    handler = (q, res) =>
+      json(res, {
+        error: {
+          error_code: 4,
+          error_msg: `bad key ${q.query.get('api_secret')} for ${q.query.get('api_key')}`,
+        },
+      });
+    const c = client({ onLog: (l) => lines.push(l) });
+    const echoed = await c.postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }]);
+    expect(echoed.ok).toBe(false);
+    if (!echoed.ok) {
+      expect(echoed.message).not.toContain('SECRET-XYZ');
+      expect(echoed.message).not.toContain('AKEY123');
+    }
+    // A port nobody listens on: connection refused.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const deadPort = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const dead = client({
+      baseUrl: `http://127.0.0.1:${deadPort}/Rest`,
+      onLog: (l) => lines.push(l),
+    });
+    const err = await dead.getRace(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RunSignupError);
+    expect((err as RunSignupError).kind).toBe('retryable');
+    expect(String((err as Error).stack)).not.toContain('SECRET-XYZ');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const l of lines) {
+      expect(l).not.toContain('SECRET-XYZ');
+      expect(l).not.toContain('AKEY123');
+    }
+  });
+});
+
+describe('timeouts and hooks', () => {
+  it('a server that never answers is a retryable timeout', async () => {
+    handler = () => undefined; // hold the request
+    const c = client({ timeouts: { headersMs: 200 } });
+    await expect(c.getRace(1)).rejects.toMatchObject({
+      kind: 'retryable',
+      message: expect.stringMatching(/in time/),
+    });
+  });
+  it('the overall timeout bounds a slow body', async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"race":');
+      // ...and never finishes.
+    };
+    const c = client({ timeouts: { overallMs: 300 } });
+    await expect(c.getRace(1)).rejects.toMatchObject({
+      kind: 'retryable',
+      message: expect.stringMatching(/0.3 s/),
+    });
+  });
+  it('onResponse gets the Date header for every answer, errors included', async () => {
+    const timings: Array<{ serverDate: number | null; sentAt: number; receivedAt: number }> = [];
+    handler = (_q, res) =>
+      json(res, { error: { error_code: 201, error_msg: 'Race not found.' } }, 200, {
+        Date: 'Fri, 01 May 2026 12:00:00 GMT',
+      });
+    const c = client({ onResponse: (t) => timings.push(t) });
+    await expect(c.getRace(1)).rejects.toMatchObject({ kind: 'not-found', code: 201 });
+    expect(timings).toHaveLength(1);
+    expect(timings[0]!.serverDate).toBe(Date.parse('2026-05-01T12:00:00Z'));
+    expect(timings[0]!.receivedAt).toBeGreaterThanOrEqual(timings[0]!.sentAt);
+  });
+});
+
+describe('postResults (ResultsPoster) never throws', () => {
+  it('ok with serverDate and elapsedMs on success', async () => {
+    handler = (_q, res) => json(res, {}, 200, { Date: 'Fri, 01 May 2026 12:00:00 GMT' });
+    const out = await client().postResults({ eventId: 2, resultSetId: 3 }, [
+      { bib: 1, clock_time: '0:20:00.1' },
+    ]);
+    expect(out).toEqual({
+      ok: true,
+      serverDate: Date.parse('2026-05-01T12:00:00Z'),
+      elapsedMs: expect.any(Number),
+    });
+  });
+  it('classifies bad input without a request', async () => {
+    const c = client();
+    expect(await c.postResults({ eventId: -1, resultSetId: 3 }, [{ bib: 1 }])).toMatchObject({
+      ok: false,
+      kind: 'rejected',
+    });
+    expect(await c.postResults({ eventId: 2, resultSetId: 3 }, [{}])).toMatchObject({
+      ok: false,
+      kind: 'rejected',
+    });
+    expect(await c.postResults(null as never, [{ bib: 1 }])).toMatchObject({
+      ok: false,
+      kind: 'unknown',
+    });
+    expect(
+      await client({ raceId: undefined }).postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }]),
+    ).toMatchObject({ ok: false });
+    expect(seen).toHaveLength(0);
+  });
+  it('a per-row failure report in a 200 body is "rejected", not success', async () => {
+    handler = (_q, res) =>
+      json(res, {
+        num_saved: 1,
+        failed: [{ bib: 9, error_code: 115, error_msg: 'Bib number invalid' }],
+      });
+    const out = await client()
+      .posterFor(1)
+      .postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }, { bib: 9 }]);
+    expect(out).toMatchObject({
+      ok: false,
+      kind: 'rejected',
+      code: 115,
+      message: expect.stringContaining('bib 9'),
+    });
+  });
+  it('503 with Retry-After is retryable with the wait', async () => {
+    handler = (_q, res) => json(res, 'busy', 503, { 'Retry-After': '7' });
+    expect(await client().postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }])).toEqual({
+      ok: false,
+      kind: 'retryable',
+      code: null,
+      message: 'RunSignup answered HTTP 503.',
+      retryAfterMs: 7000,
+    });
+  });
+});
+
+describe('configuration', () => {
+  it('refuses a bad base URL or blank credentials with a sentence', () => {
+    expect(
+      () => new RunSignupClient({ baseUrl: 'runsignup.com', auth: { mode: 'bearer', token: 't' } }),
+    ).toThrow(/not a valid URL/);
+    expect(
+      () => new RunSignupClient({ baseUrl: 'ftp://x/Rest', auth: { mode: 'bearer', token: 't' } }),
+    ).toThrow(/http/);
+    expect(
+      () =>
+        new RunSignupClient({
+          baseUrl: 'https://x/Rest?api_key=1',
+          auth: { mode: 'bearer', token: 't' },
+        }),
+    ).toThrow(/query/);
+    expect(
+      () => new RunSignupClient({ baseUrl: base, auth: { mode: 'bearer', token: '' } }),
+    ).toThrow(/token/);
+    expect(
+      () =>
+        new RunSignupClient({
+          baseUrl: base,
+          auth: { mode: 'bearer', token: 't' },
+          timeouts: { connectMs: 0 },
+        }),
+    ).toThrow(/connectMs/);
+  });
+  it('strips a trailing slash from the base URL', () => {
+    expect(client({ baseUrl: `${base}/` }).baseUrl).toBe(base);
+  });
+});
