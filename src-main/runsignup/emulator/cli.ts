@@ -1,0 +1,53 @@
+// `npm run emulator -- --port <port> [--seed N]`: the practice RunSignup, standalone. Prints what
+// a timer (or a test) needs to connect; stops cleanly on SIGINT/SIGTERM.
+import { parseCliArgs } from './cli-args';
+import { startEmulator } from './index';
+
+const args = parseCliArgs(process.argv.slice(2));
+if ('error' in args) {
+  console.error(`emulator: ${args.error}`);
+  process.exit(2);
+}
+
+const emulator = await startEmulator({ port: args.port, seed: args.seed, host: args.host });
+const { practice } = emulator;
+const c = practice.credentials;
+const lines = [
+  `Chute RunSignup emulator listening`,
+  `URL: ${emulator.url}`,
+  `race: ${practice.raceId} ${practice.name} (${practice.participantCount} participants, seed ${args.seed})`,
+  ...practice.events.flatMap((e) => [
+    `event: ${e.eventId} ${e.name} start ${e.startTime}`,
+    ...e.resultSets.map(
+      (rs) =>
+        `  result set: ${rs.resultSetId} ${rs.name}; splits: ${rs.splits.map((s) => `${s.splitId} ${s.name}`).join(', ') || 'none'}`,
+    ),
+  ]),
+  // These are the practice race's own local credentials, printed on purpose so a volunteer can
+  // type them in; they open nothing but this emulator.
+  `credentials (practice only):`,
+  `  api_key=${c.apiKey} api_secret=${c.apiSecret}`,
+  `  rsu_api_key=${c.v2Key} X-RSU-API-SECRET: ${c.v2Secret}`,
+  `  login email=${c.email} password=${c.password}`,
+  `  Authorization: Bearer ${c.bearerToken}`,
+  `  no-access key: api_key=${c.noAccessApiKey} api_secret=${c.noAccessApiSecret}`,
+];
+console.log(lines.join('\n'));
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  emulator.close().then(
+    () => {
+      console.log(`emulator: stopped (${signal})`);
+      process.exit(0);
+    },
+    (e: unknown) => {
+      console.error('emulator: failed to stop cleanly', e);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
