@@ -34,6 +34,8 @@ export interface SyncLoopOptions {
   idlePollMs?: number;
   /** Called with every response's Date header sample (for the clock offset). */
   onClockSample?: (sample: ClockSample) => void;
+  /** Called after every post with the rows (and versions) it carried and how it ended (audit, tests). */
+  onPost?: (target: PostTarget, rows: OutboxRow[], outcome: PostOutcome) => void;
 }
 
 /** A batch being worked on: fresh from the outbox, or a half of a rejected one being isolated. */
@@ -67,6 +69,7 @@ export class SyncLoop {
   private readonly random: () => number;
   private readonly onStatus: ((status: SyncStatus) => void) | undefined;
   private readonly onClockSample: ((sample: ClockSample) => void) | undefined;
+  private readonly onPost: SyncLoopOptions['onPost'];
   private readonly backoff: BackoffPolicy;
   private readonly sizing: BatchSizePolicy;
   private readonly idlePollMs: number;
@@ -100,6 +103,7 @@ export class SyncLoop {
     this.random = options.random ?? Math.random;
     this.onStatus = options.onStatus;
     this.onClockSample = options.onClockSample;
+    this.onPost = options.onPost;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
@@ -276,6 +280,7 @@ export class SyncLoop {
       };
     }
     const receivedAt = this.now();
+    this.onPost?.(work.target, rows, outcome);
     if (outcome.ok && outcome.serverDate !== null) {
       const sample = { sentAt, receivedAt, serverDate: outcome.serverDate };
       this.samples = addSample(this.samples, sample);
