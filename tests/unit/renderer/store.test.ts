@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  Command,
+  CommandResult,
+  Query,
+  Snapshot,
+  StationApi,
+  StationEvent,
+} from '../../../src-shared/station-api';
+import { createChuteStore, orderCrossings, toneOf } from '../../../src-renderer/store';
+import type { Tone } from '../../../src-renderer/lib/sync-status';
+import { crossing, snapshot } from './fixtures';
+
+/** A fake station whose answers the test releases by hand, to see the states in between. */
+function fakeApi(initial: Snapshot) {
+  let snap = initial;
+  const commands: Command[] = [];
+  const queries: Query[] = [];
+  const listeners = new Set<(e: StationEvent) => void>();
+  const held: Array<(r: CommandResult) => void> = [];
+  let hold = false;
+  const api: StationApi = {
+    command(c) {
+      commands.push(c);
+      if (hold) return new Promise((resolve) => held.push(resolve));
+      return Promise.resolve({ ok: true, seq: commands.length, warnings: [] });
+    },
+    query(q) {
+      queries.push(q);
+      if (q.type === 'snapshot') return Promise.resolve(snap) as never;
+      if (q.type === 'lookupBib') {
+        return Promise.resolve({
+          bib: Number(q.bib),
+          participant: null,
+          eventName: null,
+          warnings: [],
+          error: null,
+        }) as never;
+      }
+      return Promise.reject(new Error('not in this fake'));
+    },
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+  return {
+    api,
+    commands,
+    queries,
+    setSnapshot: (s: Snapshot) => (snap = s),
+    emit: (e: StationEvent) => listeners.forEach((l) => l(e)),
+    holdCommands: () => (hold = true),
+    release: (r: CommandResult) => held.shift()?.(r),
+    listenerCount: () => listeners.size,
+  };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('store', () => {
+  it('orders crossings newest first and reads outcomes', () => {
+    const rows = orderCrossings([
+      crossing({ tapSeq: 1, at: 100 }),
+      crossing({ tapSeq: 3, at: 100 }),
+      crossing({ tapSeq: 2, at: 300 }),
+    ]);
+    expect(rows.map((r) => r.tapSeq)).toEqual([2, 3, 1]);
+    expect(toneOf({ ok: true, seq: 1, warnings: [] })).toBe('ok');
+    expect(toneOf({ ok: true, seq: 1, warnings: [{ code: 'no-gun', message: 'No gun' }] })).toBe(
+      'warn',
+    );
+    expect(toneOf({ ok: false, error: 'x' })).toBe('error');
+  });
+
+  it('shows a command as pending until its result returns, then saved (or NOT saved) with a sound', async () => {
+    const f = fakeApi(snapshot([]));
+    const tones: Tone[] = [];
+    const store = createChuteStore({ api: f.api, onOutcome: (t) => tones.push(t), now: () => 42 });
+    const stop = store.getState().start();
+    f.holdCommands();
+    const first = store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5');
+    expect(store.getState().pending).toMatchObject([{ label: 'bib 5', fillsTap: null }]);
+    expect(store.getState().notice).toBeNull();
+    f.release({
+      ok: true,
+      seq: 1,
+      warnings: [{ code: 'unknown-bib', message: 'Bib 5 is not registered' }],
+    });
+    await first;
+    expect(store.getState().pending).toEqual([]);
+    expect(store.getState().notice).toMatchObject({ tone: 'warn', text: 'Saved: bib 5' });
+    const second = store.getState().run({ type: 'undo' }, 'undo');
+    f.release({ ok: false, error: 'Nothing to undo' });
+    await second;
+    expect(store.getState().notice).toMatchObject({
+      tone: 'error',
+      text: 'NOT saved: undo — Nothing to undo',
+    });
+    expect(tones).toEqual(['warn', 'error']);
+    stop();
+    expect(f.listenerCount()).toBe(0);
+  });
+
+  it('refreshes on change events, coalescing a burst into at most one extra snapshot', async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    store.getState().start();
+    await flush();
+    const before = f.queries.filter((q) => q.type === 'snapshot').length;
+    f.setSnapshot(snapshot([crossing({ tapSeq: 1, at: 5 }), crossing({ tapSeq: 2, at: 9 })]));
+    for (let i = 0; i < 10; i++) f.emit({ type: 'changed', journalLength: i });
+    await store.getState().refresh();
+    await flush();
+    const after = f.queries.filter((q) => q.type === 'snapshot').length;
+    expect(after - before).toBeLessThanOrEqual(3);
+    expect(store.getState().snapshot?.crossings.map((c) => c.tapSeq)).toEqual([2, 1]);
+  });
+
+  it('takes sync and progress events, and keeps the selection only while its row exists', async () => {
+    const f = fakeApi(snapshot([crossing({ tapSeq: 1 }), crossing({ tapSeq: 2 })]));
+    const store = createChuteStore({ api: f.api });
+    store.getState().start();
+    await store.getState().refresh();
+    store.getState().moveSelection(1);
+    expect(store.getState().selected).toBe(2);
+    store.getState().moveSelection(1);
+    expect(store.getState().selected).toBe(1);
+    f.setSnapshot(snapshot([crossing({ tapSeq: 2 })]));
+    await store.getState().refresh();
+    expect(store.getState().selected).toBeNull();
+    f.emit({ type: 'progress', task: 'Participants', done: 3, total: 10 });
+    expect(store.getState().progress).toEqual({ task: 'Participants', done: 3, total: 10 });
+    f.emit({ type: 'progress', task: 'Participants', done: 10, total: 10 });
+    expect(store.getState().progress).toBeNull();
+    f.emit({ type: 'sync', sync: { ...snapshot([]).sync, pending: 7 } });
+    expect(store.getState().sync?.pending).toBe(7);
+  });
+
+  it('keeps the bib field to digits and shows only the latest lookup', async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    store.getState().setBibText('1');
+    store.getState().setBibText('12x');
+    expect(store.getState().bibText).toBe('12');
+    await flush();
+    expect(store.getState().lookup?.bib).toBe(12);
+    store.getState().setBibText('');
+    expect(store.getState().lookup).toBeNull();
+  });
+
+  it('follows the link state and reports a failing snapshot', async () => {
+    const f = fakeApi(snapshot([]));
+    let linkListener: ((s: 'connecting' | 'open' | 'closed') => void) | null = null;
+    f.api.query = (() => Promise.reject(new Error('station unreachable'))) as never;
+    const store = createChuteStore({
+      api: f.api,
+      onLink: (l) => {
+        linkListener = l;
+        return () => {};
+      },
+    });
+    store.getState().start();
+    linkListener!('open');
+    await store.getState().refresh();
+    expect(store.getState().link).toBe('open');
+    expect(store.getState().snapshotError).toBe('station unreachable');
+  });
+});
