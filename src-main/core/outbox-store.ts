@@ -7,9 +7,11 @@ import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
 import type { Outbox, OutboxRow } from '../sync/ports';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */
-export interface FieldChange extends FieldKey {
+export interface OutboxChange extends FieldKey {
   value: string | null;
 }
+/** The first name of `OutboxChange` (kept: the sync tests import it). */
+export type FieldChange = OutboxChange;
 
 /** Where one field stands, for the screen's per-crossing sync state. */
 export interface FieldSyncState {
@@ -23,7 +25,7 @@ export interface FieldSyncState {
 
 export interface OutboxStore extends Outbox {
   /** Record new wanted values. Call inside the journal row's transaction. */
-  applyChanges(changes: readonly FieldChange[], at: number): void;
+  applyChanges(changes: readonly OutboxChange[], at: number): void;
   fieldState(key: Omit<FieldKey, 'eventId'>): FieldSyncState | null;
   /** Every row whose wanted value is not acknowledged (for the screen), keyed `rs|bib|field`. */
   allStates(): Map<string, FieldSyncState>;
@@ -127,7 +129,7 @@ export function createOutboxStore(db: Database): OutboxStore {
     ),
   };
 
-  function applyOne(c: FieldChange, at: number): void {
+  function applyOne(c: OutboxChange, at: number): void {
     if (c.value === '')
       throw new Error(`A blank value is never sent (field ${c.field}, bib ${c.bib})`);
     const row = st.get.get(c.resultSetId, c.bib, c.field);

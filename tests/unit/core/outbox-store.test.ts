@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createOutboxStore,
-  type FieldChange,
+  type OutboxChange,
   type OutboxStore,
 } from '../../../src-main/core/outbox-store';
 import { migrate } from '../../../src-main/db';
@@ -22,7 +22,7 @@ const key = (bib: number, field = 'clock_time', resultSetId = 7, eventId = 70) =
   bib,
   field,
 });
-const change = (bib: number, value: string | null, field = 'clock_time'): FieldChange => ({
+const change = (bib: number, value: string | null, field = 'clock_time'): OutboxChange => ({
   ...key(bib, field),
   value,
 });
