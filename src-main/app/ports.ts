@@ -10,6 +10,7 @@ import type {
   StationEvent,
   SyncStatus,
 } from '../../src-shared/station-api';
+import type { RunningEmulator } from '../runsignup/emulator';
 import type { Outbox, ResultsPoster } from '../sync/ports';
 
 export type JournalCommand = Extract<
@@ -76,6 +77,8 @@ export type SyncFactory = (options: {
 /** The in-process practice RunSignup (the emulator). */
 export interface PracticeHost {
   connection: ResolvedConnection;
+  /** The emulator itself (tests and the e2e helper read its results and log). */
+  emulator?: RunningEmulator;
   close(): Promise<void>;
 }
 export type PracticeFactory = (seed: number) => Promise<PracticeHost>;

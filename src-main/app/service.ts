@@ -197,6 +197,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     return (await currentClient()).posterFor(config.raceId);
   }
 
+  // Practice mode runs its RunSignup from the start, so the setup screen can list its race.
+  if (connection.auth === 'practice' || core.config()?.mode === 'practice') await ensurePractice();
+
   let syncStatus: SyncStatus | null = null;
   const sync: SyncPort = parts.sync({
     outbox: core.outbox,

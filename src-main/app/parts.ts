@@ -1,0 +1,36 @@
+// The real implementations behind the service's ports, except the core (compose.ts opens it):
+// the RunSignup client, the sync loop and the in-process practice emulator.
+import { SyncLoop } from '../sync/sync-loop';
+import type { CorePort, SecretStore } from './ports';
+import { startPracticeHost } from './practice';
+import { runSignupAdapter } from './runsignup-adapter';
+import type { StationServiceParts } from './service';
+
+export interface PartsOptions {
+  core: CorePort;
+  secrets: SecretStore;
+  practiceSeed?: number;
+  log?: (line: string) => void;
+  /** Sync loop knobs (tests shorten the idle poll). */
+  syncIdlePollMs?: number;
+}
+
+export function realParts(options: PartsOptions): StationServiceParts {
+  const log = options.log;
+  return {
+    core: options.core,
+    secrets: options.secrets,
+    // The client's log lines are already redacted (no keys, secrets or tokens).
+    runsignup: (connection) => runSignupAdapter(connection, log ? { onLog: log } : {}),
+    sync: ({ outbox, poster, onStatus }) =>
+      new SyncLoop({
+        outbox,
+        poster,
+        onStatus,
+        ...(options.syncIdlePollMs ? { idlePollMs: options.syncIdlePollMs } : {}),
+      }),
+    practice: startPracticeHost,
+    ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
+    ...(log ? { log } : {}),
+  };
+}

@@ -1,0 +1,220 @@
+// The station service over the REAL RunSignup client, sync loop and emulator (practice mode),
+// with an in-memory core: practice boot, connect, configure, posting, credentials handling.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StationConfig } from '../../../src-shared/domain';
+import type { StationEvent } from '../../../src-shared/station-api';
+import { realParts } from '../../../src-main/app/parts';
+import { memorySecretStore, type SecretStore } from '../../../src-main/app/ports';
+import {
+  CONNECTION_SECRET_KEY,
+  createStationService,
+  type StationService,
+} from '../../../src-main/app/service';
+import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
+import { createFakeCore, type FakeCore } from './fake-core';
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const thing of open.splice(0).reverse()) await thing.close();
+});
+
+async function boot(
+  core: FakeCore,
+  secrets: SecretStore = memorySecretStore(),
+): Promise<{ service: StationService; events: StationEvent[] }> {
+  const service = await createStationService(
+    realParts({ core, secrets, practiceSeed: 7, syncIdlePollMs: 50 }),
+  );
+  open.push(service);
+  const events: StationEvent[] = [];
+  service.subscribe((e) => events.push(e));
+  return { service, events };
+}
+
+/** Polls until `probe` yields a value (no fixed sleeps; the test timeout bounds it). */
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function until<T>(service: StationService, pick: (e: StationEvent) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const stop = service.subscribe((e) => {
+      const value = pick(e);
+      if (value !== undefined) {
+        stop();
+        resolve(value);
+      }
+    });
+  });
+}
+
+describe('station service in practice mode', () => {
+  it('boots into practice with the emulator and configures from it', async () => {
+    const core = createFakeCore();
+    const { service, events } = await boot(core);
+    const emulator = service.practice()?.emulator;
+    expect(emulator).toBeDefined();
+
+    const snapshot = await service.query({ type: 'snapshot' });
+    expect(snapshot.mode).toBe('practice');
+    expect(snapshot.config).toBeNull();
+
+    const races = await service.query({ type: 'races' });
+    expect(races.map((r) => r.raceId)).toContain(emulator!.practice.raceId);
+    const details = await service.query({ type: 'raceDetails', raceId: emulator!.practice.raceId });
+    expect(details.events.length).toBe(emulator!.practice.events.length);
+    expect(details.events[0]?.resultSets.length).toBeGreaterThan(0);
+
+    const eventIds = details.events.map((e) => e.eventId);
+    const result = await service.command({
+      type: 'configure',
+      raceId: details.raceId,
+      eventIds,
+      role: { kind: 'finish' },
+      stationName: 'Finish line',
+    });
+    expect(result).toEqual({ ok: true, seq: null, warnings: [] });
+    expect(core.participants.length).toBe(emulator!.practice.participantCount);
+    expect(core.config()).toMatchObject({ mode: 'practice', raceId: details.raceId });
+    expect(core.config()?.events.map((e) => e.resultSetId)).toEqual(
+      details.events.map((e) => e.resultSets[0]?.resultSetId),
+    );
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.at(-1)).toMatchObject({
+      done: core.participants.length,
+      total: core.participants.length,
+    });
+    expect((await service.query({ type: 'snapshot' })).mode).toBe('practice');
+  });
+
+  it('posts what the outbox holds to the practice RunSignup once a change is journalled', async () => {
+    const core = createFakeCore();
+    const { service } = await boot(core);
+    const emulator = service.practice()!.emulator!;
+    const event = emulator.practice.events[0]!;
+    await service.command({
+      type: 'configure',
+      raceId: emulator.practice.raceId,
+      eventIds: [event.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish',
+    });
+    const runner = core.participants.find((p) => p.bib !== null)!;
+    const resultSetId = core.config()!.events[0]!.resultSetId;
+    core.pending.push({
+      resultSetId,
+      eventId: event.eventId,
+      bib: runner.bib!,
+      field: 'clock_time',
+      value: '0:21:05.3',
+      version: 1,
+    });
+    const tap = await service.command({ type: 'tap', at: Date.now(), bib: String(runner.bib) });
+    expect(tap.ok).toBe(true);
+    await until(service, (e) => (e.type === 'sync' && core.acked.length === 1 ? true : undefined));
+    const row = emulator.results(resultSetId).find((r) => Number(r.bib) === runner.bib);
+    expect(row?.clock_time).toMatch(/21:05\.3/);
+  });
+
+  it('rejects junk commands and queries with a clear sentence', async () => {
+    const { service } = await boot(createFakeCore());
+    const bad = await service.command({ type: 'configure' } as never);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatch(/did not understand the command/);
+    await expect(service.query({ type: 'nope' } as never)).rejects.toThrow(/did not understand/);
+    const notSetUp = await service.command({ type: 'refreshParticipants' });
+    expect(notSetUp).toEqual({
+      ok: false,
+      error: 'Set up the station first: there is no race to refresh.',
+    });
+    const unknownEvent = await service.command({
+      type: 'configure',
+      raceId: service.practice()!.emulator!.practice.raceId,
+      eventIds: [123456789],
+      role: { kind: 'finish' },
+      stationName: 'x',
+    });
+    expect(unknownEvent.ok).toBe(false);
+    if (!unknownEvent.ok) expect(unknownEvent.error).toMatch(/Event 123456789 is not part of/);
+  });
+});
+
+describe('station service with RunSignup credentials', () => {
+  async function liveRunSignup(): Promise<RunningEmulator> {
+    const emulator = await startEmulator({ port: 0, seed: 3 });
+    open.push(emulator);
+    return emulator;
+  }
+
+  it('keeps good credentials only in the secret store and never echoes a secret', async () => {
+    const live = await liveRunSignup();
+    const secrets = memorySecretStore();
+    const { service } = await boot(createFakeCore(), secrets);
+    const { apiKey, apiSecret } = live.practice.credentials;
+
+    const wrong = await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret: 'not-the-secret-xyz' },
+    });
+    expect(wrong.ok).toBe(false);
+    if (!wrong.ok) {
+      expect(wrong.error).toMatch(/Could not connect to RunSignup/);
+      expect(wrong.error).not.toContain('not-the-secret-xyz');
+    }
+    expect(await secrets.get(CONNECTION_SECRET_KEY)).toBeNull();
+
+    const right = await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+    });
+    expect(right.ok).toBe(true);
+    expect(JSON.parse((await secrets.get(CONNECTION_SECRET_KEY))!)).toMatchObject({ apiSecret });
+    const snapshot = await service.query({ type: 'snapshot' });
+    expect(snapshot.mode).toBe('setup');
+    expect(JSON.stringify(snapshot)).not.toContain(apiSecret);
+    const races = await service.query({ type: 'races' });
+    expect(races.map((r) => r.raceId)).toContain(live.practice.raceId);
+
+    // Back to practice: the stored credentials are forgotten.
+    expect((await service.command({ type: 'connect', connection: { auth: 'practice' } })).ok).toBe(
+      true,
+    );
+    expect(await secrets.get(CONNECTION_SECRET_KEY)).toBeNull();
+    expect((await service.query({ type: 'snapshot' })).mode).toBe('practice');
+  });
+
+  it('never posts a live race to the practice emulator: without credentials sync stalls', async () => {
+    const config: StationConfig = {
+      stationId: 'fake-station',
+      stationName: 'Finish',
+      mode: 'live',
+      raceId: 4242,
+      raceName: 'Real race',
+      events: [{ eventId: 1, name: '5K', resultSetId: 2, scheduledStart: null }],
+      role: { kind: 'finish' },
+      precision: 1,
+    };
+    const core = createFakeCore({ config });
+    core.pending.push({
+      resultSetId: 2,
+      eventId: 1,
+      bib: 7,
+      field: 'clock_time',
+      value: '0:20:00.0',
+      version: 1,
+    });
+    const { service } = await boot(core); // restart: the session's credentials are gone
+    const stalled = await eventually(async () => {
+      const snapshot = await service.query({ type: 'snapshot' });
+      return snapshot.sync.stalled ?? undefined;
+    });
+    expect(stalled).toMatch(/credentials/);
+    expect(core.acked).toEqual([]);
+    expect(core.pending).toHaveLength(1);
+    expect((await service.query({ type: 'snapshot' })).mode).toBe('live');
+  });
+});
