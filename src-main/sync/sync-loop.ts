@@ -319,7 +319,7 @@ export class SyncLoop {
     if (!work.isolating) {
       this.batchSize = nextBatchSize(
         this.batchSize,
-        { kind: 'success', rows: work.units.length, elapsedMs },
+        { kind: 'success', rows: rows.length, elapsedMs },
         this.sizing,
       );
     }

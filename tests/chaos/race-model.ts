@@ -2,7 +2,7 @@
 // voids, statuses, clears and gun changes, and the fields it wants RunSignup to show. It is the
 // "local truth" the emulator must end up equal to; every change reaches the real outbox store
 // as the difference between two wanted maps, the way the core feeds it.
-import type { FieldChange, OutboxStore } from '../../src-main/core/outbox-store';
+import type { FieldChange } from '../../src-main/core/outbox-store';
 
 export interface ModelEvent {
   eventId: number;
@@ -109,15 +109,18 @@ export class RaceModel {
     return out;
   }
 
-  /** Push the difference since the last publish into the outbox (null = no longer wanted). */
-  publish(outbox: OutboxStore, at: number): number {
+  /**
+   * Push the difference since the last publish into the outbox (null = no longer wanted), via
+   * `apply` (the caller's transaction around `applyChanges`).
+   */
+  publish(apply: (changes: FieldChange[], at: number) => void, at: number): number {
     const next = this.wanted();
     const changes: FieldChange[] = [];
     for (const [key, c] of next) {
       if (this.published.get(key)?.value !== c.value) changes.push(c);
     }
     for (const [key, c] of this.published) if (!next.has(key)) changes.push({ ...c, value: null });
-    outbox.applyChanges(changes, at);
+    apply(changes, at);
     this.published = next;
     return changes.length;
   }

@@ -105,7 +105,7 @@ describe('sync under network chaos', () => {
         else if (r < 0.15) model.setStatus(order[randInt(rng, 0, i)]!, null);
         if (i === 250) model.gun(events[0]!.eventId, gun - 3_000); // the gun was 3 s earlier
         if (i === 420) model.gun(events[1]!.eventId, gun + 1_500);
-        model.publish(outbox, now++);
+        model.publish(store.apply, now++);
         loop.wake();
         // Let capture and posting interleave: every 20 taps, wait for a post to finish.
         if (i % 20 === 19) await nextPost();

@@ -14,14 +14,18 @@ import type { Timers } from '../../../src-main/sync/sync-loop';
 
 export interface TempOutbox {
   outbox: OutboxStore;
+  /** applyChanges in one transaction, as the core does (one fsync, not one per row). */
+  apply(changes: readonly FieldChange[], at: number): void;
   close(): void;
 }
 
 export function tempOutbox(): TempOutbox {
   const dir = mkdtempSync(join(tmpdir(), 'chute-sync-'));
   const db = openDatabase(join(dir, 'station.db'));
+  const outbox = createOutboxStore(db);
   return {
-    outbox: createOutboxStore(db),
+    outbox,
+    apply: (changes, at) => db.transaction(() => outbox.applyChanges(changes, at))(),
     close() {
       db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ function addFinishes(
   bibs: number[],
   time = (b: number) => `0:${String(10 + (b % 50)).padStart(2, '0')}:00.0`,
 ) {
-  t.outbox.applyChanges(
+  t.apply(
     bibs.map((b) => finish(b, time(b))),
     1,
   );
@@ -82,6 +82,20 @@ describe('SyncLoop', () => {
     ).toBe(1);
     // The batch grew after fast, full, clean answers.
     expect(loop.currentBatchSize()).toBeGreaterThan(25);
+  });
+
+  it('sizes batches in outbox rows, so bibs with several fields still let it grow', async () => {
+    const poster = new ScriptedPoster(() => OK);
+    const { loop } = setup(poster);
+    store!.apply(
+      range(1, 200).flatMap((b) => [finish(b, '0:20:00.0'), finish(b, String(b), 'place')]),
+      1,
+    );
+    loop.start();
+    await loop.settled();
+    const sizes = poster.calls.map((c) => c.rows.length);
+    expect(sizes[0]).toBeLessThanOrEqual(13); // 25 outbox rows = 12 or 13 bibs
+    expect(Math.max(...sizes)).toBeGreaterThan(25);
   });
 
   it('isolates a bad row in a whole-batch rejection: it needs attention, the rest flow', async () => {
@@ -136,7 +150,7 @@ describe('SyncLoop', () => {
       rows.some((r) => r.clock_time === 'X') ? rejected('Invalid clock time', 3) : OK,
     );
     const { outbox, loop } = setup(poster);
-    outbox.applyChanges([finish(5, 'X'), finish(5, '4', 'place'), finish(6, '0:20:00.0')], 1);
+    store!.apply([finish(5, 'X'), finish(5, '4', 'place'), finish(6, '0:20:00.0')], 1);
     loop.start();
     const s = await loop.settled();
     expect(s.attention).toBe(1);
@@ -227,11 +241,11 @@ describe('SyncLoop', () => {
       return OK;
     });
     const { outbox, loop } = setup(poster);
-    outbox.applyChanges([finish(42, '0:30:00.0')], 1);
+    store!.apply([finish(42, '0:30:00.0')], 1);
     loop.start();
     await until(() => poster.inFlight === 1, 'first post in flight');
     expect(loop.status().inFlight).toBe(1);
-    outbox.applyChanges([finish(42, '0:31:00.0')], 2); // the timer fixed the time meanwhile
+    store!.apply([finish(42, '0:31:00.0')], 2); // the timer fixed the time meanwhile
     gate.resolve(OK);
     const s = await loop.settled();
     expect(s.pending).toBe(0);
@@ -243,9 +257,9 @@ describe('SyncLoop', () => {
   it('a stale ack alone leaves the newer value pending', async () => {
     const t = tempOutbox();
     try {
-      t.outbox.applyChanges([finish(1, '0:10:00.0')], 1);
+      t.apply([finish(1, '0:10:00.0')], 1);
       const taken = t.outbox.takePending(10);
-      t.outbox.applyChanges([finish(1, '0:11:00.0')], 2);
+      t.apply([finish(1, '0:11:00.0')], 2);
       t.outbox.acknowledge(taken, 3);
       expect(t.outbox.takePending(10)).toEqual([{ ...finish(1, '0:11:00.0'), version: 2 }]);
     } finally {
@@ -260,7 +274,7 @@ describe('SyncLoop', () => {
     loop.start();
     await loop.settled();
     expect(poster.calls).toHaveLength(0);
-    outbox.applyChanges([finish(9, '0:15:00.0')], 1);
+    store!.apply([finish(9, '0:15:00.0')], 1);
     loop.wake();
     await until(() => poster.inFlight === 1, 'posted on wake');
     let stopped = false;
@@ -277,7 +291,7 @@ describe('SyncLoop', () => {
   it('parks rows that can never be posted without sending them', async () => {
     const poster = new ScriptedPoster(() => OK);
     const { outbox, loop } = setup(poster);
-    outbox.applyChanges([finish(1, 'soon'), finish(2, '0:20:00.0')], 1);
+    store!.apply([finish(1, 'soon'), finish(2, '0:20:00.0')], 1);
     loop.start();
     const s = await loop.settled();
     expect(s.attention).toBe(1);
