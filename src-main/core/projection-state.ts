@@ -109,7 +109,7 @@ class Engine {
   private readonly tapList: TapState[] = [];
   private readonly bibs = new Map<number, BibState>();
   private readonly events = new Map<number, EventState>();
-  private readonly guns = new Map<number, Mod<number>[]>();
+  private readonly gunLists = new Map<number, Mod<number>[]>();
   private readonly offsets: Mod<number>[] = [];
   /** Time-only taps (no bib, not unreadable, not voided): time-first capture fills these. */
   private readonly untagged = new Set<TapState>();
@@ -284,10 +284,10 @@ class Engine {
   }
 
   private gunList(eventId: number): Mod<number>[] {
-    let list = this.guns.get(eventId);
+    let list = this.gunLists.get(eventId);
     if (!list) {
       list = [];
-      this.guns.set(eventId, list);
+      this.gunLists.set(eventId, list);
     }
     return list;
   }
@@ -403,7 +403,7 @@ class Engine {
   }
 
   gunAt(eventId: number): number | null {
-    const list = this.guns.get(eventId);
+    const list = this.gunLists.get(eventId);
     return list?.[list.length - 1]?.value ?? null;
   }
 
