@@ -10,6 +10,12 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results/e2e',
+  // e2e: the renderer in Debian's Chromium over the web host. electron: the Electron shell,
+  // SKIPPED (with the reason) where no Electron binary is installed.
+  projects: [
+    { name: 'e2e', testDir: 'tests/e2e' },
+    { name: 'electron', testDir: 'tests/electron' },
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

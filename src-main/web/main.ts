@@ -1,0 +1,65 @@
+// The web host's entry (`npm start` where Electron is absent; dist/web/main.mjs). Prints the
+// station's address with its session token, and closes cleanly on Ctrl+C.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { errorText } from '../app/dispatch';
+import { launchWebStation } from './launch';
+
+export function defaultDataDir(): string {
+  if (process.env.CHUTE_DATA_DIR) return process.env.CHUTE_DATA_DIR;
+  const home = os.homedir();
+  if (process.platform === 'win32') {
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Chute');
+  }
+  if (process.platform === 'darwin') {
+    return path.join(home, 'Library', 'Application Support', 'Chute');
+  }
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'chute');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.CHUTE_PORT ?? '0' },
+      host: { type: 'string', default: process.env.CHUTE_HOST ?? '127.0.0.1' },
+      'data-dir': { type: 'string', default: defaultDataDir() },
+      seed: { type: 'string', default: '1' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a whole number from 0 to 65535, not "${values.port}".`);
+  }
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number.`);
+  const station = await launchWebStation({
+    dataDir: values['data-dir'],
+    port,
+    host: values.host,
+    practiceSeed: seed,
+    log: (line) => console.log(`[chute] ${line}`),
+  });
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
+    console.warn(`Listening on ${values.host}: anyone who can reach it and has the link can time.`);
+  }
+  console.log(`Chute station data: ${values['data-dir']}`);
+  console.log(`Open the station in your browser:\n\n  ${station.url}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    station.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Chute could not start: ${errorText(error)}`);
+  process.exit(1);
+});
