@@ -1,0 +1,474 @@
+// The station core: commands -> one journal row + its outbox changes in ONE transaction ->
+// incremental projection -> screens. Knows nothing of Electron, HTTP or RunSignup's wire.
+import { dirname, join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import {
+  StationConfig,
+  type JournalEntry,
+  type JournalPayload,
+  type Participant,
+} from '../../src-shared/domain';
+import {
+  Command,
+  Query,
+  RaceDetails,
+  type CommandResult,
+  type QueryResultOf,
+  type ResultRow,
+  type Snapshot,
+  type StationEvent,
+  type SyncStatus,
+  type Warning,
+} from '../../src-shared/station-api';
+import { isResultStatus } from '../../src-shared/time';
+import { parseBibText } from '../../src-shared/bib';
+import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
+import { isJournalCommand, toJournalPayload } from './command-validation';
+import { createJournalStore, type JournalStore } from './journal-store';
+import { createOutboxStore, type OutboxChange, type OutboxStore } from './outbox-store';
+import {
+  CROSSING_FLAG_MESSAGES,
+  indexParticipants,
+  planEvents,
+  ProjectionState,
+  type FieldChange,
+} from './projection';
+import type { EventPlan } from './projection-rules';
+import { createSetupStore, type SetupStore } from './setup-store';
+import {
+  crossingView,
+  flagWarnings,
+  resultsCsv,
+  sortResults,
+  summarizeEntry,
+  syncOfBib,
+  type FieldLookup,
+} from './views';
+
+export interface StationCoreOptions {
+  dbPath: string;
+  now?: () => number;
+  /** Rolling backups folder; default `<db folder>/backups`; null disables backups. */
+  backupDir?: string | null;
+  backupIntervalMs?: number;
+  platform?: NodeJS.Platform;
+}
+
+export interface StationCore {
+  /** This database's station id (generated once, kept in `meta`). */
+  readonly stationId: string;
+  /** Validate and record a command; returns only after the commit. Never throws. */
+  execute(command: unknown): CommandResult;
+  query<Q extends Query>(query: Q): QueryResultOf<Q>;
+  /** Current config, or null before setup. */
+  config(): StationConfig | null;
+  /** Set up the station (its `stationId` is replaced by this database's). */
+  configure(config: StationConfig): void;
+  cacheRace(details: RaceDetails): void;
+  /** Store a participants download; bibs it makes known become postable. */
+  cacheParticipants(list: readonly Participant[]): void;
+  readonly outbox: OutboxStore;
+  /** The sync loop's status, for snapshots and a `sync` event to subscribers. */
+  setSyncStatus(status: SyncStatus): void;
+  subscribe(listener: (event: StationEvent) => void): () => void;
+  /** Stop backups (taking a last one) and close the database. */
+  close(): Promise<void>;
+}
+
+const IDLE_SYNC: SyncStatus = {
+  online: false,
+  pending: 0,
+  inFlight: 0,
+  attention: 0,
+  lastSuccessAt: null,
+  lastError: null,
+  nextRetryAt: null,
+  stalled: null,
+};
+
+/** Zod's first issue as one sentence, without echoing the (possibly secret) input. */
+function schemaError(
+  what: string,
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): string {
+  const first = issues[0];
+  if (!first) return `Invalid ${what}`;
+  const where = first.path.length > 0 ? ` (${first.path.map(String).join('.')})` : '';
+  return `Invalid ${what}${where}: ${first.message}`;
+}
+
+function toOutboxChanges(changes: readonly FieldChange[]): OutboxChange[] {
+  return changes.map((c) => ({ ...c.key, value: c.value }));
+}
+
+export function openStationCore(options: StationCoreOptions): StationCore {
+  const now = options.now ?? Date.now;
+  const db: Database = openDatabase(
+    options.dbPath,
+    options.platform ? { platform: options.platform } : {},
+  );
+  try {
+    return buildCore(db, options, now);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function buildCore(db: Database, options: StationCoreOptions, now: () => number): StationCore {
+  const journal: JournalStore = createJournalStore(db);
+  const outbox = createOutboxStore(db);
+  const setup: SetupStore = createSetupStore(db);
+  const listeners = new Set<(e: StationEvent) => void>();
+  let syncStatus: SyncStatus = IDLE_SYNC;
+
+  let config: StationConfig | null = setup.config();
+  let participants = config
+    ? indexParticipants(setup.participants(), config)
+    : new Map<number, Participant>();
+  let plans: Map<number, EventPlan> = config ? planEvents(config) : new Map();
+  let journalLength = journal.count();
+
+  // Cold start: the projection is rebuilt from the journal (the outbox is stored, not rebuilt).
+  const loadProjection = (): ProjectionState | null =>
+    config ? ProjectionState.fromJournal(journal.all(), { config, participants }) : null;
+  let projection = loadProjection();
+
+  const backupDir =
+    options.backupDir === undefined ? join(dirname(options.dbPath), 'backups') : options.backupDir;
+  const backups: RollingBackup | null =
+    backupDir === null
+      ? null
+      : startRollingBackups(db, {
+          dir: backupDir,
+          ...(options.backupIntervalMs ? { intervalMs: options.backupIntervalMs } : {}),
+          onError: (err) => console.error(`Chute: backup failed: ${err.message}`),
+        });
+
+  const emit = (event: StationEvent): void => {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        console.error(`Chute: a station event listener failed: ${(err as Error).message}`);
+      }
+    }
+  };
+
+  const lookup: FieldLookup = (plan, bib, field) =>
+    outbox.fieldState({ resultSetId: plan.resultSetId, bib, field });
+
+  const eventName = (eventId: number | null): string | null =>
+    eventId === null ? null : (config?.events.find((e) => e.eventId === eventId)?.name ?? null);
+
+  /** Append one journal row and its outbox changes in one transaction; undo memory on failure. */
+  const commit = (payload: JournalPayload): number => {
+    const at = now();
+    const state = projection as ProjectionState;
+    try {
+      const seq = db.transaction(() => {
+        const s = journal.append(payload, at);
+        const entry: JournalEntry = {
+          seq: s,
+          stationId: journal.stationId,
+          recordedAt: at,
+          payload,
+        };
+        outbox.applyChanges(toOutboxChanges(state.apply(entry)), at);
+        return s;
+      })();
+      journalLength += 1;
+      return seq;
+    } catch (err) {
+      // The transaction rolled back but the projection may have moved: rebuild it from disk.
+      projection = loadProjection();
+      throw err;
+    }
+  };
+
+  const warningsFor = (payload: JournalPayload, seq: number): Warning[] => {
+    const p = projection as ProjectionState;
+    switch (payload.kind) {
+      case 'tap':
+      case 'assign':
+      case 'adjust':
+        return flagWarnings(p.crossing(payload.kind === 'tap' ? seq : payload.tapSeq)?.flags ?? []);
+      case 'status':
+      case 'clear':
+        return flagWarnings(p.previewBib(payload.bib).filter((f) => f !== 'already-recorded'));
+      default:
+        return [];
+    }
+  };
+
+  /** Re-project after a config or participants change, writing the outbox difference. */
+  const reproject = (write: () => void, nextConfig: StationConfig | null): void => {
+    const at = now();
+    const run = db.transaction(() => {
+      write();
+      const list = setup.participants();
+      if (!nextConfig) return;
+      const nextParticipants = indexParticipants(list, nextConfig);
+      const state =
+        projection ?? new ProjectionState({ config: nextConfig, participants: nextParticipants });
+      const changes = projection
+        ? state.withParticipants(nextParticipants, nextConfig)
+        : state.applyAll(journal.all());
+      outbox.applyChanges(toOutboxChanges(changes), at);
+      projection = state;
+      participants = nextParticipants;
+      config = nextConfig;
+      plans = planEvents(nextConfig);
+    });
+    try {
+      run();
+    } catch (err) {
+      // Rolled back on disk; the in-memory projection may have moved: rebuild it from disk.
+      projection = loadProjection();
+      throw err;
+    }
+  };
+
+  const executeJournal = (cmd: Parameters<typeof toJournalPayload>[0]): CommandResult => {
+    if (!config || !projection)
+      return { ok: false, error: 'Set up the station first (race and events)' };
+    const p = projection;
+    const validated = toJournalPayload(cmd, {
+      now: now(),
+      config,
+      crossing: (seq) => p.crossing(seq),
+      statusOf: (bib) => p.statusOf(bib),
+      undoTarget: () => p.undoTarget(),
+    });
+    if (!validated.ok) return { ok: false, error: validated.error };
+    const seq = commit(validated.payload);
+    const warnings = warningsFor(validated.payload, seq);
+    emit({ type: 'changed', journalLength });
+    return { ok: true, seq, warnings };
+  };
+
+  const configureFromCommand = (cmd: Extract<Command, { type: 'configure' }>): CommandResult => {
+    const race = setup.race(cmd.raceId);
+    if (!race) return { ok: false, error: `Race ${cmd.raceId} is not loaded: load the race first` };
+    const events = [];
+    for (const eventId of cmd.eventIds) {
+      const ev = race.events.find((e) => e.eventId === eventId);
+      if (!ev) return { ok: false, error: `Event ${eventId} is not part of race ${race.name}` };
+      const chosen = cmd.resultSets?.find((r) => r.eventId === eventId)?.resultSetId;
+      const resultSetId = chosen ?? ev.resultSets[0]?.resultSetId;
+      if (resultSetId === undefined) {
+        return { ok: false, error: `Event ${ev.name} has no result set yet: create one first` };
+      }
+      events.push({ eventId, name: ev.name, resultSetId, scheduledStart: ev.startTime });
+    }
+    core.configure({
+      stationId: journal.stationId,
+      stationName: cmd.stationName,
+      mode: config?.mode ?? 'practice',
+      raceId: race.raceId,
+      raceName: race.name,
+      events,
+      role: cmd.role,
+      precision: cmd.precision ?? config?.precision ?? 1,
+    });
+    return { ok: true, seq: null, warnings: [] };
+  };
+
+  const results = (eventId: number): ResultRow[] => {
+    const p = projection;
+    const plan = plans.get(eventId);
+    if (!p || !plan) return [];
+    const name = (bib: number): string => {
+      const part = participants.get(bib);
+      return part ? `${part.firstName} ${part.lastName}`.trim() : '';
+    };
+    const rows: ResultRow[] = [];
+    const seen = new Set<number>();
+    for (const c of p.crossings()) {
+      if (c.voided || c.bib === null || c.eventId !== eventId || c.place === null) continue;
+      seen.add(c.bib);
+      rows.push({
+        place: c.place,
+        bib: c.bib,
+        name: name(c.bib),
+        time: c.time,
+        status: null,
+        sync: syncOfBib(plan, c.bib, lookup).sync,
+      });
+    }
+    // Statuses (DNS has no crossing): they are the wanted value of the event's time field.
+    for (const f of p.wanted().values()) {
+      if (f.key.eventId !== eventId || f.key.field !== plan.timeField || seen.has(f.key.bib))
+        continue;
+      if (!isResultStatus(f.value)) continue;
+      seen.add(f.key.bib);
+      rows.push({
+        place: null,
+        bib: f.key.bib,
+        name: name(f.key.bib),
+        time: null,
+        status: f.value,
+        sync: syncOfBib(plan, f.key.bib, lookup).sync,
+      });
+    }
+    return sortResults(rows);
+  };
+
+  const snapshot = (limit: number | undefined): Snapshot => {
+    const p = projection;
+    const counts = outbox.counts();
+    const crossings = p
+      ? p
+          .crossings(limit === undefined ? {} : { limit })
+          .filter((c) => !c.voided)
+          .map((c) => {
+            const participant = c.bib === null ? undefined : participants.get(c.bib);
+            return crossingView(c, {
+              participant,
+              eventName: eventName(c.eventId),
+              plan: c.eventId === null ? undefined : plans.get(c.eventId),
+              lookup,
+            });
+          })
+      : [];
+    return {
+      mode: config ? config.mode : 'setup',
+      config,
+      guns: p ? p.guns() : [],
+      offsetMs: p ? p.offsetMs() : 0,
+      crossings,
+      sync: { ...syncStatus, pending: counts.pending, attention: counts.attention },
+      journalLength,
+    };
+  };
+
+  const lookupBib = (text: string) => {
+    const parsed = parseBibText(text);
+    if (!parsed.ok)
+      return { bib: null, participant: null, eventName: null, warnings: [], error: parsed.error };
+    const participant = participants.get(parsed.bib) ?? null;
+    const warnings = projection ? flagWarnings(projection.previewBib(parsed.bib)) : [];
+    if (
+      participant &&
+      projection &&
+      plans.has(participant.eventId) &&
+      projection.gunAt(participant.eventId) === null
+    ) {
+      warnings.push({ code: 'no-gun', message: CROSSING_FLAG_MESSAGES['no-gun'] });
+    }
+    return {
+      bib: parsed.bib,
+      participant,
+      eventName: participant
+        ? (eventName(participant.eventId) ?? setupEventName(participant.eventId))
+        : null,
+      warnings,
+      error: null,
+    };
+  };
+
+  const setupEventName = (eventId: number): string | null => {
+    if (!config) return null;
+    return setup.race(config.raceId)?.events.find((e) => e.eventId === eventId)?.name ?? null;
+  };
+
+  const core: StationCore = {
+    stationId: journal.stationId,
+    outbox,
+
+    execute(command) {
+      const parsed = Command.safeParse(command);
+      if (!parsed.success) return { ok: false, error: schemaError('command', parsed.error.issues) };
+      const cmd = parsed.data;
+      try {
+        if (isJournalCommand(cmd)) return executeJournal(cmd);
+        switch (cmd.type) {
+          case 'retry': {
+            outbox.retryAttention();
+            emit({ type: 'changed', journalLength });
+            return { ok: true, seq: null, warnings: [] };
+          }
+          case 'configure':
+            return configureFromCommand(cmd);
+          default:
+            return {
+              ok: false,
+              error: `The ${cmd.type} command is handled by the app, not the station core`,
+            };
+        }
+      } catch (err) {
+        return { ok: false, error: `Not saved: ${(err as Error).message}` };
+      }
+    },
+
+    query<Q extends Query>(query: Q): QueryResultOf<Q> {
+      const parsed = Query.safeParse(query);
+      if (!parsed.success) throw new Error(schemaError('query', parsed.error.issues));
+      const q = parsed.data;
+      const out = (() => {
+        switch (q.type) {
+          case 'snapshot':
+            return snapshot(q.limit);
+          case 'lookupBib':
+            return lookupBib(q.bib);
+          case 'journal':
+            return journal.page(q.limit, q.beforeSeq).map((e) => ({
+              seq: e.seq,
+              recordedAt: e.recordedAt,
+              kind: e.payload.kind,
+              summary: summarizeEntry(e, projection ? projection.isActive(e.seq) : true, config),
+            }));
+          case 'results':
+            return results(q.eventId);
+          case 'exportCsv':
+            return resultsCsv(results(q.eventId));
+          case 'races': {
+            const race = config ? setup.race(config.raceId) : null;
+            return race ? [{ raceId: race.raceId, name: race.name, nextDate: null }] : [];
+          }
+          case 'raceDetails': {
+            const race = setup.race(q.raceId);
+            if (!race) throw new Error(`Race ${q.raceId} is not cached on this station`);
+            return race;
+          }
+        }
+      })();
+      return out as QueryResultOf<Q>;
+    },
+
+    config: () => config,
+
+    configure(next) {
+      const valid = StationConfig.parse({ ...next, stationId: journal.stationId });
+      reproject(() => setup.saveConfig(valid, now()), valid);
+      emit({ type: 'changed', journalLength });
+    },
+
+    cacheRace(details) {
+      setup.saveRace(RaceDetails.parse(details), now());
+    },
+
+    cacheParticipants(list) {
+      reproject(() => setup.saveParticipants(list), config);
+      emit({ type: 'changed', journalLength });
+    },
+
+    setSyncStatus(status) {
+      syncStatus = status;
+      emit({ type: 'sync', sync: status });
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async close() {
+      listeners.clear();
+      if (!db.open) return;
+      if (backups) await backups.stop();
+      db.close();
+    },
+  };
+  return core;
+}

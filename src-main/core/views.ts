@@ -1,0 +1,152 @@
+// What the screens see, derived from the projection and the outbox: pure functions of their
+// inputs, so they are easy to test and cost nothing when nobody looks.
+import type { JournalEntry, Participant, StationConfig } from '../../src-shared/domain';
+import { formatElapsed } from '../../src-shared/time';
+import type { CrossingView, ResultRow, SyncState, Warning } from '../../src-shared/station-api';
+import type { FieldSyncState } from './outbox-store';
+import { CROSSING_FLAG_MESSAGES, type Crossing, type CrossingFlag } from './projection';
+import type { EventPlan } from './projection-rules';
+import { toCsv } from './csv';
+
+export function flagWarnings(flags: readonly CrossingFlag[]): Warning[] {
+  return flags.map((code) => ({ code, message: CROSSING_FLAG_MESSAGES[code] }));
+}
+
+/** Looks up the outbox state of one field of a bib in an event's plan. */
+export type FieldLookup = (plan: EventPlan, bib: number, field: string) => FieldSyncState | null;
+
+/** Where a bib's fields stand with RunSignup: the worst of its fields wins. */
+export function syncOfBib(
+  plan: EventPlan,
+  bib: number,
+  lookup: FieldLookup,
+): { sync: SyncState; reason: string | null } {
+  const fields = plan.placeField ? [plan.placeField, plan.timeField] : [plan.timeField];
+  let anyWanted = false;
+  let saved = false;
+  for (const field of fields) {
+    const s = lookup(plan, bib, field);
+    if (!s || s.wantedValue === null) continue;
+    anyWanted = true;
+    if (s.ackedVersion >= s.wantedVersion) continue;
+    if (s.attentionVersion === s.wantedVersion) {
+      return { sync: 'attention', reason: s.attentionReason ?? 'RunSignup rejected this row' };
+    }
+    saved = true;
+  }
+  if (!anyWanted) return { sync: 'unposted', reason: 'Nothing to send yet' };
+  return saved ? { sync: 'saved', reason: null } : { sync: 'sent', reason: null };
+}
+
+const BLOCKING: readonly CrossingFlag[] = ['unknown-bib', 'other-event', 'already-recorded'];
+
+export function crossingView(
+  c: Crossing,
+  ctx: {
+    participant: Participant | undefined;
+    eventName: string | null;
+    plan: EventPlan | undefined;
+    lookup: FieldLookup;
+  },
+): CrossingView {
+  let sync: SyncState = 'unposted';
+  let reason: string | null = null;
+  const blocking = c.flags.find((f) => BLOCKING.includes(f) || f === 'unreadable');
+  if (c.bib === null) reason = c.unreadable ? CROSSING_FLAG_MESSAGES.unreadable : 'No bib yet';
+  else if (c.cleared) reason = 'Bib cleared after this crossing';
+  else if (blocking) reason = CROSSING_FLAG_MESSAGES[blocking];
+  else if (ctx.plan) {
+    const s = syncOfBib(ctx.plan, c.bib, ctx.lookup);
+    sync = s.sync;
+    reason =
+      s.sync === 'unposted'
+        ? c.flags[0]
+          ? CROSSING_FLAG_MESSAGES[c.flags[0]]
+          : s.reason
+        : s.reason;
+  }
+  return {
+    tapSeq: c.tapSeq,
+    at: c.at,
+    bib: c.bib,
+    unreadable: c.unreadable,
+    name: ctx.participant
+      ? `${ctx.participant.firstName} ${ctx.participant.lastName}`.trim()
+      : null,
+    eventId: c.eventId,
+    eventName: ctx.eventName,
+    place: c.place,
+    time: c.time,
+    status: c.status,
+    flags: [...c.flags],
+    sync,
+    syncReason: reason,
+  };
+}
+
+function clock(at: number): string {
+  // UTC wall-clock of the key event: the audit trail must read the same on every machine.
+  return new Date(at).toISOString().slice(11, 23);
+}
+
+/** One line of the audit view. */
+export function summarizeEntry(
+  e: JournalEntry,
+  active: boolean,
+  config: StationConfig | null,
+): string {
+  const p = e.payload;
+  let s: string;
+  switch (p.kind) {
+    case 'tap':
+      s = `Crossing at ${clock(p.at)}${p.bib !== null ? `, bib ${p.bib}` : p.unreadable ? ', unreadable bib' : ', time only'}`;
+      break;
+    case 'assign':
+      s =
+        p.bib === null
+          ? `Bib taken off crossing ${p.tapSeq}`
+          : `Bib ${p.bib} given to crossing ${p.tapSeq}`;
+      break;
+    case 'adjust':
+      s = `Crossing ${p.tapSeq} moved to ${clock(p.at)}`;
+      break;
+    case 'void':
+      s = `Crossing ${p.tapSeq} removed`;
+      break;
+    case 'status':
+      s = p.status === null ? `Status of bib ${p.bib} lifted` : `Bib ${p.bib} marked ${p.status}`;
+      break;
+    case 'clear':
+      s = `Bib ${p.bib} cleared on RunSignup`;
+      break;
+    case 'gun': {
+      const name =
+        config?.events.find((ev) => ev.eventId === p.eventId)?.name ?? `event ${p.eventId}`;
+      s = `Gun for ${name} at ${clock(p.at)}`;
+      break;
+    }
+    case 'offset':
+      s = `Clock offset set to ${p.ms >= 0 ? '+' : '−'}${formatElapsed(Math.abs(p.ms), 3)}`;
+      break;
+    case 'undo':
+      s = `Undid entry ${p.targetSeq}`;
+      break;
+  }
+  return active ? s : `${s} (undone)`;
+}
+
+export function sortResults(rows: ResultRow[]): ResultRow[] {
+  return rows.sort((a, b) => {
+    if (a.place !== null && b.place !== null) return a.place - b.place;
+    if (a.place !== null) return -1;
+    if (b.place !== null) return 1;
+    return a.bib - b.bib;
+  });
+}
+
+export function resultsCsv(rows: readonly ResultRow[]): string {
+  return toCsv(
+    ['Place', 'Bib', 'Name', 'Time', 'Status', 'Sync'],
+    rows.map((r) => [r.place, r.bib, r.name, r.time, r.status, r.sync]),
+  );
+}
