@@ -34,6 +34,10 @@ export interface CorePort {
   /** The race as last read from RunSignup, for offline setup screens (optional). */
   cachedRace?(raceId: number): RaceDetails | null;
   cacheRace?(details: RaceDetails): void;
+  /** The races known offline (the configured one), for when RunSignup cannot be reached. */
+  cachedRaces?(): RaceSummaryValue[];
+  /** The core keeps the sync status for its snapshots and announces it (a `sync` event). */
+  setSyncStatus?(status: SyncStatus): void;
   outbox: Outbox;
   subscribe(listener: (event: StationEvent) => void): () => void;
   close(): void | Promise<void>;

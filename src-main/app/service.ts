@@ -206,7 +206,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     poster: await posterForConfig(core.config()),
     onStatus: (status) => {
       syncStatus = status;
-      emit({ type: 'sync', sync: status });
+      // A core that keeps the status announces it itself; otherwise we do.
+      if (core.setSyncStatus) core.setSyncStatus(status);
+      else emit({ type: 'sync', sync: status });
     },
   });
   const unsubscribeCore = core.subscribe((event) => {
@@ -353,7 +355,14 @@ export async function createStationService(parts: StationServiceParts): Promise<
     let value: unknown;
     switch (q.type) {
       case 'races':
-        value = await (await currentClient()).races();
+        try {
+          value = await (await currentClient()).races();
+        } catch (error) {
+          // Offline: the race this station is set up for is still there to show.
+          const cached = core.cachedRaces?.() ?? [];
+          if (cached.length === 0) throw error;
+          value = cached;
+        }
         break;
       case 'raceDetails':
         try {
