@@ -45,13 +45,25 @@ export function parseJsonRows(request: string): PostedRow[] | ApiError {
   return rows;
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
+/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. Blank lines are skipped. */
 export function parseCsv(text: string): string[][] | ApiError {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';
   let quoted = false;
   let fieldStarted = false;
+  let lineQuoted = false; // a line holding only "" is a row with one empty cell, not a blank line
+  const endRecord = () => {
+    const blank = !lineQuoted && record.length === 0 && field.trim() === '';
+    if (!blank) {
+      record.push(field);
+      records.push(record);
+    }
+    record = [];
+    field = '';
+    fieldStarted = false;
+    lineQuoted = false;
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
@@ -64,29 +76,22 @@ export function parseCsv(text: string): string[][] | ApiError {
     } else if (c === '"' && !fieldStarted) {
       quoted = true;
       fieldStarted = true;
+      lineQuoted = true;
     } else if (c === ',') {
       record.push(field);
       field = '';
       fieldStarted = false;
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      fieldStarted = false;
+      endRecord();
     } else {
       field += c;
       fieldStarted = true;
     }
   }
   if (quoted) return invalidParam('CSV request has an unterminated quoted field');
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  // Blank lines carry no row.
-  return records.filter((r) => !(r.length === 1 && r[0]?.trim() === ''));
+  endRecord();
+  return records;
 }
 
 export function parseCsvRows(request: string): PostedRow[] | ApiError {

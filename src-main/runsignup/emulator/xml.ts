@@ -2,8 +2,15 @@
 // XML the way RunSignup's XML looks: one element per key, arrays as repeated children named by
 // the singular of the list's name, null as an empty element.
 
+// Characters XML 1.0 cannot carry at all (even escaped): C0 controls except tab/LF/CR, lone
+// surrogates, U+FFFE/U+FFFF. Dropped, so any stored name still yields a well-formed document.
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 function escapeXml(text: string): string {
   return text
+    .replace(NOT_XML_CHAR, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
