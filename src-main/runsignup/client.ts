@@ -42,6 +42,8 @@ export const PARTICIPANTS_PAGE_SIZE = 2500;
 export const RESULTS_PAGE_SIZE = 1000;
 /** Page size for the races list. */
 export const RACES_PAGE_SIZE = 100;
+/** Pages of races read for the pick list (see listRaces). */
+export const RACES_MAX_PAGES = 10;
 /** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
 const MAX_PAGES = 500;
 /**
@@ -74,6 +76,8 @@ export interface RunSignupClientOptions {
   /** One redacted line per request. */
   onLog?: (line: string) => void;
   maxConcurrentRequests?: number;
+  /** Most pages any paged read follows before failing (default 500: no real race has more). */
+  maxPages?: number;
   /** The race `postResults` (ResultsPoster) posts to; see also `posterFor(raceId)`. */
   raceId?: number;
 }
@@ -152,16 +156,20 @@ export function normaliseBaseUrl(baseUrl: string): string {
 
 export class RunSignupClient implements ResultsPoster {
   readonly baseUrl: string;
-  private readonly auth: RunSignupAuth;
+  // ECMAScript-private, so console.log / util.inspect / JSON.stringify of a client never shows
+  // a credential (TypeScript's `private` is only a compile-time check).
+  readonly #auth: RunSignupAuth;
+  readonly #options: RunSignupClientOptions;
   private readonly transport: HttpTransport;
   private readonly now: () => number;
   private readonly limiter: Limiter;
-  private readonly session: TemporaryKeySession | null;
+  readonly #session: TemporaryKeySession | null;
 
-  constructor(private readonly options: RunSignupClientOptions) {
+  constructor(options: RunSignupClientOptions) {
+    this.#options = { ...options };
     validateAuth(options.auth);
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
-    this.auth = { ...options.auth };
+    this.#auth = { ...options.auth };
     this.now = options.now ?? Date.now;
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     for (const [k, v] of Object.entries(timeouts)) {
@@ -173,13 +181,14 @@ export class RunSignupClient implements ResultsPoster {
     this.limiter = new Limiter(
       Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
     );
-    this.session = this.auth.mode === 'login' ? new TemporaryKeySession(() => this.login()) : null;
+    this.#session =
+      this.#auth.mode === 'login' ? new TemporaryKeySession(() => this.login()) : null;
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
 
   private secrets(): string[] {
-    return secretsOf(this.auth, this.session?.key ?? null);
+    return secretsOf(this.#auth, this.#session?.key ?? null);
   }
 
   private buildUrl(path: string, query: Record<string, string | number>): string {
@@ -191,7 +200,7 @@ export class RunSignupClient implements ResultsPoster {
 
   /** One HTTP exchange with the given temporary key (login mode) — no retry here. */
   private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
-    const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.auth, tmp);
+    const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.#auth, tmp);
     const url = this.buildUrl(spec.path, { ...spec.query, ...material.query });
     const headers: Record<string, string> = { Accept: 'application/json', ...material.headers };
     let body: string | undefined;
@@ -210,7 +219,7 @@ export class RunSignupClient implements ResultsPoster {
       );
       throw this.scrub(e);
     }
-    this.options.onResponse?.({
+    this.#options.onResponse?.({
       serverDate: response.serverDate,
       sentAt: response.sentAt,
       receivedAt: response.receivedAt,
@@ -233,24 +242,24 @@ export class RunSignupClient implements ResultsPoster {
    * temporary key expired), logs in again ONCE and repeats the call.
    */
   private async call(spec: CallSpec): Promise<CallResult> {
-    if (!this.session || spec.anonymous) return this.exchange(spec, null);
-    const key = await this.session.ensure();
+    if (!this.#session || spec.anonymous) return this.exchange(spec, null);
+    const key = await this.#session.ensure();
     try {
       return await this.exchange(spec, key);
     } catch (e) {
       if (!(isRunSignupError(e) && e.code === KEY_AUTH_FAILED_CODE)) throw e;
-      const fresh = await this.session.refresh(key);
+      const fresh = await this.#session.refresh(key);
       return this.exchange(spec, fresh);
     }
   }
 
   private async login(): Promise<TemporaryKey> {
-    if (this.auth.mode !== 'login') throw new Error('login() without login credentials');
+    if (this.#auth.mode !== 'login') throw new Error('login() without login credentials');
     const { decoded } = await this.exchange(
       {
         method: 'POST',
         path: '/login',
-        form: { email: this.auth.email, password: this.auth.password },
+        form: { email: this.#auth.email, password: this.#auth.password },
         anonymous: true,
       },
       null,
@@ -280,7 +289,7 @@ export class RunSignupClient implements ResultsPoster {
   }
 
   private log(line: string): void {
-    this.options.onLog?.(redact(line, this.secrets()));
+    this.#options.onLog?.(redact(line, this.secrets()));
   }
 
   private jsonOf(decoded: DecodedBody, what: string): unknown {
@@ -310,10 +319,14 @@ export class RunSignupClient implements ResultsPoster {
   private async allPages<T>(
     pageSize: number,
     fetchPage: (page: number) => Promise<{ items: T[]; raw: number }>,
+    limit: { maxPages: number; whenExceeded: 'error' | 'keep-read' } = {
+      maxPages: this.#options.maxPages ?? MAX_PAGES,
+      whenExceeded: 'error',
+    },
   ): Promise<T[]> {
     const out: T[] = [];
     let previous: string | null = null;
-    for (let page = 1; page <= MAX_PAGES; page++) {
+    for (let page = 1; page <= limit.maxPages; page++) {
       const { items, raw } = await fetchPage(page);
       const signature = JSON.stringify(items);
       if (raw > 0 && signature === previous) return out;
@@ -321,9 +334,10 @@ export class RunSignupClient implements ResultsPoster {
       out.push(...items);
       if (raw < pageSize) return out;
     }
+    if (limit.whenExceeded === 'keep-read') return out;
     throw new RunSignupError({
       kind: 'unknown',
-      message: `RunSignup kept sending pages past page ${MAX_PAGES}; stopped reading.`,
+      message: `RunSignup kept sending pages past page ${limit.maxPages}; stopped reading.`,
     });
   }
 
@@ -340,17 +354,26 @@ export class RunSignupClient implements ResultsPoster {
     return parseRace(value);
   }
 
-  /** The races these credentials can access, with their events. */
-  async listRaces(): Promise<RaceInfo[]> {
-    return this.allPages(RACES_PAGE_SIZE, async (page) => {
-      const value = await this.getJson(
-        '/races',
-        { events: 'T', page, results_per_page: RACES_PAGE_SIZE, sort: 'date ASC' },
-        'races',
-      );
-      const items = parseRaces(value);
-      return { items, raw: items.length };
-    });
+  /**
+   * The races these credentials can access, with their events, for a pick list. At most
+   * `maxPages` pages of 100 are read: which races `/races` lists for a given key is not
+   * documented, and a pick list of a thousand races is already more than a timer can use.
+   */
+  async listRaces(options: { maxPages?: number } = {}): Promise<RaceInfo[]> {
+    const maxPages = Math.max(1, Math.min(MAX_PAGES, options.maxPages ?? RACES_MAX_PAGES));
+    return this.allPages(
+      RACES_PAGE_SIZE,
+      async (page) => {
+        const value = await this.getJson(
+          '/races',
+          { events: 'T', page, results_per_page: RACES_PAGE_SIZE, sort: 'date ASC' },
+          'races',
+        );
+        const items = parseRaces(value);
+        return { items, raw: items.length };
+      },
+      { maxPages, whenExceeded: 'keep-read' },
+    );
   }
 
   /**
@@ -574,6 +597,8 @@ export class RunSignupClient implements ResultsPoster {
         message: e instanceof Error ? e.message : 'Invalid rows.',
       });
     }
+    // Nothing to post is not a request: RunSignup would answer an empty batch with error 3.
+    if (rows.length === 0) return { serverDate: null, elapsedMs: 0 };
     const query: Record<string, string | number> = {
       event_id: event,
       individual_result_set_id: set,
@@ -602,7 +627,7 @@ export class RunSignupClient implements ResultsPoster {
     target: { eventId: number; resultSetId: number },
     rows: ResultPostRow[],
   ): Promise<PostOutcome> {
-    return this.postResultsTo(this.options.raceId, target, rows);
+    return this.postResultsTo(this.#options.raceId, target, rows);
   }
 
   private async postResultsTo(
@@ -629,6 +654,15 @@ export class RunSignupClient implements ResultsPoster {
         retryAfterMs: err.retryAfterMs,
       };
     }
+  }
+
+  /** What a log or debugger shows of a client: the address and the auth mode, no credential. */
+  toJSON(): { baseUrl: string; auth: RunSignupAuth['mode'] } {
+    return { baseUrl: this.baseUrl, auth: this.#auth.mode };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `RunSignupClient { baseUrl: '${this.baseUrl}', auth: '${this.#auth.mode}' }`;
   }
 
   /** A ResultsPoster bound to `raceId`, sharing this client (and its login session). */

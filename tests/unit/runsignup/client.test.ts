@@ -3,6 +3,7 @@
 // timeouts and the never-throwing ResultsPoster.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
@@ -367,5 +368,58 @@ describe('configuration', () => {
   });
   it('strips a trailing slash from the base URL', () => {
     expect(client({ baseUrl: `${base}/` }).baseUrl).toBe(base);
+  });
+});
+
+describe('a client object shows no credential', () => {
+  it('not through util.inspect, JSON.stringify or enumeration', () => {
+    const c = client({ auth: { mode: 'api-key', apiKey: 'AKEY123', apiSecret: 'SECRET-XYZ' } });
+    for (const text of [
+      inspect(c, { depth: 5, showHidden: true }),
+      JSON.stringify(c),
+      JSON.stringify(Object.entries(c)),
+    ]) {
+      expect(text).not.toContain('SECRET-XYZ');
+      expect(text).not.toContain('AKEY123');
+    }
+    expect(JSON.stringify(c)).toBe(JSON.stringify({ baseUrl: base, auth: 'api-key' }));
+  });
+});
+
+describe('edges of paging and posting', () => {
+  it('an empty batch is not sent', async () => {
+    expect(await client().postResults({ eventId: 2, resultSetId: 3 }, [])).toEqual({
+      ok: true,
+      serverDate: null,
+      elapsedMs: 0,
+    });
+    expect(seen).toHaveLength(0);
+  });
+  it('listRaces stops at its page cap and keeps what it read', async () => {
+    let n = 0;
+    handler = (_q, res) =>
+      json(res, {
+        races: Array.from({ length: 100 }, () => ({ race: { race_id: ++n, name: `R${n}` } })),
+      });
+    const races = await client().listRaces({ maxPages: 3 });
+    expect(races).toHaveLength(300);
+    expect(seen.map((s) => s.query.get('page'))).toEqual(['1', '2', '3']);
+  });
+  it('a paged read that never ends is an error, not an endless loop', async () => {
+    let n = 0;
+    handler = (_q, res) =>
+      json(res, [
+        {
+          participants: Array.from({ length: 2500 }, () => ({
+            registration_id: ++n,
+            bib_num: null,
+          })),
+        },
+      ]);
+    const e = await client({ maxPages: 3 })
+      .getParticipants(1, 2)
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(RunSignupError);
+    expect((e as RunSignupError).message).toMatch(/past page 3/);
   });
 });
