@@ -1,0 +1,38 @@
+// `npm run torture -- --cycles N [--seed S] [--verbose]`: crash torture, see torture-lib.ts.
+// Exits non-zero on any lost entry, duplicate or mismatch.
+import { parseArgs } from 'node:util';
+import { runTorture, tortureFailed } from './torture-lib';
+
+const { values } = parseArgs({
+  options: {
+    cycles: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '1' },
+    captures: { type: 'string', default: '25' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const cycles = Number(values.cycles);
+if (!Number.isInteger(cycles) || cycles < 1) {
+  console.error(`--cycles must be a positive whole number, got "${values.cycles}"`);
+  process.exit(2);
+}
+const started = Date.now();
+const report = await runTorture({
+  cycles,
+  seed: Number(values.seed),
+  capturesPerCycle: Number(values.captures),
+  log: values.verbose ? (l) => console.log(l) : undefined,
+});
+console.log(`cycles:       ${report.cycles}`);
+console.log(`acknowledged: ${report.acknowledged} entries (journal ${report.journalLength})`);
+console.log(`lost:         ${report.lost}`);
+console.log(`duplicates:   ${report.duplicates}`);
+console.log(`mismatches:   ${report.mismatches} (of ${report.comparedFields} fields compared)`);
+console.log(`drift:        ${report.drift} outbox fields out of line with the journal at restart`);
+console.log(
+  `kills:        ${report.killedDuringCapture} during capture, ${report.killedDuringSync} during sync, ` +
+    `${report.finishedBeforeKill} finished first`,
+);
+for (const f of report.childFailures) console.log(`child failure: ${f}`);
+console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(tortureFailed(report) ? 1 : 0);
