@@ -283,7 +283,7 @@ describe('field semantics', () => {
       { bib: fiveKers[4]!.bib!, clock_time: '8:27.42' }, // what get-results shows
     ]);
     expect(errorOf(r)).toBeNull();
-    const times = emu.results(i.fiveKSet).map((x) => [x.bib, x.clock_time]);
+    const times = emu.results(i.fiveKSet).map((x) => [x.bib, x.clock_time] as const);
     expect(new Map(times)).toEqual(
       new Map([
         [A.bib, '17:00.123'],
