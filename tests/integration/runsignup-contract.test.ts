@@ -196,6 +196,68 @@ describe('every call (api-key auth, default assumptions)', () => {
     expect(await client.getResults(emu.practice.raceId, eventId, resultSetId)).toEqual([]);
   });
 
+  it('skipInvalidRegistrationIds: an unknown registration_id is skipped with T, rejected with F', async () => {
+    const client = clientFor(emu);
+    const { eventId, resultSetId } = firstEvent(emu);
+    const people = await client.getParticipants(emu.practice.raceId, eventId);
+    const known = people.find((p) => p.bib !== null && p.registrationId !== null)!;
+    const rows = [
+      { registration_id: known.registrationId!, clock_time: '0:31:00.0' },
+      { registration_id: 99_999_999, clock_time: '0:31:05.0' },
+    ];
+    const rejected = await caught(
+      client.postFullResults(emu.practice.raceId, eventId, resultSetId, rows, {
+        skipInvalidRegistrationIds: false,
+      }),
+    );
+    expect([rejected.kind, rejected.code]).toEqual(['rejected', 3]);
+    expect(emu.log.at(-1)!.query['skip_invalid_registration_ids']).toBe('F');
+    await client.postFullResults(emu.practice.raceId, eventId, resultSetId, rows, {
+      skipInvalidRegistrationIds: true,
+    });
+    expect(emu.log.at(-1)!.query['skip_invalid_registration_ids']).toBe('T');
+    expect(rowOf(emu, resultSetId, known.bib!)?.['clock_time']).not.toBe('');
+  });
+
+  it('a split cleared with "X" is empty again; a blank never clears', async () => {
+    const client = clientFor(emu);
+    const event = emu.practice.events.find((e) => e.resultSets[0]!.splits.length > 0)!;
+    const set = event.resultSets[0]!;
+    const field = `split-${set.splits[0]!.splitId}`;
+    const [bib] = await bibsOf(client, emu, event.eventId, 1);
+    await client.postFullResults(emu.practice.raceId, event.eventId, set.resultSetId, [
+      { bib: bib!, [field]: '0:07:00.0' },
+    ]);
+    await client.postFullResults(emu.practice.raceId, event.eventId, set.resultSetId, [
+      { bib: bib!, [field]: '' },
+    ]);
+    expect(rowOf(emu, set.resultSetId, bib!)?.[field]).not.toBe('');
+    await client.postFullResults(emu.practice.raceId, event.eventId, set.resultSetId, [
+      { bib: bib!, [field]: 'X' },
+    ]);
+    expect(rowOf(emu, set.resultSetId, bib!)?.[field]).toBe('');
+  });
+
+  it('DQ / DNF / DNS / DNQ are accepted in a time field', async () => {
+    const client = clientFor(emu);
+    const { eventId, resultSetId } = firstEvent(emu);
+    const bibs = await bibsOf(client, emu, eventId, 8);
+    const statuses = ['DQ', 'DNF', 'DNS', 'DNQ'];
+    const rows = statuses.map((status, i) => ({ bib: bibs[4 + i]!, clock_time: status }));
+    expect(await client.postResults({ eventId, resultSetId }, rows)).toMatchObject({ ok: true });
+  });
+
+  it('a client shared by many concurrent callers answers each of them', async () => {
+    const client = clientFor(emu);
+    const { eventId } = firstEvent(emu);
+    const before = emu.log.length;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => client.getStartTime(emu.practice.raceId, eventId)),
+    );
+    expect(new Set(answers).size).toBe(1);
+    expect(emu.log.length - before).toBe(8);
+  });
+
   it('postStartTime and getStartTime share the gun time', async () => {
     const client = clientFor(emu);
     const { eventId } = firstEvent(emu);

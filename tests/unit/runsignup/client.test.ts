@@ -423,3 +423,28 @@ describe('edges of paging and posting', () => {
     expect((e as RunSignupError).message).toMatch(/past page 3/);
   });
 });
+
+describe('sharing one client', () => {
+  it('never has more than maxConcurrentRequests (default 2) in flight', async () => {
+    let active = 0;
+    let peak = 0;
+    handler = (_q, res) => {
+      active++;
+      peak = Math.max(peak, active);
+      // Answer a little later so that requests would overlap if the client let them.
+      setTimeout(() => {
+        active--;
+        json(res, { start_time: '2026-05-01 08:00:00' });
+      }, 15);
+    };
+    const c = client();
+    await Promise.all(Array.from({ length: 8 }, () => c.getStartTime(1, 2)));
+    expect(seen).toHaveLength(8);
+    expect(peak).toBeGreaterThanOrEqual(1);
+    expect(peak).toBeLessThanOrEqual(2);
+    peak = 0;
+    const one = client({ maxConcurrentRequests: 1 });
+    await Promise.all(Array.from({ length: 4 }, () => one.getStartTime(1, 2)));
+    expect(peak).toBe(1);
+  });
+});
