@@ -48,7 +48,13 @@ async function buildRenderer(): Promise<void> {
   for (const file of ['index.html', 'styles.css']) {
     await cp(path.join(root, 'src-renderer', file), path.join(out, file));
   }
-  // Sounds and icons the page loads by URL (optional: the app works without them).
+  // The app icon doubles as the page's icon (browsers ask for /favicon.ico on their own).
+  const icon = path.join(root, 'assets/icon.png');
+  if (await exists(icon)) {
+    await cp(icon, path.join(out, 'icon.png'));
+    await cp(icon, path.join(out, 'favicon.ico'));
+  }
+  // Sounds the page loads by URL (optional: the app works without them).
   if (await exists(path.join(root, 'assets/sounds'))) {
     await cp(path.join(root, 'assets/sounds'), path.join(out, 'sounds'), { recursive: true });
   }

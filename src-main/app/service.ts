@@ -235,10 +235,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     connection = next;
     if (next.auth === 'practice') await secrets.delete(CONNECTION_SECRET_KEY);
     else await secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(next));
-    const config = core.config();
-    if (config?.mode === 'live' && next.auth !== 'practice') {
-      sync.resume(client.posterFor(config.raceId));
-    }
+    // Results keep going where the configured race lives: a live race gets the new
+    // credentials, or stalls with a clear reason if the timer switched to practice.
+    sync.resume(await posterForConfig(core.config()));
     return OK;
   }
 

@@ -47,7 +47,10 @@ const csp = contentSecurityPolicy();
 
 // Must run before `ready`: the renderer's own scheme, treated like https (secure, standard).
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+  },
 ]);
 
 let win: BrowserWindow | null = null;
