@@ -3,6 +3,7 @@
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   powerSaveBlocker,
@@ -194,6 +195,10 @@ async function start(): Promise<void> {
     ),
   );
   createWindow();
+  if (warning && win) {
+    // Said once, in words, so the timer knows why credentials are asked for after a restart.
+    void dialog.showMessageBox(win, { type: 'warning', title: 'Credentials', message: warning });
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {
