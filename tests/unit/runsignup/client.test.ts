@@ -448,3 +448,32 @@ describe('sharing one client', () => {
     expect(peak).toBe(1);
   });
 });
+
+describe('format ignored: XML answers', () => {
+  it('an XML error envelope is classified like the JSON one', async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/xml' });
+      res.end(
+        '<?xml version="1.0"?><error><error_code>7</error_code><error_msg>Permission Denied</error_msg></error>',
+      );
+    };
+    await expect(client().getRace(1)).rejects.toMatchObject({
+      kind: 'auth',
+      code: 7,
+      message: 'Permission Denied',
+    });
+  });
+  it('XML data where JSON was asked is a clear unknown error; an XML post success is success', async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/xml' });
+      res.end('<race><race_id>1</race_id><name>R</name></race>');
+    };
+    await expect(client().getRace(1)).rejects.toMatchObject({
+      kind: 'unknown',
+      message: expect.stringMatching(/XML although JSON/),
+    });
+    expect(await client().postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }])).toMatchObject({
+      ok: true,
+    });
+  });
+});
