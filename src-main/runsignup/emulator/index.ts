@@ -22,14 +22,14 @@ import {
 } from './faults';
 import type { HandlerResult, RequestContext } from './handlers/context';
 import { createPracticeRace, type PracticeRaceData } from './practice-race';
-import type { PostedRow } from './request-rows';
+import { parseRequestFormat, parseRows, type PostedRow } from './request-rows';
 import { CONTENT_TYPES, render, renderError, responseFormat, type ResponseFormat } from './respond';
 import { route } from './router';
 import { createRaceState, distanceOf, orderedRows, rowView } from './state';
 
 export type { FaultKind, FaultPlan } from './faults';
 export type { PracticeCredentials } from './auth';
-export type { PracticeRaceData } from './practice-race';
+export type { PracticeRaceData, PracticeRaceSize } from './practice-race';
 export type { PostedRow } from './request-rows';
 export { createPracticeRace } from './practice-race';
 export { ALL_FAULT_KINDS } from './faults';
@@ -110,6 +110,20 @@ function practiceInfo(race: PracticeRaceData, credentials: PracticeCredentials):
     credentials,
     participantCount: race.participants.length,
   };
+}
+
+/** Best effort: the rows of a full-results post, or null when the body does not parse. */
+function peekPostedRows(
+  contentType: string | undefined,
+  query: Record<string, string>,
+  body: string,
+): PostedRow[] | null {
+  const form = parseFormBody(contentType, body);
+  if (form instanceof ApiError || form.request === undefined) return null;
+  const format = parseRequestFormat(form.request_format ?? query.request_format);
+  if (format instanceof ApiError) return null;
+  const rows = parseRows(form.request, format);
+  return rows instanceof ApiError ? null : rows;
 }
 
 function redact(params: Record<string, string>): Record<string, string> {
@@ -203,6 +217,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (closed) return;
     }
     if (fault && strikesBeforeHandling(fault)) {
+      // What the client sent still goes to the log (never applied), so tests can check the
+      // order of values a client posted, lost answers included.
+      const peeked =
+        method === 'POST' ? peekPostedRows(req.headers['content-type'], query, body) : null;
+      if (peeked) {
+        entry.posted = peeked;
+        entry.applied = false;
+      }
       switch (fault) {
         case 'reset':
           req.socket.destroy();

@@ -97,9 +97,21 @@ function easternToUnix(y: number, m: number, d: number, hh: number, mm: number):
   return Math.floor(Date.UTC(y, m - 1, d, hh + 4, mm) / 1000);
 }
 
-export function createPracticeRace(seed: number): PracticeRaceData {
-  if (!Number.isInteger(seed))
+/** Field sizes to override (benchmarks need thousands of runners); the default is 300+ in all. */
+export interface PracticeRaceSize {
+  fiveK?: number;
+  tenK?: number;
+}
+
+export function createPracticeRace(seed: number, size: PracticeRaceSize = {}): PracticeRaceData {
+  if (!Number.isInteger(seed)) {
     throw new Error(`practice race seed must be an integer, got ${seed}`);
+  }
+  for (const [k, v] of Object.entries(size)) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 100_000)) {
+      throw new Error(`practice race size ${k} must be a whole number 0..100000, got ${v}`);
+    }
+  }
   const rng = createRng(seed);
   const raceId = randInt(rng, 100_000, 899_999);
   const { y, m, d } = raceDate(rng);
@@ -196,8 +208,17 @@ export function createPracticeRace(seed: number): PracticeRaceData {
       if (!withoutBib) bib += rng() < 0.05 ? 2 : 1;
     }
   };
-  addEvent(fiveK, randInt(rng, 190, 230), 1);
-  addEvent(tenK, randInt(rng, 130, 160), 1001);
+  // The default counts are drawn even when overridden, so a size never shifts the rest of the race.
+  const fiveKCount = randInt(rng, 190, 230);
+  addEvent(fiveK, size.fiveK ?? fiveKCount, 1);
+  // 10K bibs start at 1001, or above the 5K's last bib when the 5K field is that large.
+  const lastFiveKBib = participants.reduce((max, p) => Math.max(max, p.bib ?? 0), 0);
+  const tenKCount = randInt(rng, 130, 160);
+  addEvent(
+    tenK,
+    size.tenK ?? tenKCount,
+    Math.max(1001, Math.ceil((lastFiveKBib + 1) / 1000) * 1000 + 1),
+  );
 
   const divisions: PracticeDivisionData[] = [];
   let divisionId = randInt(rng, 9_000_000, 9_500_000);

@@ -42,7 +42,13 @@ describe('each fault kind on a full-results post', () => {
     const e = await withFaults({ script: ['reset'] });
     await expect(postRows(e, row())).rejects.toThrow();
     expect(e.results(ids(e).fiveKSet)).toEqual([]);
-    expect(e.log.at(-1)).toMatchObject({ fault: 'reset', status: 0 });
+    // The log still shows what was sent, marked not applied.
+    expect(e.log.at(-1)).toMatchObject({
+      fault: 'reset',
+      status: 0,
+      applied: false,
+      posted: [{ bib: String(A.bib), clock_time: '20:00' }],
+    });
   });
 
   it('no-answer: the socket is held, then destroyed; nothing applied', async () => {

@@ -66,7 +66,28 @@ describe('createPracticeRace', () => {
     expect(ps.every((p) => p.lastModified >= p.registrationDate)).toBe(true);
   });
 
-  it('refuses a non-integer seed', () => {
+  it('refuses a non-integer seed and a bad size', () => {
     expect(() => createPracticeRace(1.5)).toThrow(/seed/);
+    expect(() => createPracticeRace(1, { fiveK: -1 })).toThrow(/fiveK/);
+  });
+
+  it('takes a larger field for benchmarks without changing the rest of the race', () => {
+    const small = createPracticeRace(4);
+    const big = createPracticeRace(4, { fiveK: 6000, tenK: 4000 });
+    expect(big.raceId).toBe(small.raceId);
+    expect(big.events.map((e) => e.eventId)).toEqual(small.events.map((e) => e.eventId));
+    expect(big.participants).toHaveLength(10_000);
+    const [fiveK, tenK] = big.events;
+    const maxFiveK = Math.max(
+      ...big.participants.filter((p) => p.eventId === fiveK!.eventId).map((p) => p.bib ?? 0),
+    );
+    const minTenK = Math.min(
+      ...big.participants
+        .filter((p) => p.eventId === tenK!.eventId && p.bib !== null)
+        .map((p) => p.bib!),
+    );
+    expect(minTenK).toBeGreaterThan(maxFiveK);
+    const bibs = big.participants.filter((p) => p.bib !== null).map((p) => p.bib);
+    expect(new Set(bibs).size).toBe(bibs.length);
   });
 });
