@@ -249,11 +249,16 @@ export class SyncLoop {
 
   private takeFresh(): Work | null {
     // Rows that can never be posted are parked at once; keep taking until something is sendable.
+    const parked = new Set<string>();
     for (;;) {
       const rows = this.outbox.takePending(this.batchSize);
       if (rows.length === 0) return null;
       const mapped = mapBatch(rows);
       for (const bad of mapped.invalid) {
+        const key = `${bad.row.resultSetId}|${bad.row.bib}|${bad.row.field}|${bad.row.version}`;
+        // An outbox that hands back a row it was just told to park would spin here forever.
+        if (parked.has(key)) throw new Error(`the outbox did not park ${key}`);
+        parked.add(key);
         this.outbox.markAttention(bad.row, `Not sent: ${bad.reason}.`);
       }
       if (mapped.units.length > 0) {

@@ -302,6 +302,31 @@ describe('SyncLoop', () => {
     ).toMatch(/neither a time/);
   });
 
+  it('does not spin when the outbox fails to park a row: it says so and backs off', async () => {
+    const poster = new ScriptedPoster(() => OK);
+    store = tempOutbox();
+    const real = store.outbox;
+    const statuses: SyncStatus[] = [];
+    loop = new SyncLoop({
+      outbox: {
+        takePending: (n) => real.takePending(n),
+        acknowledge: (r, at) => real.acknowledge(r, at),
+        markAttention: () => {}, // broken: never parks
+        retryAttention: () => real.retryAttention(),
+        counts: () => real.counts(),
+      },
+      poster,
+      timers: new RecordingTimers(),
+      idlePollMs: NEVER,
+      onStatus: (st) => statuses.push(st),
+    });
+    store.apply([finish(1, 'soon')], 1);
+    loop.start();
+    await until(() => statuses.some((st) => st.lastError !== null), 'an error reported');
+    expect(statuses.find((st) => st.lastError)?.lastError).toMatch(/outbox did not park/);
+    expect(poster.calls).toHaveLength(0);
+  });
+
   it('treats a poster that throws as a network failure, and says so', async () => {
     let n = 0;
     const poster = new ScriptedPoster(() => {
