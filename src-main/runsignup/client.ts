@@ -42,6 +42,8 @@ export const PARTICIPANTS_PAGE_SIZE = 2500;
 export const RESULTS_PAGE_SIZE = 1000;
 /** Page size for the races list. */
 export const RACES_PAGE_SIZE = 100;
+/** Identifies the station to RunSignup's operators (no version: nothing secret or personal). */
+export const USER_AGENT = 'Chute finish-line timing station';
 /** Pages of races read for the pick list (see listRaces). */
 export const RACES_MAX_PAGES = 10;
 /** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
@@ -202,7 +204,11 @@ export class RunSignupClient implements ResultsPoster {
   private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
     const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.#auth, tmp);
     const url = this.buildUrl(spec.path, { ...spec.query, ...material.query });
-    const headers: Record<string, string> = { Accept: 'application/json', ...material.headers };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': USER_AGENT,
+      ...material.headers,
+    };
     let body: string | undefined;
     if (spec.form) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -219,14 +225,19 @@ export class RunSignupClient implements ResultsPoster {
       );
       throw this.scrub(e);
     }
-    this.#options.onResponse?.({
-      serverDate: response.serverDate,
-      sentAt: response.sentAt,
-      receivedAt: response.receivedAt,
-      method: spec.method,
-      path: spec.path,
-      status: response.status,
-    });
+    // An observer's bug must not turn an accepted post into a failure (and a re-post).
+    try {
+      this.#options.onResponse?.({
+        serverDate: response.serverDate,
+        sentAt: response.sentAt,
+        receivedAt: response.receivedAt,
+        method: spec.method,
+        path: spec.path,
+        status: response.status,
+      });
+    } catch {
+      // ignored on purpose: see above
+    }
     const result = interpretAnswer(response, this.now());
     this.log(
       `${spec.method} ${redactUrl(url)} -> HTTP ${response.status}` +
@@ -289,7 +300,11 @@ export class RunSignupClient implements ResultsPoster {
   }
 
   private log(line: string): void {
-    this.#options.onLog?.(redact(line, this.secrets()));
+    try {
+      this.#options.onLog?.(redact(line, this.secrets()));
+    } catch {
+      // A failing logger never fails a RunSignup call.
+    }
   }
 
   private jsonOf(decoded: DecodedBody, what: string): unknown {

@@ -477,3 +477,20 @@ describe('format ignored: XML answers', () => {
     });
   });
 });
+
+describe('observers', () => {
+  it('a throwing onResponse or onLog never fails a call', async () => {
+    const c = client({
+      onResponse: () => {
+        throw new Error('observer bug');
+      },
+      onLog: () => {
+        throw new Error('logger bug');
+      },
+    });
+    expect(await c.postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }])).toMatchObject({
+      ok: true,
+    });
+    expect(seen[0]!.headers['user-agent']).toMatch(/^Chute/);
+  });
+});
