@@ -84,6 +84,16 @@ export function orderCrossings(crossings: readonly CrossingView[]): CrossingView
   return [...crossings].sort((a, b) => b.at - a.at || b.tapSeq - a.tapSeq);
 }
 
+/** Whether a sync status change can have changed any row's sync state. */
+export function syncMoved(before: SyncStatus | null, after: SyncStatus): boolean {
+  return (
+    before === null ||
+    before.pending !== after.pending ||
+    before.attention !== after.attention ||
+    before.lastSuccessAt !== after.lastSuccessAt
+  );
+}
+
 export function toneOf(result: CommandResult): Tone {
   if (!result.ok) return 'error';
   return result.warnings.length > 0 ? 'warn' : 'ok';
@@ -223,8 +233,13 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       start() {
         const offEvents = deps.api.subscribe((event) => {
           if (event.type === 'changed') void get().refresh();
-          else if (event.type === 'sync') set({ sync: event.sync });
-          else if (event.type === 'progress') {
+          else if (event.type === 'sync') {
+            const before = get().sync;
+            set({ sync: event.sync });
+            // Rows change sync state (saved → sent, attention) without a journal change: reload
+            // the rows when the queue moved.
+            if (syncMoved(before, event.sync)) void get().refresh();
+          } else if (event.type === 'progress') {
             const done = event.total !== null && event.done >= event.total;
             set({
               progress: done ? null : { task: event.task, done: event.done, total: event.total },

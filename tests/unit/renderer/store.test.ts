@@ -7,7 +7,7 @@ import type {
   StationApi,
   StationEvent,
 } from '../../../src-shared/station-api';
-import { createChuteStore, orderCrossings, toneOf } from '../../../src-renderer/store';
+import { createChuteStore, orderCrossings, syncMoved, toneOf } from '../../../src-renderer/store';
 import type { Tone } from '../../../src-renderer/lib/sync-status';
 import { crossing, snapshot } from './fixtures';
 
@@ -117,6 +117,15 @@ describe('store', () => {
     expect(store.getState().snapshot?.crossings.map((c) => c.tapSeq)).toEqual([2, 1]);
   });
 
+  it('reloads rows only when the sync queue moved', () => {
+    const base = snapshot([]).sync;
+    expect(syncMoved(null, base)).toBe(true);
+    expect(syncMoved(base, { ...base, online: false, lastError: 'timeout' })).toBe(false);
+    expect(syncMoved(base, { ...base, pending: 1 })).toBe(true);
+    expect(syncMoved(base, { ...base, lastSuccessAt: 5 })).toBe(true);
+    expect(syncMoved(base, { ...base, attention: 2 })).toBe(true);
+  });
+
   it('takes sync and progress events, and keeps the selection only while its row exists', async () => {
     const f = fakeApi(snapshot([crossing({ tapSeq: 1 }), crossing({ tapSeq: 2 })]));
     const store = createChuteStore({ api: f.api });
@@ -133,8 +142,12 @@ describe('store', () => {
     expect(store.getState().progress).toEqual({ task: 'Participants', done: 3, total: 10 });
     f.emit({ type: 'progress', task: 'Participants', done: 10, total: 10 });
     expect(store.getState().progress).toBeNull();
+    const snapshotsBefore = f.queries.filter((q) => q.type === 'snapshot').length;
     f.emit({ type: 'sync', sync: { ...snapshot([]).sync, pending: 7 } });
     expect(store.getState().sync?.pending).toBe(7);
+    // The queue moved: rows may have changed sync state, so they are reloaded.
+    await store.getState().refresh();
+    expect(f.queries.filter((q) => q.type === 'snapshot').length).toBeGreaterThan(snapshotsBefore);
   });
 
   it('keeps the bib field to digits and shows only the latest lookup', async () => {
