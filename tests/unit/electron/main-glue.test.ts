@@ -1,0 +1,212 @@
+// The Electron main process with a recording stand-in for the `electron` module (no binary on
+// the build machines): the single-instance lock comes before the database, the window gets the
+// secure preferences, IPC checks its sender and its body, foreign navigation is refused, and
+// the app protocol serves only the renderer with the CSP.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+type Handler = (...args: unknown[]) => unknown;
+
+interface FakeElectron {
+  module: Record<string, unknown>;
+  appHandlers: Map<string, Handler>;
+  ipc: Map<string, Handler>;
+  windows: Array<{ options: Record<string, unknown>; url: string | null }>;
+  protocolHandler: ((request: { url: string }) => Promise<Response>) | null;
+  schemes: unknown[];
+  lockCalls: Array<{ databaseExisted: boolean }>;
+  quit: ReturnType<typeof vi.fn>;
+  ready: Promise<void>;
+  sent: unknown[];
+}
+
+function fakeElectron(dataDir: string, lock: boolean): FakeElectron {
+  const fake: FakeElectron = {
+    module: {},
+    appHandlers: new Map(),
+    ipc: new Map(),
+    windows: [],
+    protocolHandler: null,
+    schemes: [],
+    lockCalls: [],
+    quit: vi.fn(),
+    ready: Promise.resolve(),
+    sent: [],
+  };
+  const mainFrame = { url: 'chute://app/index.html' };
+  class BrowserWindow {
+    webContents = {
+      id: 1,
+      mainFrame,
+      send: (_channel: string, event: unknown) => fake.sent.push(event),
+      isDestroyed: () => false,
+    };
+    private record: { options: Record<string, unknown>; url: string | null };
+    constructor(options: Record<string, unknown>) {
+      this.record = { options, url: null };
+      fake.windows.push(this.record);
+    }
+    once() {}
+    on() {}
+    show() {}
+    isDestroyed() {
+      return false;
+    }
+    async loadURL(url: string) {
+      this.record.url = url;
+    }
+  }
+  fake.module = {
+    app: {
+      isPackaged: true,
+      requestSingleInstanceLock: () => {
+        fake.lockCalls.push({ databaseExisted: existsSync(path.join(dataDir, 'station.sqlite')) });
+        return lock;
+      },
+      on: (name: string, handler: Handler) => fake.appHandlers.set(name, handler),
+      whenReady: () => fake.ready,
+      getPath: () => dataDir,
+      quit: fake.quit,
+      exit: vi.fn(),
+    },
+    BrowserWindow,
+    dialog: { showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    ipcMain: { handle: (channel: string, handler: Handler) => fake.ipc.set(channel, handler) },
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
+    powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => fake.schemes.push(...s),
+      handle: (_scheme: string, handler: FakeElectron['protocolHandler']) => {
+        fake.protocolHandler = handler;
+      },
+    },
+    session: {
+      defaultSession: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() },
+    },
+    shell: { openPath: vi.fn() },
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      getSelectedStorageBackend: () => 'basic_text',
+    },
+  };
+  return fake;
+}
+
+async function eventually(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  delete process.env.CHUTE_DATA_DIR;
+  vi.doUnmock('electron');
+  vi.resetModules();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function loadMain(lock: boolean): Promise<{ fake: FakeElectron; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chute-main-'));
+  dirs.push(dataDir);
+  process.env.CHUTE_DATA_DIR = dataDir;
+  const fake = fakeElectron(dataDir, lock);
+  vi.resetModules();
+  vi.doMock('electron', () => fake.module);
+  await import('../../../src-main/electron/main');
+  return { fake, dataDir };
+}
+
+const trustedEvent = (url = 'chute://app/index.html') => {
+  const frame = { url };
+  return { sender: { id: 1, mainFrame: frame }, senderFrame: frame };
+};
+
+describe('Electron main glue', () => {
+  it('takes the single-instance lock before the database exists, then runs the station', async () => {
+    const { fake, dataDir } = await loadMain(true);
+    await eventually(() => fake.windows.length === 1);
+    expect(fake.lockCalls).toEqual([{ databaseExisted: false }]);
+    expect(existsSync(path.join(dataDir, 'station.sqlite'))).toBe(true);
+    expect(fake.schemes).toMatchObject([{ scheme: 'chute', privileges: { standard: true } }]);
+
+    const [win] = fake.windows;
+    expect(win!.url).toBe('chute://app/index.html');
+    expect(win!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      devTools: false,
+    });
+
+    // IPC: our main frame is served; anyone else is refused; junk is explained.
+    const query = fake.ipc.get('chute:query')!;
+    const command = fake.ipc.get('chute:command')!;
+    const snapshot = (await query(trustedEvent(), { type: 'snapshot' })) as {
+      ok: boolean;
+      result: { mode: string };
+    };
+    expect(snapshot).toMatchObject({ ok: true, result: { mode: 'practice' } });
+    const otherWindow = { ...trustedEvent(), sender: { id: 2, mainFrame: {} } };
+    expect(await query(otherWindow, { type: 'snapshot' })).toEqual({
+      ok: false,
+      error: 'This window may not talk to the station.',
+    });
+    const subFrame = trustedEvent();
+    subFrame.senderFrame = { url: 'chute://app/index.html' };
+    expect(await command(subFrame, { type: 'undo' })).toMatchObject({ ok: false });
+    expect(await command(trustedEvent('https://evil.example/'), { type: 'undo' })).toMatchObject({
+      ok: false,
+    });
+    expect(await command(trustedEvent(), { type: 'tap', at: 'soon' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/did not understand the command/),
+    });
+    // No encryption on this "OS": credentials stay in memory and the timer is told so.
+    const dialog = fake.module.dialog as { showMessageBox: ReturnType<typeof vi.fn> };
+    expect(dialog.showMessageBox).toHaveBeenCalledOnce();
+
+    // Navigation, new windows and webviews are refused for every web contents.
+    const contentsHandlers = new Map<string, Handler>();
+    let openHandler: Handler | null = null;
+    fake.appHandlers.get('web-contents-created')!(
+      {},
+      {
+        on: (name: string, handler: Handler) => contentsHandlers.set(name, handler),
+        setWindowOpenHandler: (handler: Handler) => {
+          openHandler = handler;
+        },
+      },
+    );
+    const prevent = vi.fn();
+    contentsHandlers.get('will-navigate')!({ preventDefault: prevent }, 'https://evil.example/');
+    contentsHandlers.get('will-redirect')!({ preventDefault: prevent }, 'file:///etc/passwd');
+    contentsHandlers.get('will-attach-webview')!({ preventDefault: prevent });
+    expect(prevent).toHaveBeenCalledTimes(3);
+    contentsHandlers.get('will-navigate')!({ preventDefault: prevent }, 'chute://app/index.html');
+    expect(prevent).toHaveBeenCalledTimes(3);
+    expect(openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+
+    // The app protocol refuses anything outside the renderer folder.
+    const outside = await fake.protocolHandler!({ url: 'chute://app/%2e%2e/%2e%2e/package.json' });
+    expect(outside.status).toBe(404);
+    const foreign = await fake.protocolHandler!({ url: 'chute://elsewhere/index.html' });
+    expect(foreign.status).toBe(404);
+
+    // Quitting closes the station before the process goes.
+    const quitEvent = { preventDefault: vi.fn() };
+    fake.appHandlers.get('will-quit')!(quitEvent);
+    expect(quitEvent.preventDefault).toHaveBeenCalled();
+    await eventually(() => fake.quit.mock.calls.length > 0);
+  });
+
+  it('quits without touching the database when another Chute holds the lock', async () => {
+    const { fake, dataDir } = await loadMain(false);
+    expect(fake.quit).toHaveBeenCalledOnce();
+    await Promise.resolve();
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.ipc.size).toBe(0);
+    expect(existsSync(path.join(dataDir, 'station.sqlite'))).toBe(false);
+  });
+});
