@@ -224,6 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (peeked) {
         entry.posted = peeked;
         entry.applied = false;
+        entry.rows = peeked.length;
       }
       switch (fault) {
         case 'reset':
