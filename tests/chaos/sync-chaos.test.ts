@@ -8,12 +8,25 @@ import { createRng, randInt } from '../../src-main/runsignup/emulator/prng';
 import { ALL_FAULT_KINDS } from '../../src-main/runsignup/emulator/faults';
 import { startEmulator, type RunningEmulator } from '../../src-main/runsignup/emulator';
 import { SyncLoop } from '../../src-main/sync/sync-loop';
+import { mapBatch, toPostRows } from '../../src-main/sync/mapper';
 import type { OutboxRow } from '../../src-main/sync/ports';
 import { tempOutbox, type TempOutbox } from '../unit/sync/helpers';
 import { compareResults } from '../integration/sync/support';
 import { RaceModel, type ModelEvent } from './race-model';
 
 const SEED = 11;
+
+/** A post's rows as comparable text: every value as a string, fields sorted. */
+function wireKey(rows: ReadonlyArray<Record<string, string | number | null>>): string {
+  return JSON.stringify(
+    rows.map((r) =>
+      Object.entries(r)
+        .filter(([, v]) => v !== null && v !== '')
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .sort(),
+    ),
+  );
+}
 const TAPS = 500;
 let emu: RunningEmulator | null = null;
 let store: TempOutbox | null = null;
@@ -27,8 +40,11 @@ afterEach(async () => {
 
 describe('sync under network chaos', () => {
   it('converges to the exact local truth and never posts an older value after a newer one', async () => {
+    // A race big enough that 500 finishes are 500 different runners.
+    const race = createPracticeRace(SEED, { fiveK: 350, tenK: 250 });
     emu = await startEmulator({
       seed: SEED,
+      race,
       faults: {
         // Every kind once, in order, then 40% of the rest at random.
         script: [...ALL_FAULT_KINDS],
@@ -38,7 +54,6 @@ describe('sync under network chaos', () => {
         seed: SEED,
       },
     });
-    const race = createPracticeRace(SEED);
     const events: ModelEvent[] = emu.practice.events.map((e) => ({
       eventId: e.eventId,
       resultSetId: e.resultSets[0]!.resultSetId,
@@ -141,6 +156,18 @@ describe('sync under network chaos', () => {
           expect(r.version).toBeGreaterThanOrEqual(highest.get(key) ?? 0);
           highest.set(key, r.version);
         }
+      }
+
+      // And on the wire: every body the emulator received (answers lost or not) is one of those
+      // posts, in the same order, so RunSignup never saw an older value after a newer one.
+      const sent = posts.map((rows) => wireKey(toPostRows(mapBatch(rows).units)));
+      const received = emu.log.flatMap((l) => (l.posted ? [wireKey(l.posted)] : []));
+      expect(received.length).toBeGreaterThanOrEqual(posts.length / 2);
+      let j = 0;
+      for (const body of received) {
+        while (j < sent.length && sent[j] !== body) j += 1;
+        expect(j).toBeLessThan(sent.length); // found, in order
+        j += 1;
       }
 
       // The chaos was real: most kinds hit full-results posts, and well over 30% of posts failed.
