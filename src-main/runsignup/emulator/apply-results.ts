@@ -295,8 +295,15 @@ function applyRow(
     });
   } else {
     const bibText = isBlank(row.bib) ? row.bib_num : row.bib;
-    if (!isBlank(bibText)) next.bib = positiveInt(bibText);
-    if (!isBlank(row.chip_num)) next.chip = row.chip_num.trim();
+    const newBib = isBlank(bibText) ? null : positiveInt(bibText);
+    const newChip = isBlank(row.chip_num) ? null : row.chip_num.trim();
+    // A result moved (by result_id) to a bib or chip no registrant has is no longer that
+    // registrant's: it keeps its times and becomes a non-registrant result.
+    if ((newBib !== null && newBib !== next.bib) || (newChip !== null && newChip !== next.chip)) {
+      next.registrationId = null;
+    }
+    if (newBib !== null) next.bib = newBib;
+    if (newChip !== null) next.chip = newChip;
     if (!isBlank(row.first_name)) next.firstName = row.first_name.trim();
     if (!isBlank(row.last_name)) next.lastName = row.last_name.trim();
     if (!isBlank(row.gender)) next.gender = row.gender.trim().toUpperCase();

@@ -196,6 +196,27 @@ describe('matching', () => {
     ]);
   });
 
+  it('result_id with a bib no registrant has detaches the result (times kept, names as posted)', async () => {
+    const i = ids(emu);
+    await postRows(emu, [{ bib: A.bib!, clock_time: '20:00' }]);
+    const resultId = rowByBib(emu, i.fiveKSet, A.bib!)!.result_id as number;
+    await postRows(emu, [
+      { result_id: resultId, bib: unknownBib, first_name: 'Day', last_name: 'Of' },
+    ]);
+    expect(emu.results(i.fiveKSet)).toEqual([
+      expect.objectContaining({
+        result_id: resultId,
+        bib: unknownBib,
+        first_name: 'Day',
+        last_name: 'Of',
+        clock_time: '20:00',
+      }),
+    ]);
+    // Bib A is free again: a post for it creates a new result for that registrant.
+    await postRows(emu, [{ bib: A.bib!, clock_time: '21:00' }]);
+    expect(emu.results(i.fiveKSet)).toHaveLength(2);
+  });
+
   it('an unknown result_id is refused (error 15)', async () => {
     const r = await postRows(emu, [{ result_id: 4242, clock_time: '20:00' }]);
     expect(errorOf(r)?.error_code).toBe(15);
