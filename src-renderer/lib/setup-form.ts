@@ -117,14 +117,20 @@ export function buildConfigure(form: RaceForm, details: RaceDetails | null): Bui
   const stationName = form.stationName.trim();
   if (stationName === '') errors.push('Name this station (e.g. "Finish A")');
   if (stationName.length > 60) errors.push('The station name is longer than 60 characters');
-  const eventIds = chosen.map((c) => c.eventId);
+  let eventIds = chosen.map((c) => c.eventId);
   let role: StationRole = { kind: 'finish' };
   if (form.role !== 'finish' && details) {
     const split = splitChoices(details, eventIds).find((s) => s.name === form.role);
     if (!split) errors.push(`None of the chosen events has a split named "${form.role}"`);
-    else role = { kind: 'split', name: split.name, splits: split.splits };
+    else {
+      role = { kind: 'split', name: split.name, splits: split.splits };
+      // A split point serves only the events that pass it: the others have nothing to post here.
+      const served = new Set(split.splits.map((sp) => sp.eventId));
+      eventIds = eventIds.filter((id) => served.has(id));
+    }
   }
   if (errors.length > 0 || form.raceId === null) return { ok: false, errors };
+  const sets = chosen.filter((c) => eventIds.includes(c.eventId));
   return {
     ok: true,
     value: {
@@ -134,7 +140,7 @@ export function buildConfigure(form: RaceForm, details: RaceDetails | null): Bui
       role,
       stationName,
       precision: form.precision,
-      resultSets: chosen.map((c) => ({ eventId: c.eventId, resultSetId: c.resultSetId ?? 0 })),
+      resultSets: sets.map((c) => ({ eventId: c.eventId, resultSetId: c.resultSetId ?? 0 })),
     },
   };
 }

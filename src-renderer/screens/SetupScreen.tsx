@@ -401,7 +401,7 @@ export function SetupScreen() {
         </div>
       )}
       <ConnectionStep onConnected={() => setConnected(true)} />
-      {(connected || config) && <RaceStep />}
+      {(connected || config || mode === 'practice') && <RaceStep />}
     </section>
   );
 }

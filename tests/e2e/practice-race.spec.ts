@@ -122,6 +122,14 @@ test('finish line: bib-first, time-first, unreadable, DNF, a posted bib correcte
   await expect(dialog).toBeHidden();
   await expect(rowOfBib(page, g)).toHaveCount(1);
   await expect(rowOfBib(page, a)).toHaveCount(0);
+  // Adjust a time: c actually crossed first (typed as the elapsed time the screen shows).
+  await rowOfBib(page, c).click();
+  await bib(page).press('t');
+  await dialog.locator('input').fill('0:00:00.100');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(rowOfBib(page, c).locator('td.cell-time')).toHaveText('0:00:00.1');
+  await expect(rowOfBib(page, c).locator('td.cell-place')).toHaveText('1');
   await waitSynced(page);
 
   // The screen's standings equal RunSignup's, event by event.
@@ -151,10 +159,23 @@ test('finish line: bib-first, time-first, unreadable, DNF, a posted bib correcte
       fullPage: true,
     });
   }
+  // The CSV download carries the same standings.
+  await page.getByRole('button', { name: race.events[0]!.name, exact: true }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^chute-.*\.csv$/);
+  const csv = await (await download.createReadStream()).toArray();
+  const text = Buffer.concat(csv).toString('utf8');
+  expect(text).toContain(String(c));
+  expect(text).toContain('DNF');
+
   const fiveKRows = station.emulator!.results(race.events[0]!.resultSets[0]!.resultSetId);
   expect(fiveKRows.find((r) => r.bib === f)?.clock_time).toBe('DNF');
   expect(fiveKRows.find((r) => r.bib === g)?.clock_time).not.toBe('');
   expect(fiveKRows.find((r) => r.bib === a)?.clock_time ?? '').toBe('');
+  expect(fiveKRows.find((r) => r.bib === c)?.place).toBe(1);
 });
 
 test('split station: a split recorded, posted, then cleared with X', async ({ page }) => {

@@ -130,6 +130,26 @@ describe('buildConfigure', () => {
       ],
     });
   });
+  it('keeps only the events that pass the chosen split', () => {
+    const r = buildConfigure(
+      {
+        raceId: 5,
+        events: { 1: 11, 2: 21 },
+        role: '5K mark',
+        stationName: '5K mark',
+        precision: 1,
+      },
+      details,
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        eventIds: [2],
+        role: { kind: 'split', splits: [{ eventId: 2, splitId: 202 }] },
+        resultSets: [{ eventId: 2, resultSetId: 21 }],
+      },
+    });
+  });
   it('says what is missing', () => {
     const r = buildConfigure(
       { raceId: null, events: {}, role: 'finish', stationName: '', precision: 1 },
