@@ -119,7 +119,7 @@ describe('migrations', () => {
   it('runs each migration in its own transaction: a failing one leaves the previous version', () => {
     const db = new Database(join(dir, 'f.db'));
     const failing: Migration = {
-      version: 2,
+      version: MIGRATIONS.length + 1,
       description: 'fails half-way',
       up(d) {
         d.exec(`CREATE TABLE half (x INTEGER)`);
@@ -127,7 +127,7 @@ describe('migrations', () => {
       },
     };
     expect(() => migrate(db, [...MIGRATIONS, failing])).toThrow('boom');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(tables(db)).not.toContain('half');
     db.close();
   });
@@ -140,8 +140,36 @@ describe('migrations', () => {
       description: 'adds a column',
       up: (d) => d.exec(`ALTER TABLE meta ADD COLUMN note TEXT`),
     };
-    expect(migrate(db, [...MIGRATIONS, second])).toBe(2);
+    expect(migrate(db, [...MIGRATIONS, { ...second, version: MIGRATIONS.length + 1 }])).toBe(
+      MIGRATIONS.length + 1,
+    );
     db.prepare(`INSERT INTO meta (key, value, note) VALUES ('a', 'b', 'c')`).run();
+    db.close();
+  });
+
+  it('migration 2 adds the outbox partial indexes to a version-1 database, keeping its rows', () => {
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    migrate(v1, MIGRATIONS, 1);
+    v1.prepare(
+      `INSERT INTO outbox (result_set_id, bib, field, event_id, wanted_value, wanted_version, wanted_at)
+       VALUES (1, 2, 'place', 3, '1', 1, 0)`,
+    ).run();
+    v1.close();
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    const indexes = (
+      db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'`)
+        .all() as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['outbox_pending', 'outbox_pending_by_set', 'outbox_attention']),
+    );
+    expect(indexes).not.toContain('outbox_by_age');
+    expect(db.prepare(`SELECT count(*) AS n FROM outbox`).get()).toEqual({ n: 1 });
     db.close();
   });
 
