@@ -87,6 +87,23 @@ export function validateFields(
         `${field} names split ${split[1]}, which result set ${set.resultSetId} does not have.`,
       );
     }
+    const division = /^division-(\d+)-place(?:ment)?$/.exec(field);
+    if (division) {
+      if (!set.divisions.some((d) => String(d.id) === division[1])) {
+        return rowError(
+          rowNo,
+          3,
+          `${field} names division ${division[1]}, which this event does not have.`,
+        );
+      }
+      if (!set.divisionCalcDisabled) {
+        return rowError(
+          rowNo,
+          3,
+          `${field}: division placements can be posted only after disable-division-placement-calc for result set ${set.resultSetId}.`,
+        );
+      }
+    }
     const isClear = value.toUpperCase() === 'X';
     if (field === 'clock_time' || field === 'chip_time' || (split && !split[2])) {
       const parsed = parseTimeValue(value);
@@ -98,15 +115,13 @@ export function validateFields(
         else if (clearFinishWithX === 'clears') changes.set(field, null);
         else return rowError(rowNo, 3, `invalid time "${value}" in field ${field}.`);
       } else changes.set(field, displayValue(parsed));
-    } else if (
-      field === 'place' ||
-      (split && split[2]) ||
-      /^division-\d+-place(ment)?$/.test(field)
-    ) {
-      if (isClear) changes.set(field, null);
+    } else if (field === 'place' || (split && split[2]) || division) {
+      // Both spellings RunSignup documents (-place, -placement) are stored as -placement.
+      const key = division ? `division-${division[1]}-placement` : field;
+      if (isClear) changes.set(key, null);
       else if (positiveInt(value) === null) {
         return rowError(rowNo, 3, `${field} must be a whole number, not "${value}".`);
-      } else changes.set(field, String(Number(value)));
+      } else changes.set(key, String(Number(value)));
     } else if (/^custom-field-\d+$/.test(field)) {
       changes.set(field, isClear ? null : value);
     }

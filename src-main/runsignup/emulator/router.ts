@@ -7,7 +7,9 @@ import {
   getResults,
   getResultSets,
   getStartTime,
+  postClearDivisionPlacements,
   postClearResults,
+  postDisableDivisionPlacementCalc,
   postFullResults,
   postNewResultSet,
   postResultSetSplits,
@@ -36,6 +38,14 @@ const ROUTES: Route[] = [
   { pattern: new RegExp(`^${RACE}/results/full-results$`), methods: { POST: postFullResults } },
   { pattern: new RegExp(`^${RACE}/results/new-result-set$`), methods: { POST: postNewResultSet } },
   { pattern: new RegExp(`^${RACE}/results/clear-results$`), methods: { POST: postClearResults } },
+  {
+    pattern: new RegExp(`^${RACE}/results/disable-division-placement-calc$`),
+    methods: { POST: postDisableDivisionPlacementCalc },
+  },
+  {
+    pattern: new RegExp(`^${RACE}/results/clear-division-placements$`),
+    methods: { POST: postClearDivisionPlacements },
+  },
   {
     pattern: new RegExp(`^${RACE}/results/start-time$`),
     methods: { GET: getStartTime, POST: postStartTime },

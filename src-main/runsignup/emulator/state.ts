@@ -34,6 +34,10 @@ export interface ResultSetState {
   publicResults: 'T' | 'F';
   sortOrder: number;
   splits: SplitState[];
+  /** The event's divisions: `division-N-placement` fields of this set. */
+  divisions: Array<{ id: number; name: string }>;
+  /** Division placements may be posted only after disable-division-placement-calc. */
+  divisionCalcDisabled: boolean;
   rows: Map<number, ResultRowState>;
   byRegistration: Map<number, number>;
   byBib: Map<number, number>;
@@ -65,6 +69,7 @@ export function newResultSet(
   name: string,
   splits: SplitState[],
   sortOrder: number,
+  divisions: Array<{ id: number; name: string }> = [],
 ): ResultSetState {
   return {
     resultSetId,
@@ -73,6 +78,8 @@ export function newResultSet(
     publicResults: 'T',
     sortOrder,
     splits,
+    divisions,
+    divisionCalcDisabled: false,
     rows: new Map(),
     byRegistration: new Map(),
     byBib: new Map(),
@@ -111,7 +118,17 @@ export function createRaceState(race: PracticeRaceData): RaceState {
         distance: s.distance,
         units: s.units,
       }));
-      sets.set(rs.resultSetId, newResultSet(rs.resultSetId, event.eventId, rs.name, splits, i));
+      sets.set(
+        rs.resultSetId,
+        newResultSet(
+          rs.resultSetId,
+          event.eventId,
+          rs.name,
+          splits,
+          i,
+          divisionsOf(race, event.eventId),
+        ),
+      );
       maxSet = Math.max(maxSet, rs.resultSetId);
       for (const s of rs.splits) maxSplit = Math.max(maxSplit, s.splitId);
     });
@@ -125,6 +142,15 @@ export function createRaceState(race: PracticeRaceData): RaceState {
     nextResultSetId: Math.max(maxSet + 1, 500_000),
     nextSplitId: Math.max(maxSplit + 1, 3_000_000),
   };
+}
+
+export function divisionsOf(
+  race: PracticeRaceData,
+  eventId: number,
+): Array<{ id: number; name: string }> {
+  return race.divisions
+    .filter((d) => d.eventId === eventId)
+    .map((d) => ({ id: d.divisionId, name: d.name }));
 }
 
 export function setsOfEvent(state: RaceState, eventId: number): ResultSetState[] {
@@ -167,6 +193,7 @@ export function resultHeaders(set: ResultSetState): Record<string, string> {
     age: 'Age',
   };
   for (const split of set.splits) headers[`split-${split.splitId}`] = split.name;
+  for (const d of set.divisions) headers[`division-${d.id}-placement`] = d.name;
   return headers;
 }
 
@@ -202,6 +229,10 @@ export function rowView(
   };
   for (const split of set.splits)
     view[`split-${split.splitId}`] = row.fields[`split-${split.splitId}`] ?? '';
+  for (const d of set.divisions) {
+    const place = row.fields[`division-${d.id}-placement`];
+    view[`division-${d.id}-placement`] = place === undefined ? null : Number(place);
+  }
   // Placements and custom fields only when set (RunSignup shows them only when the set has them).
   for (const [k, v] of Object.entries(row.fields)) if (!(k in view)) view[k] = v;
   return view;

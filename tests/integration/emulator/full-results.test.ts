@@ -449,3 +449,54 @@ describe('get-results', () => {
     expect(p1[0]).not.toHaveProperty('bib_num');
   });
 });
+
+describe('division placements', () => {
+  const division = race.divisions.find((d) => d.eventId === fiveKId)!;
+  const key = `division-${division.divisionId}-placement`;
+
+  it('are refused until division calculation is disabled, then stored; clear-division-placements removes them', async () => {
+    const i = ids(emu);
+    const early = await postRows(emu, [
+      { bib: A.bib!, clock_time: '20:00', [`division-${division.divisionId}-place`]: 1 },
+    ]);
+    expect(errorOf(early)?.error_code).toBe(3);
+    expect(errorOf(early)?.error_msg).toMatch(/disable-division-placement-calc/);
+    const q = { event_id: i.fiveK, individual_result_set_id: i.fiveKSet };
+    expect(
+      errorOf(
+        await call(emu, 'POST', `/race/${i.raceId}/results/disable-division-placement-calc`, {
+          query: q,
+        }),
+      ),
+    ).toBeNull();
+    expect(
+      errorOf(
+        await postRows(emu, [
+          { bib: A.bib!, clock_time: '20:00', [`division-${division.divisionId}-place`]: 1 },
+        ]),
+      ),
+    ).toBeNull();
+    expect(rowByBib(emu, i.fiveKSet, A.bib!)?.[key]).toBe(1);
+    const unknown = await postRows(emu, [{ bib: A.bib!, 'division-1-placement': 2 }]);
+    expect(errorOf(unknown)?.error_code).toBe(3);
+    expect(
+      errorOf(
+        await call(emu, 'POST', `/race/${i.raceId}/results/clear-division-placements`, {
+          query: q,
+        }),
+      ),
+    ).toBeNull();
+    expect(rowByBib(emu, i.fiveKSet, A.bib!)).toMatchObject({ [key]: null, clock_time: '20:00' });
+  });
+
+  it('appear in results_headers of the set', async () => {
+    const i = ids(emu);
+    const r = await call(emu, 'GET', `/race/${i.raceId}/results/get-result-sets`, {
+      query: { event_id: i.fiveK },
+    });
+    const headers = (
+      r.json as { individual_results_sets: Array<{ results_headers: Record<string, string> }> }
+    ).individual_results_sets[0]!.results_headers;
+    expect(headers[key]).toBe(division.name);
+  });
+});

@@ -5,6 +5,7 @@ import type { Authenticator, Principal } from '../auth';
 import { ApiError, invalidParam } from '../errors';
 import type { PostedRow } from '../request-rows';
 import {
+  divisionsOf,
   newResultSet,
   setsOfEvent,
   type EventIndex,
@@ -107,6 +108,7 @@ export function resolveResultSet(
     `${event.event.name} Results`,
     [],
     0,
+    divisionsOf(ctx.state.race, eventId),
   );
   ctx.state.sets.set(set.resultSetId, set);
   return set;

@@ -5,6 +5,7 @@ import { ApiError, invalidParam } from '../errors';
 import { parseRequestFormat, parseRows } from '../request-rows';
 import {
   distanceOf,
+  divisionsOf,
   orderedRows,
   resultHeaders,
   rowView,
@@ -219,6 +220,7 @@ export const postNewResultSet: Handler = (ctx) => {
     name,
     [],
     siblings.length,
+    divisionsOf(ctx.state.race, event.event.eventId),
   );
   set.publicResults = publicResults;
   ctx.state.sets.set(set.resultSetId, set);
@@ -257,4 +259,29 @@ export const postStartTime: Handler = (ctx) => {
     throw new ApiError(9, `Invalid date: start_time "${raw}" is not YYYY-MM-DD HH:MM:SS.`);
   ctx.state.startTimes.set(event.event.eventId, startTime);
   return { payload: { start_time: startTime }, rows: 0 };
+};
+
+/** After this, division placements are the timer's: `division-N-placement` may be posted. */
+export const postDisableDivisionPlacementCalc: Handler = (ctx) => {
+  requireRace(ctx);
+  const event = requireEvent(ctx);
+  const set = resolveResultSet(ctx, event, false);
+  set.divisionCalcDisabled = true;
+  return { payload: {}, rows: 0 };
+};
+
+export const postClearDivisionPlacements: Handler = (ctx) => {
+  requireRace(ctx);
+  const event = requireEvent(ctx);
+  const set = resolveResultSet(ctx, event, false);
+  let cleared = 0;
+  for (const row of set.rows.values()) {
+    for (const key of Object.keys(row.fields)) {
+      if (/^division-\d+-placement$/.test(key)) {
+        delete row.fields[key];
+        cleared++;
+      }
+    }
+  }
+  return { payload: {}, rows: cleared };
 };
