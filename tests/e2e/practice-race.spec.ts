@@ -182,7 +182,22 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
   env = await startStation(SEED);
   const { station } = env;
   await setUp(page, station.url, 'split', 'Mile 1');
-  await fireGun(page);
+  // The gun typed after the fact: a minute ago, as a volunteer reads it off a watch.
+  await page.keyboard.press('F2');
+  await page.getByRole('button', { name: 'Type gun time…' }).click();
+  const gunText = await page.evaluate(() => {
+    const d = new Date(Date.now() - 60_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  });
+  await page.getByRole('dialog').locator('input[name=gun-time]').fill('25:00');
+  await page.getByRole('button', { name: 'Set gun' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Hours must be 0 to 23');
+  await page.getByRole('dialog').locator('input[name=gun-time]').fill(gunText);
+  await page.getByRole('button', { name: 'Set gun' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByTestId('race-clock')).toHaveText(/^0:01:0\d\.\d$/);
+  await expect(bib(page)).toBeFocused();
   const fiveK = bibsOf(0);
   const [a, b] = [fiveK[0]!, fiveK[1]!];
   await typeAndEnter(page, a);
@@ -208,4 +223,21 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
       return { a: split(a), b: split(b) };
     })
     .toEqual({ a: timeOnScreen, b: '' });
+  expect(timeOnScreen).toMatch(/^6\d\d\d\dms$/);
+});
+
+test('a lost link to the station is shown, and an entry made then is NOT shown as saved', async ({
+  page,
+}) => {
+  env = await startStation(SEED);
+  await setUp(page, env.station.url, 'finish', 'Finish B');
+  await fireGun(page);
+  await env.close();
+  env = null;
+  await expect(page.getByTestId('status-online')).toHaveText(/Station link lost|Connecting/);
+  await bib(page).pressSequentially('1');
+  await bib(page).press('Enter');
+  await expect(page.getByTestId('notice')).toContainText('NOT saved: bib 1');
+  await expect(page.getByTestId('notice')).toHaveClass(/tone-error/);
+  await page.screenshot({ path: 'test-results/screens/link-lost.png', fullPage: true });
 });
