@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src-shared/station-api';
-import { PARTICIPANTS, T0, harness, ok, type Harness } from './helpers';
+import { openStationCore } from '../../../src-main/core/station-core';
+import { listBackups, restoreBackup } from '../../../src-main/db';
+import { PARTICIPANTS, RACE, T0, harness, ok, type Harness } from './helpers';
 
 let h: Harness;
 beforeEach(() => {
@@ -220,6 +226,66 @@ describe('restart', () => {
     expect(core.query({ type: 'snapshot' })).toEqual(before);
     expect(core.outbox.counts()).toEqual(counts);
     expect(before.journalLength).toBe(12);
+  });
+});
+
+describe('atomicity and backups', () => {
+  it('a command whose outbox write fails leaves no journal row and no trace in memory', () => {
+    ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
+    ok(h.core.execute({ type: 'tap', at: T0 + 100_000, bib: '1' }));
+    const before = h.core.query({ type: 'snapshot' });
+    // Sabotage the outbox from a second connection: the next new field cannot be written.
+    const other = new Database(h.dbPath);
+    other.exec(
+      `CREATE TRIGGER sabotage BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+    );
+    const r = h.core.execute({ type: 'tap', at: T0 + 200_000, bib: '2' });
+    expect(r).toEqual({ ok: false, error: 'Not saved: disk on fire' });
+    expect(h.core.query({ type: 'snapshot' })).toEqual(before);
+    other.exec(`DROP TRIGGER sabotage`);
+    other.close();
+    // The station carries on, and the next tap is the next seq.
+    expect(ok(h.core.execute({ type: 'tap', at: T0 + 200_000, bib: '2' })).seq).toBe(3);
+    expect(h.core.query({ type: 'snapshot' }).crossings.map((c) => [c.bib, c.place])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+  });
+
+  it('takes a backup at close that restores to the same snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chute-bk-'));
+    const dbPath = join(dir, 'station.db');
+    const clock = () => T0 + 3_600_000;
+    try {
+      const core = openStationCore({ dbPath, now: clock });
+      core.cacheRace(RACE);
+      core.configure({
+        stationId: 'ignored',
+        stationName: 'Finish',
+        mode: 'live',
+        raceId: 9,
+        raceName: 'Turkey Trot',
+        events: [{ eventId: 101, name: '5K', resultSetId: 1001, scheduledStart: null }],
+        role: { kind: 'finish' },
+        precision: 2,
+      });
+      core.cacheParticipants(PARTICIPANTS);
+      ok(core.execute({ type: 'gun', eventId: 101, at: T0 }));
+      ok(core.execute({ type: 'tap', at: T0 + 61_234, bib: '3' }));
+      const snap = core.query({ type: 'snapshot' });
+      expect(snap.crossings[0]).toMatchObject({ time: '0:01:01.24', place: 1 });
+      expect(snap.config?.stationId).toBe(core.stationId);
+      await core.close();
+      const [backup] = listBackups(join(dir, 'backups'));
+      expect(backup).toBeDefined();
+      rmSync(dbPath);
+      restoreBackup(backup!, dbPath);
+      const restored = openStationCore({ dbPath, now: clock, backupDir: null });
+      expect(restored.query({ type: 'snapshot' })).toEqual(snap);
+      await restored.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,71 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { JournalPayload } from '../../../src-shared/domain';
+import { createJournalStore, decodePayload } from '../../../src-main/core/journal-store';
+import { migrate } from '../../../src-main/db';
+
+const fresh = () => {
+  const db = new Database(':memory:');
+  migrate(db);
+  return db;
+};
+
+const EVERY_KIND: JournalPayload[] = [
+  { kind: 'tap', at: 1_000, bib: 12, unreadable: false },
+  { kind: 'tap', at: 1_001, bib: null, unreadable: true },
+  { kind: 'assign', tapSeq: 1, bib: null },
+  { kind: 'adjust', tapSeq: 1, at: 999 },
+  { kind: 'void', tapSeq: 2 },
+  { kind: 'status', bib: 12, status: 'DNF' },
+  { kind: 'status', bib: 12, status: null },
+  { kind: 'clear', bib: 12 },
+  { kind: 'gun', eventId: 4, at: 0 },
+  { kind: 'offset', ms: -40 },
+  { kind: 'undo', targetSeq: 3 },
+];
+
+describe('journal store', () => {
+  it('round-trips every kind, in seq order, with the station id made once', () => {
+    const db = fresh();
+    const store = createJournalStore(db);
+    EVERY_KIND.forEach((p, i) => expect(store.append(p, 5_000 + i)).toBe(i + 1));
+    expect(store.all().map((e) => e.payload)).toEqual(EVERY_KIND);
+    expect(store.all().every((e) => e.stationId === store.stationId)).toBe(true);
+    expect(store.count()).toBe(EVERY_KIND.length);
+    expect(store.lastSeq()).toBe(EVERY_KIND.length);
+    expect(store.get(6)).toEqual({
+      seq: 6,
+      stationId: store.stationId,
+      recordedAt: 5_005,
+      payload: EVERY_KIND[5],
+    });
+    expect(store.get(99)).toBeNull();
+    expect(store.page(3).map((e) => e.seq)).toEqual([11, 10, 9]);
+    expect(store.page(3, 9).map((e) => e.seq)).toEqual([8, 7, 6]);
+    expect(createJournalStore(db).stationId).toBe(store.stationId);
+    db.close();
+  });
+
+  it('refuses a stored row that is not what the station wrote, naming the row', () => {
+    const db = fresh();
+    const store = createJournalStore(db);
+    store.append({ kind: 'offset', ms: 1 }, 1);
+    db.prepare(
+      `INSERT INTO journal (station_id, recorded_at, kind, payload) VALUES ('s', 2, 'tap', '{"kind":"tap","at":"soon"}')`,
+    ).run();
+    expect(() => store.all()).toThrow('Journal row 2 (tap) does not have the expected shape');
+    db.close();
+  });
+
+  it('decodePayload checks kind agreement and every field type', () => {
+    expect(() => decodePayload('tap', '{"kind":"gun","eventId":1,"at":2}', 7)).toThrow(/row 7/);
+    expect(() => decodePayload('undo', '{"kind":"undo","targetSeq":1.5}', 1)).toThrow(/shape/);
+    expect(() => decodePayload('nope', '{"kind":"nope"}', 1)).toThrow(/shape/);
+    expect(() => decodePayload('tap', 'not json', 3)).toThrow('Journal row 3 is not valid JSON');
+    expect(() => decodePayload('tap', 'null', 3)).toThrow(/shape/);
+    expect(decodePayload('void', '{"kind":"void","tapSeq":4}', 5)).toEqual({
+      kind: 'void',
+      tapSeq: 4,
+    });
+  });
+});
