@@ -3,7 +3,8 @@
 // favours obviousness over speed (still O(n log n)).
 import type { JournalEntry, ResultStatus } from '../../src-shared/domain';
 import {
-  bibWanted,
+  bibFieldKeys,
+  bibFieldValues,
   compareCrossings,
   describeCrossing,
   planEvents,
@@ -169,17 +170,16 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
     const plan = planOf(bib);
     if (!plan) continue;
     const t = primary.get(bib);
-    const status = statusOf(bib);
-    const tPlace = t ? place.get(t.seq) : undefined;
-    const scored =
-      t && tPlace !== undefined
-        ? {
-            place: tPlace,
-            time: timeCrossing(t.at, guns.get(plan.eventId) ?? null, offsetMs, precision).time,
-          }
+    const tPlace = t ? (place.get(t.seq) ?? null) : null;
+    const time =
+      t && tPlace !== null
+        ? timeCrossing(t.at, guns.get(plan.eventId) ?? null, offsetMs, precision).time
         : null;
-    const fields = bibWanted({ bib, plan, status, scored, cleared: clearSeq.has(bib) });
-    for (const f of fields) wanted.set(fieldKeyString(f.key), f);
+    const values = bibFieldValues(plan, statusOf(bib), tPlace, time, clearSeq.has(bib));
+    bibFieldKeys(bib, plan).forEach((key, i) => {
+      const value = values[i];
+      if (value != null) wanted.set(fieldKeyString(key), { key, value });
+    });
   }
   return { crossings, wanted };
 }

@@ -5,6 +5,7 @@
 import {
   CLEAR_VALUE,
   type Participant,
+  type FieldKey,
   type ResultStatus,
   type StationConfig,
 } from '../../src-shared/domain';
@@ -12,11 +13,9 @@ import { formatElapsed, MAX_ELAPSED_MS } from '../../src-shared/time';
 import {
   FIELD_CLOCK_TIME,
   FIELD_PLACE,
-  fieldKeyString,
   splitField,
   type Crossing,
   type CrossingFlag,
-  type WantedField,
 } from './projection-types';
 
 /** What this station posts for one event it times. */
@@ -108,46 +107,37 @@ export function timeCrossing(
   return { elapsedMs, time: formatElapsed(elapsedMs, precision), flag: null };
 }
 
-/** What decides a bib's wanted fields. */
-export interface BibFacts {
-  bib: number;
-  plan: EventPlan;
-  /** The bib's status, already ignoring statuses set before a clear. */
-  status: ResultStatus | null;
-  /** The scored crossing's place and formatted time (time null when not timeable). */
-  scored: { place: number; time: string | null } | null;
-  /** A clear is in force: every owned field not given a value again is wanted as "X". */
-  cleared: boolean;
+/** The fields a bib of this plan may be wanted in, in a fixed order (place, then time). */
+export function bibFieldKeys(bib: number, plan: EventPlan): FieldKey[] {
+  const { resultSetId, eventId } = plan;
+  const time = { resultSetId, eventId, bib, field: plan.timeField };
+  return plan.placeField === null
+    ? [time]
+    : [{ resultSetId, eventId, bib, field: plan.placeField }, time];
 }
 
 /**
- * The wanted fields of one bib, in a fixed order (place, then time).
+ * The wanted value of each of `bibFieldKeys(bib, plan)`, null where nothing is wanted:
  * - a status fills the time field (`DQ`…), and the bib has no place;
- * - otherwise the scored crossing gives place and (if timeable) time;
+ * - otherwise the scored crossing gives the place and (if timeable) the time;
  * - a clear in force turns every owned field still without a value into "X".
+ *
+ * @param place the scored crossing's place, or null when the bib has none
+ * @param time the scored crossing's formatted time, or null when not timeable
  */
-export function bibWanted(f: BibFacts): WantedField[] {
-  const out: WantedField[] = [];
-  const add = (field: string, value: string | null): void => {
-    const v = value ?? (f.cleared ? CLEAR_VALUE : null);
-    if (v === null) return;
-    const key = { resultSetId: f.plan.resultSetId, eventId: f.plan.eventId, bib: f.bib, field };
-    out.push({ key, value: v });
-  };
-  const place = f.status === null && f.scored ? String(f.scored.place) : null;
-  const time = f.status ?? f.scored?.time ?? null;
-  if (f.plan.placeField !== null) add(f.plan.placeField, place);
-  add(f.plan.timeField, time);
-  return out;
-}
-
-/** The key strings a bib may ever want, in the same order as `bibWanted`. */
-export function bibKeyStrings(bib: number, plan: EventPlan): string[] {
-  const base = { resultSetId: plan.resultSetId, eventId: plan.eventId, bib };
-  const keys: string[] = [];
-  if (plan.placeField !== null) keys.push(fieldKeyString({ ...base, field: plan.placeField }));
-  keys.push(fieldKeyString({ ...base, field: plan.timeField }));
-  return keys;
+export function bibFieldValues(
+  plan: EventPlan,
+  status: ResultStatus | null,
+  place: number | null,
+  time: string | null,
+  cleared: boolean,
+): (string | null)[] {
+  // Written without closures or spreads: this runs for every bib on every place shift.
+  const clear = cleared ? CLEAR_VALUE : null;
+  const timeValue = status ?? (place !== null ? time : null) ?? clear;
+  if (plan.placeField === null) return [timeValue];
+  const placeValue = status === null && place !== null ? String(place) : clear;
+  return [placeValue, timeValue];
 }
 
 /** Everything that decides how one crossing looks. */

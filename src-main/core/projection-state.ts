@@ -10,8 +10,8 @@
 // - `withParticipants`: a full replay, O(N log N) over the whole journal (measured in report).
 import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../src-shared/domain';
 import {
-  bibKeyStrings,
-  bibWanted,
+  bibFieldKeys,
+  bibFieldValues,
   compareCrossings,
   describeCrossing,
   planEvents,
@@ -62,6 +62,11 @@ interface TapState {
   rankIndex: number;
   /** The event whose ranking holds it (valid while rankIndex >= 0). */
   rankEvent: number;
+  /** Formatted time cache: valid while at, gun and offset are those it was made for. */
+  timeAt: number;
+  timeGun: number | null;
+  timeOffset: number;
+  time: string | null | undefined;
 }
 
 interface BibState {
@@ -72,6 +77,12 @@ interface BibState {
   clears: number[];
   /** The tap that holds this bib's place, if any. */
   ranked: TapState | null;
+  /** The bib's event plan (null: unknown bib or event not timed here); fixed per engine. */
+  plan: EventPlan | null;
+  /** The bib's field keys and key strings, and the value wanted in each (null: none). */
+  fieldKeys: FieldKey[];
+  keyStrings: string[];
+  values: (string | null)[];
 }
 
 interface EventState {
@@ -115,6 +126,11 @@ class Engine {
   private readonly untagged = new Set<TapState>();
   readonly wanted = new Map<string, WantedField>();
   lastSeq = 0;
+  /**
+   * During a cold replay nobody wants the changes, and a mid-race correction would re-value
+   * every later bib once per correction: the wanted fields are computed once, at the end.
+   */
+  private replaying = false;
 
   // Per-apply work lists.
   private readonly refresh = new Set<number>();
@@ -146,7 +162,20 @@ class Engine {
       this.activate(rec);
       this.settle();
     }
-    return this.takeChanges();
+    return this.replaying ? [] : this.takeChanges();
+  }
+
+  /** Replay a whole journal: rankings per entry, wanted fields once at the end. */
+  replay(entries: readonly JournalEntry[]): void {
+    this.replaying = true;
+    try {
+      this.applyAll(entries);
+    } finally {
+      this.replaying = false;
+      this.dirty.clear();
+      for (const bs of this.bibs.values()) this.rewant(bs);
+      this.before.clear();
+    }
   }
 
   private isValid(entry: JournalEntry): boolean {
@@ -188,6 +217,10 @@ class Engine {
             voided: false,
             rankIndex: -1,
             rankEvent: 0,
+            timeAt: 0,
+            timeGun: null,
+            timeOffset: 0,
+            time: undefined,
           };
           this.taps.set(seq, tap);
           this.tapList.push(tap);
@@ -277,7 +310,23 @@ class Engine {
   private bib(bib: number): BibState {
     let s = this.bibs.get(bib);
     if (!s) {
-      s = { bib, taps: [], statuses: [], clears: [], ranked: null };
+      const p = this.ctx.participants.get(bib);
+      const plan = (p && this.plans.get(p.eventId)) ?? null;
+      const fieldKeys = plan ? bibFieldKeys(bib, plan) : [];
+      s = {
+        bib,
+        taps: [],
+        statuses: [],
+        clears: [],
+        ranked: null,
+        plan,
+        fieldKeys,
+        keyStrings:
+          fieldKeys.length === 2
+            ? [fieldKeyString(fieldKeys[0] as FieldKey), fieldKeyString(fieldKeys[1] as FieldKey)]
+            : fieldKeys.map(fieldKeyString),
+        values: fieldKeys.map(() => null),
+      };
       this.bibs.set(bib, s);
     }
     return s;
@@ -331,6 +380,7 @@ class Engine {
   private retimeEvent(eventId: number): void {
     const ev = this.events.get(eventId);
     if (!ev) return;
+    if (this.replaying) return;
     for (const t of ev.ranking) this.dirty.add(t.bib as number);
   }
 
@@ -366,7 +416,7 @@ class Engine {
   /** Places from `from` on moved by one: their place fields change. */
   private reindex(ev: EventState, from: number): void {
     const r = ev.ranking;
-    const places = ev.plan.placeField !== null;
+    const places = ev.plan.placeField !== null && !this.replaying;
     for (let i = from; i < r.length; i++) {
       const t = r[i] as TapState;
       t.rankIndex = i;
@@ -385,14 +435,9 @@ class Engine {
     return s && s.seq > this.clearSeq(bs) ? s.value : null;
   }
 
-  private planOf(bib: number): EventPlan | undefined {
-    const p = this.ctx.participants.get(bib);
-    return p ? this.plans.get(p.eventId) : undefined;
-  }
-
   /** The bib's first crossing among those that may count (not cleared), if its event is timed. */
   private primaryOf(bs: BibState): TapState | null {
-    if (!this.planOf(bs.bib)) return null;
+    if (!bs.plan) return null;
     const clearSeq = this.clearSeq(bs);
     let best: TapState | null = null;
     for (const t of bs.taps) {
@@ -415,50 +460,63 @@ class Engine {
   private settle(): void {
     for (const bib of this.refresh) {
       const bs = this.bib(bib);
-      const plan = this.planOf(bib);
-      const primary = this.primaryOf(bs);
-      const want = plan && this.statusOf(bs) === null ? primary : null;
+      const want = bs.plan && this.statusOf(bs) === null ? this.primaryOf(bs) : null;
       if (bs.ranked !== want) {
         if (bs.ranked) this.unrank(bs.ranked);
-        if (want && plan) this.rank(want, this.events.get(plan.eventId) as EventState);
+        if (want && bs.plan) this.rank(want, this.events.get(bs.plan.eventId) as EventState);
         bs.ranked = want;
       }
       this.dirty.add(bib);
     }
     this.refresh.clear();
-    for (const bib of this.dirty) this.rewant(bib);
+    if (!this.replaying) {
+      for (const bib of this.dirty) this.rewant(this.bib(bib));
+    }
     this.dirty.clear();
   }
 
   /** Recompute one bib's wanted fields and record what changed. */
-  private rewant(bib: number): void {
-    const plan = this.planOf(bib);
+  private rewant(bs: BibState): void {
+    const plan = bs.plan;
     if (!plan) return;
-    const bs = this.bib(bib);
     const t = bs.ranked;
-    const scored = t
-      ? {
-          place: t.rankIndex + 1,
-          time: timeCrossing(t.at, this.gunAt(plan.eventId), this.offsetMs(), this.precision).time,
-        }
-      : null;
-    const fields = bibWanted({
-      bib,
+    const values = bibFieldValues(
       plan,
-      status: this.statusOf(bs),
-      scored,
-      cleared: bs.clears.length > 0,
-    });
-    const keys = bibKeyStrings(bib, plan);
-    for (const k of keys) {
-      const f = fields.find((x) => fieldKeyString(x.key) === k);
-      const old = this.wanted.get(k);
-      if ((old?.value ?? null) === (f?.value ?? null)) continue;
-      const key = (f ?? (old as WantedField)).key;
-      if (!this.before.has(k)) this.before.set(k, { key, value: old?.value ?? null });
-      if (f) this.wanted.set(k, f);
-      else this.wanted.delete(k);
+      this.statusOf(bs),
+      t ? t.rankIndex + 1 : null,
+      t ? this.timeOf(t, plan.eventId) : null,
+      bs.clears.length > 0,
+    );
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] ?? null;
+      const old = bs.values[i] ?? null;
+      if (value === old) continue;
+      const k = bs.keyStrings[i] as string;
+      const key = bs.fieldKeys[i] as FieldKey;
+      if (!this.replaying && !this.before.has(k)) this.before.set(k, { key, value: old });
+      bs.values[i] = value;
+      if (value === null) this.wanted.delete(k);
+      else this.wanted.set(k, { key, value });
     }
+  }
+
+  /** A scored crossing's formatted time, cached: a shifted place must not re-format it. */
+  private timeOf(t: TapState, eventId: number): string | null {
+    const gunAt = this.gunAt(eventId);
+    const offsetMs = this.offsetMs();
+    if (
+      t.time !== undefined &&
+      t.timeAt === t.at &&
+      t.timeGun === gunAt &&
+      t.timeOffset === offsetMs
+    ) {
+      return t.time;
+    }
+    t.time = timeCrossing(t.at, gunAt, offsetMs, this.precision).time;
+    t.timeAt = t.at;
+    t.timeGun = gunAt;
+    t.timeOffset = offsetMs;
+    return t.time;
   }
 
   /** The net changes since the last call, in key order. */
@@ -572,7 +630,9 @@ export class ProjectionState {
   /** Cold start: replay a journal (any order; a duplicate seq throws). */
   static fromJournal(entries: readonly JournalEntry[], ctx: ProjectionContext): ProjectionState {
     const state = new ProjectionState(ctx);
-    state.applyAll(sortJournal(entries));
+    const sorted = sortJournal(entries);
+    state.engine.replay(sorted);
+    for (const e of sorted) state.journal.push(e);
     return state;
   }
 
@@ -611,7 +671,7 @@ export class ProjectionState {
     config = this.engine.ctx.config,
   ): FieldChange[] {
     const next = new Engine({ config, participants });
-    next.applyAll(this.journal);
+    next.replay(this.journal);
     const changes = diffWanted(this.engine.wanted, next.wanted);
     this.engine = next;
     return changes;
