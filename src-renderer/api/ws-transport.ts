@@ -165,7 +165,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
     request(kind, body) {
       const s = socket;
       if (!s || s.readyState !== OPEN || link !== 'open') {
-        return Promise.reject(new Error('Not connected to the station (reconnecting); not saved'));
+        return Promise.reject(new Error('Not connected to the station (reconnecting)'));
       }
       const id = nextId++;
       return new Promise<unknown>((resolve, reject) => {

@@ -93,8 +93,14 @@ export function TimingScreen() {
           state.notify('error', decision.message);
           return;
         }
+        const typed = state.bibText;
         state.setBibText('');
-        void state.run(decision.command, decision.describe, { fillsTap: decision.fillsTap });
+        void state
+          .run(decision.command, decision.describe, { fillsTap: decision.fillsTap })
+          .then((result) => {
+            // Not saved: give the bib back (if nothing new was typed) so one Enter retries it.
+            if (!result.ok && store.getState().bibText === '') store.getState().setBibText(typed);
+          });
         return;
       }
       case 'time-only':
