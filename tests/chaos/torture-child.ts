@@ -1,7 +1,8 @@
 // The crash-torture child: a station capturing and syncing until the parent kills it (SIGKILL).
 // It prints `C <seq> <kind>` AFTER each commit returned: a promise the journal must keep.
 // Protocol on stdout: `R <drift>` after start-up reconciliation, `READY`, `C ...` per commit,
-// `S` when capture is over, `DONE <pending> <attention>` after a final clean sync.
+// `S` when capture is over, `SETTLED` when all is posted (it then idles until killed), and in
+// `--final` mode `DONE <pending> <attention>` after a clean sync and exit.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src-main/db';
 import { createJournalStore } from '../../src-main/core/journal-store';
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
       await new Promise((r) => setImmediate(r));
     }
     process.stdout.write('S\n');
+    // Sync what is left, then stay up (a station does) until the parent's SIGKILL.
+    let status = await loop.settled();
+    while (status.pending > 0 && !status.stalled) status = await loop.settled();
+    process.stdout.write('SETTLED\n');
+    setInterval(() => {}, 60_000);
+    return;
   }
   let status = await loop.settled();
   // Settled can be reached between a batch and the next change: settle until nothing is pending.

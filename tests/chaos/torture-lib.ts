@@ -44,8 +44,10 @@ export interface TortureReport {
   /** Fields the outbox disagreed with the journal on at restart (a torn transaction). */
   drift: number;
   killedDuringCapture: number;
+  /** Killed after capture, while posting what was left. */
   killedDuringSync: number;
-  finishedBeforeKill: number;
+  /** Killed with everything posted (an idle station). */
+  killedIdle: number;
   childFailures: string[];
   journalLength: number;
   comparedFields: number;
@@ -72,6 +74,7 @@ async function bundleChild(): Promise<string> {
 interface ChildRun {
   committed: Array<{ seq: number; kind: string }>;
   captureOver: boolean;
+  settled: boolean;
   done: string | null;
   drift: number;
   killed: boolean;
@@ -94,6 +97,7 @@ function runChild(
     const run: ChildRun = {
       committed: [],
       captureOver: false,
+      settled: false,
       done: null,
       drift: 0,
       killed: false,
@@ -101,6 +105,11 @@ function runChild(
       stderr: '',
     };
     let timer: NodeJS.Timeout | null = null;
+    // A child that never gets READY (or a final run that never ends) must not hang the parent.
+    const watchdog = setTimeout(() => {
+      run.stderr += '\n[watchdog: no progress in 30 s, killed]';
+      child.kill('SIGKILL');
+    }, 30_000);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (d: string) => {
       run.stderr += d;
@@ -111,6 +120,7 @@ function runChild(
       if (tag === 'C') run.committed.push({ seq: Number(a), kind: b ?? '' });
       else if (tag === 'R') run.drift = Number(a);
       else if (tag === 'S') run.captureOver = true;
+      else if (tag === 'SETTLED') run.settled = true;
       else if (tag === 'DONE') run.done = `${a} ${b}`;
       else if (tag === 'READY' && killAfterMs !== null) {
         timer = setTimeout(() => {
@@ -122,6 +132,7 @@ function runChild(
     // 'close' (not 'exit'): every stdout line has been read by then.
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
+      clearTimeout(watchdog);
       run.exitCode = code;
       resolveRun(run);
     });
@@ -160,7 +171,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     drift: 0,
     killedDuringCapture: 0,
     killedDuringSync: 0,
-    finishedBeforeKill: 0,
+    killedIdle: 0,
     childFailures: [],
     journalLength: 0,
     comparedFields: 0,
@@ -191,23 +202,24 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
 
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
       const killAfter = randInt(rng, 0, maxKill);
+      // A third of the cycles capture little or nothing, so the kill lands while syncing.
+      const n = rng() < 0.33 ? randInt(rng, 0, 3) : randInt(rng, 1, captures);
       const run = await runChild(
         script,
-        [...base, '--seed', String(seed * 100_000 + cycle), '--captures', String(captures)],
+        [...base, '--seed', String(seed * 100_000 + cycle), '--captures', String(n)],
         env,
         killAfter,
       );
       report.cycles = cycle;
       report.drift += run.drift;
-      if (!run.killed && run.exitCode !== 0) {
+      // A non-final child never exits by itself: anything but our SIGKILL is a failure.
+      if (!run.killed) {
         report.childFailures.push(
           `cycle ${cycle}: exit ${run.exitCode}: ${run.stderr.slice(0, 500)}`,
         );
-      }
-      if (run.killed && !run.done) {
-        if (run.captureOver) report.killedDuringSync += 1;
-        else report.killedDuringCapture += 1;
-      } else report.finishedBeforeKill += 1;
+      } else if (run.settled) report.killedIdle += 1;
+      else if (run.captureOver) report.killedDuringSync += 1;
+      else report.killedDuringCapture += 1;
       for (const c of run.committed) {
         if (promised.has(c.seq)) report.duplicates += 1;
         promised.set(c.seq, c.kind);
@@ -218,7 +230,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
       for (const [seq, kind] of promised) if (journal.get(seq) !== kind) report.lost += 1;
       log(
         `cycle ${cycle}: ${run.committed.length} committed, killed after ${killAfter} ms ` +
-          `(${run.killed ? (run.captureOver ? 'sync' : 'capture') : 'not killed'}), journal ${journal.size}`,
+          `(${run.settled ? 'idle' : run.captureOver ? 'sync' : 'capture'}), journal ${journal.size}`,
       );
     }
 

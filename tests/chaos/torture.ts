@@ -30,8 +30,8 @@ console.log(`duplicates:   ${report.duplicates}`);
 console.log(`mismatches:   ${report.mismatches} (of ${report.comparedFields} fields compared)`);
 console.log(`drift:        ${report.drift} outbox fields out of line with the journal at restart`);
 console.log(
-  `kills:        ${report.killedDuringCapture} during capture, ${report.killedDuringSync} during sync, ` +
-    `${report.finishedBeforeKill} finished first`,
+  `kills:        ${report.killedDuringCapture} during capture (posting meanwhile), ` +
+    `${report.killedDuringSync} during the sync after it, ${report.killedIdle} idle`,
 );
 for (const f of report.childFailures) console.log(`child failure: ${f}`);
 console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`);
