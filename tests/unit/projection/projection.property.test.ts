@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { JournalEntry, JournalPayload, StationConfig } from '../../../src-shared/domain';
 import { isPostableTimeValue } from '../../../src-shared/time';
 import {
+  activeEntries,
   applyChanges,
   diffWanted,
   project,
@@ -132,6 +133,43 @@ describe('projection properties', () => {
         expect(state.crossings()).toEqual(batch.crossings);
         expect(sortedWanted(state.wanted())).toEqual(sortedWanted(batch.wanted));
         expect(plain(folded)).toEqual(plain(batch.wanted));
+
+        // The reading helpers agree with the crossings and with the batch's undo resolution.
+        const untagged = batch.crossings
+          .filter((x) => x.bib === null && !x.voided && !x.unreadable)
+          .sort((a, b) => a.at - b.at || a.tapSeq - b.tapSeq)
+          .map((x) => x.tapSeq);
+        expect(state.untaggedTaps()).toEqual(untagged);
+        for (let b = 1; b <= 11; b++) {
+          const counted = batch.crossings.some(
+            (x) =>
+              x.bib === b &&
+              !x.voided &&
+              !x.cleared &&
+              x.eventId !== null &&
+              !x.flags.includes('already-recorded') &&
+              !x.flags.includes('other-event'),
+          );
+          const pre = state.previewBib(b);
+          if (pre.includes('unknown-bib') || pre.includes('other-event')) continue;
+          expect(pre.includes('already-recorded')).toBe(counted);
+        }
+        const active = activeEntries(entries);
+        const valid = (e: JournalEntry): boolean => {
+          const p = e.payload;
+          if (p.kind === 'undo') return entries.some((x) => x.seq === p.targetSeq && x.seq < e.seq);
+          if (p.kind === 'assign' || p.kind === 'adjust' || p.kind === 'void') {
+            return entries.some(
+              (x) => x.seq === p.tapSeq && x.seq < e.seq && x.payload.kind === 'tap',
+            );
+          }
+          return true;
+        };
+        for (const e of entries) expect(state.isActive(e.seq)).toBe(active.has(e.seq) && valid(e));
+        const target = [...entries]
+          .reverse()
+          .find((e) => e.payload.kind !== 'undo' && active.has(e.seq) && valid(e));
+        expect(state.undoTarget()).toBe(target?.seq ?? null);
       }),
       RUNS,
     );
