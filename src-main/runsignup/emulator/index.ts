@@ -216,9 +216,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       await new Promise<void>((resolve) => hold(faults.latencyMs, resolve));
       if (closed) return;
     }
-    if (fault && strikesBeforeHandling(fault)) {
-      // What the client sent still goes to the log (never applied), so tests can check the
-      // order of values a client posted, lost answers included.
+    // A request refused before handling still logs what it carried (never applied), so tests
+    // can check the order of values a client posted, lost answers included.
+    const noteRefusedPost = () => {
       const peeked =
         method === 'POST' ? peekPostedRows(req.headers['content-type'], query, body) : null;
       if (peeked) {
@@ -226,6 +226,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         entry.applied = false;
         entry.rows = peeked.length;
       }
+    };
+    if (fault && strikesBeforeHandling(fault)) {
+      noteRefusedPost();
       switch (fault) {
         case 'reset':
           req.socket.destroy();
@@ -256,6 +259,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (throttle) {
       while (recent.length > 0 && recent[0]! <= at - 1000) recent.shift();
       if (recent.length >= throttle.maxRequestsPerSecond) {
+        noteRefusedPost();
         entry.errorCode = 14;
         entry.status = sendThrottled(res, format).status;
         return;

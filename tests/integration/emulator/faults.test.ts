@@ -198,5 +198,10 @@ describe('rate throttling', () => {
     clock += 1_000;
     expect(errorOf(await postRows(e, row()))).toBeNull();
     expect(e.log.filter((l) => l.errorCode === 14)).toHaveLength(2);
+    expect(
+      e.log
+        .filter((l) => l.errorCode === 14)
+        .every((l) => l.applied === false && l.posted?.length === 1),
+    ).toBe(true);
   });
 });
