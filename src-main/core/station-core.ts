@@ -3,6 +3,7 @@
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import {
+  Participant as ParticipantSchema,
   StationConfig,
   type JournalEntry,
   type JournalPayload,
@@ -439,17 +440,32 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     config: () => config,
 
     configure(next) {
-      const valid = StationConfig.parse({ ...next, stationId: journal.stationId });
+      const parsed = StationConfig.safeParse({ ...next, stationId: journal.stationId });
+      if (!parsed.success)
+        throw new Error(schemaError('station configuration', parsed.error.issues));
+      const valid = parsed.data;
       reproject(() => setup.saveConfig(valid, now()), valid);
       emit({ type: 'changed', journalLength });
     },
 
     cacheRace(details) {
-      setup.saveRace(RaceDetails.parse(details), now());
+      const parsed = RaceDetails.safeParse(details);
+      if (!parsed.success) throw new Error(schemaError('race details', parsed.error.issues));
+      setup.saveRace(parsed.data, now());
     },
 
     cacheParticipants(list) {
-      reproject(() => setup.saveParticipants(list), config);
+      const valid: Participant[] = [];
+      for (const [i, p] of list.entries()) {
+        const parsed = ParticipantSchema.safeParse(p);
+        if (!parsed.success) {
+          throw new Error(
+            schemaError(`participant #${i + 1}`, parsed.error.issues) + ': nothing was stored',
+          );
+        }
+        valid.push(parsed.data);
+      }
+      reproject(() => setup.saveParticipants(valid), config);
       emit({ type: 'changed', journalLength });
     },
 

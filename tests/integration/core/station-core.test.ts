@@ -384,3 +384,21 @@ describe('bad input', () => {
     expect(() => h.core.query({ type: 'raceDetails', raceId: 1 })).toThrow(/not cached/);
   });
 });
+
+describe('bad setup input', () => {
+  it('refuses bad config, race details and participants with a clear error, storing nothing', () => {
+    const before = h.core.query({ type: 'snapshot' });
+    expect(() => h.core.configure({ ...before.config!, events: [] })).toThrow(
+      /Invalid station configuration \(events\)/,
+    );
+    expect(() => h.core.cacheRace({ raceId: 'nine' } as never)).toThrow(
+      /Invalid race details \(raceId\)/,
+    );
+    const bad = [PARTICIPANTS[0]!, { ...PARTICIPANTS[1]!, bib: 'x' }] as never;
+    expect(() => h.core.cacheParticipants(bad)).toThrow(
+      /Invalid participant #2 \(bib\).*nothing was stored/,
+    );
+    expect(h.core.query({ type: 'snapshot' })).toEqual(before);
+    expect(h.core.query({ type: 'lookupBib', bib: '2' }).participant?.firstName).toBe('Bo');
+  });
+});
