@@ -220,7 +220,11 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
           },
         });
         deps.onOutcome?.(tone);
-        await get().refresh();
+        // The station's change event usually has a snapshot on its way already; load another
+        // only when the one on screen does not yet include this entry.
+        if (refreshing) await refreshing;
+        const shown = get().snapshot?.journalLength ?? 0;
+        if (!result.ok || result.seq === null || shown < result.seq) await get().refresh();
         return result;
       },
 

@@ -220,7 +220,7 @@ export function TimingScreen() {
         </div>
       )}
 
-      <CrossingList rows={crossings} max={200} />
+      <CrossingList rows={crossings} max={60} />
 
       <p className="help">
         <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only · <kbd>*</kbd>{' '}

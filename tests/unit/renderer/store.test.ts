@@ -102,6 +102,20 @@ describe('store', () => {
     expect(f.listenerCount()).toBe(0);
   });
 
+  it('does not reload a snapshot that already shows the saved entry', async () => {
+    const f = fakeApi(snapshot([crossing({ tapSeq: 1 })], 5));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    const count = () => f.queries.filter((q) => q.type === 'snapshot').length;
+    const before = count();
+    await store.getState().run({ type: 'undo' }, 'undo'); // the fake answers seq 1 ≤ 5
+    expect(count()).toBe(before);
+    f.setSnapshot(snapshot([crossing({ tapSeq: 1 })], 0));
+    await store.getState().refresh();
+    await store.getState().run({ type: 'undo' }, 'undo'); // seq 2 > 0: reload
+    expect(count()).toBe(before + 2);
+  });
+
   it('refreshes on change events, coalescing a burst into at most one extra snapshot', async () => {
     const f = fakeApi(snapshot([]));
     const store = createChuteStore({ api: f.api });
