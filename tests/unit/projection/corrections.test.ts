@@ -1,7 +1,16 @@
 // Example tests: each kind of correction propagates exactly as a timer expects.
 import { describe, expect, it } from 'vitest';
-import { project, ProjectionState } from '../../../src-main/core/projection';
-import { Journal, T0, ctx, defaultParticipants, participant, plain, splitConfig } from './helpers';
+import { diffWanted, project, ProjectionState } from '../../../src-main/core/projection';
+import {
+  Journal,
+  T0,
+  ctx,
+  defaultParticipants,
+  finishConfig,
+  participant,
+  plain,
+  splitConfig,
+} from './helpers';
 
 const MIN = 60_000;
 
@@ -403,5 +412,50 @@ describe('projection: participants, order and bad input', () => {
     expect(() => ProjectionState.fromJournal([...j.entries, ...j.entries], ctx())).toThrow(
       /two entries with seq 1/,
     );
+  });
+});
+
+describe('projection: split stations, precision and diffs', () => {
+  it('a status at a split station fills the split, and places are not posted', () => {
+    const j = new Journal();
+    j.gun(1);
+    j.tap(MIN, 1);
+    j.status(2, 'DNF');
+    expect(plain(run(j, ctx(splitConfig())).wanted())).toEqual({
+      '11:1:1:split-71': '0:01:00.0',
+      '11:1:2:split-71': 'DNF',
+    });
+  });
+
+  it('posts at the configured precision, rounded up', () => {
+    const j = new Journal();
+    j.gun(1);
+    j.tap(MIN + 1, 1);
+    expect(
+      run(j, ctx(finishConfig(0)))
+        .wanted()
+        .get('11:1:1:clock_time')?.value,
+    ).toBe('0:01:01');
+    expect(
+      run(j, ctx(finishConfig(3)))
+        .wanted()
+        .get('11:1:1:clock_time')?.value,
+    ).toBe('0:01:00.001');
+  });
+
+  it('diffWanted reports a field no longer wanted as null, never as a blank', () => {
+    const j = new Journal();
+    const t = j.tap(MIN, 1);
+    const before = project(j.entries, ctx()).wanted;
+    j.void(t);
+    const after = project(j.entries, ctx()).wanted;
+    expect(diffWanted(before, after)).toEqual([
+      {
+        keyString: '11:1:1:place',
+        key: { resultSetId: 11, eventId: 1, bib: 1, field: 'place' },
+        value: null,
+      },
+    ]);
+    expect(diffWanted(after, after)).toEqual([]);
   });
 });
