@@ -1,16 +1,31 @@
-// The crash-torture child: a station capturing and syncing until the parent kills it (SIGKILL).
-// It prints `C <seq> <kind>` AFTER each commit returned: a promise the journal must keep.
-// Protocol on stdout: `R <drift>` after start-up reconciliation, `READY`, `C ...` per commit,
-// `S` when capture is over, `SETTLED` when all is posted (it then idles until killed), and in
-// `--final` mode `DONE <pending> <attention>` after a clean sync and exit.
+// The crash-torture child: the real station core and the sync loop, capturing and syncing until
+// the parent kills it (SIGKILL). It prints `C <seq> <kind>` AFTER `execute` returned: a promise
+// the journal must keep. Protocol on stdout: `R <drift>` (outbox fields out of line with the
+// journal at start-up, before the core opens), `READY`, `C ...` per commit, `S` when capture is
+// over, `SETTLED` when all is posted (it then idles until killed), and in `--final` mode
+// `DONE <pending> <attention>` after a clean sync and exit.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src-main/db';
 import { createJournalStore } from '../../src-main/core/journal-store';
 import { createOutboxStore } from '../../src-main/core/outbox-store';
+import { project } from '../../src-main/core/projection';
+import { openStationCore } from '../../src-main/core/station-core';
 import { RunSignupClient } from '../../src-main/runsignup/client';
 import { createRng } from '../../src-main/runsignup/emulator/prng';
 import { SyncLoop } from '../../src-main/sync/sync-loop';
-import { TortureStation, tortureRace } from './torture-station';
+import { CoreDriver, reconcileChanges, tortureRace, type TortureRace } from './torture-station';
+
+/** How far the stored outbox is from an independent projection of the stored journal. */
+function driftAtStart(dbPath: string, race: TortureRace): number {
+  const db = openDatabase(dbPath);
+  try {
+    const entries = createJournalStore(db).all();
+    if (entries.length === 0) return 0;
+    return reconcileChanges(project(entries, race.ctx), createOutboxStore(db), race).length;
+  } finally {
+    db.close();
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,10 +46,10 @@ async function main(): Promise<void> {
     );
   }
   const race = tortureRace(Number(values['race-seed']));
-  const db = openDatabase(values.db);
-  const outbox = createOutboxStore(db);
-  const station = new TortureStation(db, createJournalStore(db), outbox, race);
-  process.stdout.write(`R ${station.reconcile(Date.now())}\n`);
+  process.stdout.write(`R ${driftAtStart(values.db, race)}\n`);
+  const core = openStationCore({ dbPath: values.db, backupDir: null });
+  const driver = new CoreDriver(core, race);
+  driver.ensureSetup();
 
   const client = new RunSignupClient({
     baseUrl: values.url,
@@ -43,39 +58,46 @@ async function main(): Promise<void> {
     timeouts: { connectMs: 300, headersMs: 400, bodyMs: 400, overallMs: 800 },
   });
   const loop = new SyncLoop({
-    outbox,
+    outbox: core.outbox,
     poster: client,
     idlePollMs: 100,
     backoff: { baseMs: 5, capMs: 50 },
+    onStatus: (s) => core.setSyncStatus(s),
+  });
+  core.subscribe((e) => {
+    if (e.type === 'changed') loop.wake();
   });
   loop.start();
   process.stdout.write('READY\n');
+
+  const settle = async () => {
+    let status = await loop.settled();
+    // Settled can be reached between a batch and the next change: settle until nothing is pending.
+    while (status.pending > 0 && !status.stalled) status = await loop.settled();
+    return status;
+  };
 
   if (!values.final) {
     const rng = createRng(Number(values.seed));
     const captures = Number(values.captures);
     for (let i = 0; i < captures; i++) {
-      const payload = station.nextAction(rng);
-      const seq = station.commit(payload, Date.now());
-      process.stdout.write(`C ${seq} ${payload.kind}\n`);
-      loop.wake();
+      const command = driver.nextCommand(rng, Date.now());
+      const result = driver.execute(command);
+      if (result.ok && result.seq !== null)
+        process.stdout.write(`C ${result.seq} ${command.type}\n`);
       // Yield so the sync loop posts between commits: kills land mid-capture AND mid-sync.
       await new Promise((r) => setImmediate(r));
     }
     process.stdout.write('S\n');
-    // Sync what is left, then stay up (a station does) until the parent's SIGKILL.
-    let status = await loop.settled();
-    while (status.pending > 0 && !status.stalled) status = await loop.settled();
+    await settle();
     process.stdout.write('SETTLED\n');
-    setInterval(() => {}, 60_000);
+    setInterval(() => {}, 60_000); // a station stays up until the parent's SIGKILL
     return;
   }
-  let status = await loop.settled();
-  // Settled can be reached between a batch and the next change: settle until nothing is pending.
-  while (status.pending > 0 && !status.stalled) status = await loop.settled();
+  const status = await settle();
   await loop.stop();
   await client.close();
-  db.close();
+  await core.close();
   process.stdout.write(`DONE ${status.pending} ${status.attention}\n`);
 }
 

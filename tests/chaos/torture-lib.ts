@@ -27,7 +27,7 @@ export interface TortureOptions {
   seed?: number;
   raceSeed?: number;
   capturesPerCycle?: number;
-  /** The kill comes 0..this many ms after the child is READY. */
+  /** For the cycles killed by time rather than at a commit: 0..this many ms after READY. */
   maxKillDelayMs?: number;
   log?: (line: string) => void;
 }
@@ -82,11 +82,22 @@ interface ChildRun {
   stderr: string;
 }
 
+/** When to SIGKILL: at the n-th acknowledged commit, some ms after capture ended, or after READY. */
+export type KillPlan =
+  { atCommit: number } | { afterCaptureMs: number } | { afterReadyMs: number } | null;
+
+function describePlan(plan: KillPlan): string {
+  if (!plan) return 'no kill';
+  if ('atCommit' in plan) return `at commit ${plan.atCommit}`;
+  if ('afterCaptureMs' in plan) return `${plan.afterCaptureMs} ms after capture`;
+  return `${plan.afterReadyMs} ms after start`;
+}
+
 function runChild(
   script: string,
   args: string[],
   env: Record<string, string>,
-  killAfterMs: number | null,
+  plan: KillPlan,
 ): Promise<ChildRun> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
@@ -114,19 +125,29 @@ function runChild(
     child.stderr.on('data', (d: string) => {
       run.stderr += d;
     });
+    const killIn = (ms: number) => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        run.killed = child.kill('SIGKILL');
+      }, ms);
+    };
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const [tag, a, b] = line.split(' ');
-      if (tag === 'C') run.committed.push({ seq: Number(a), kind: b ?? '' });
-      else if (tag === 'R') run.drift = Number(a);
-      else if (tag === 'S') run.captureOver = true;
-      else if (tag === 'SETTLED') run.settled = true;
-      else if (tag === 'DONE') run.done = `${a} ${b}`;
-      else if (tag === 'READY' && killAfterMs !== null) {
-        timer = setTimeout(() => {
+      if (tag === 'C') {
+        run.committed.push({ seq: Number(a), kind: b ?? '' });
+        if (plan && 'atCommit' in plan && run.committed.length >= plan.atCommit) {
           run.killed = child.kill('SIGKILL');
-        }, killAfterMs);
-      }
+        }
+      } else if (tag === 'R') run.drift = Number(a);
+      else if (tag === 'S') {
+        run.captureOver = true;
+        if (plan && 'afterCaptureMs' in plan) killIn(plan.afterCaptureMs);
+        // A commit-indexed kill beyond the last commit: kill as capture ends instead.
+        if (plan && 'atCommit' in plan) killIn(0);
+      } else if (tag === 'SETTLED') run.settled = true;
+      else if (tag === 'DONE') run.done = `${a} ${b}`;
+      else if (tag === 'READY' && plan && 'afterReadyMs' in plan) killIn(plan.afterReadyMs);
     });
     child.on('error', reject);
     // 'close' (not 'exit'): every stdout line has been read by then.
@@ -201,14 +222,21 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     const promised = new Map<number, string>();
 
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
-      const killAfter = randInt(rng, 0, maxKill);
-      // A third of the cycles capture little or nothing, so the kill lands while syncing.
-      const n = rng() < 0.33 ? randInt(rng, 0, 3) : randInt(rng, 1, captures);
+      // Random points of capture (at a commit, the loop posting meanwhile), of the sync after
+      // it (backlog plus injected faults), and now and then of an idle station.
+      const n = randInt(rng, 1, captures);
+      const r = rng();
+      const plan: KillPlan =
+        r < 0.6
+          ? { atCommit: randInt(rng, 1, n) }
+          : r < 0.9
+            ? { afterCaptureMs: randInt(rng, 0, 40) }
+            : { afterReadyMs: randInt(rng, 0, maxKill) };
       const run = await runChild(
         script,
         [...base, '--seed', String(seed * 100_000 + cycle), '--captures', String(n)],
         env,
-        killAfter,
+        plan,
       );
       report.cycles = cycle;
       report.drift += run.drift;
@@ -229,7 +257,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
       const journal = journalSeqs(dbPath);
       for (const [seq, kind] of promised) if (journal.get(seq) !== kind) report.lost += 1;
       log(
-        `cycle ${cycle}: ${run.committed.length} committed, killed after ${killAfter} ms ` +
+        `cycle ${cycle}: ${run.committed.length} committed, killed ${describePlan(plan)} ` +
           `(${run.settled ? 'idle' : run.captureOver ? 'sync' : 'capture'}), journal ${journal.size}`,
       );
     }

@@ -1,29 +1,23 @@
-// The station the crash-torture child runs: the real journal store, the real projection, the
-// real outbox store and the sync loop, wired as the core wires them — the journal row and its
-// outbox changes in ONE transaction. Shared by the child and the parent's final check.
-import type { Database } from 'better-sqlite3';
-import type {
-  JournalEntry,
-  JournalPayload,
-  Participant,
-  StationConfig,
-} from '../../src-shared/domain';
-import type { JournalStore } from '../../src-main/core/journal-store';
+// The station the crash-torture child runs: the real station core (journal row + outbox changes
+// in ONE transaction) driven by plausible timer commands, plus the checks the parent and child
+// make against it (an independent projection of the journal, the outbox's agreement with it).
+import type { Participant, StationConfig } from '../../src-shared/domain';
+import type { Command, CommandResult } from '../../src-shared/station-api';
 import type { OutboxStore, FieldChange as OutboxChange } from '../../src-main/core/outbox-store';
-import { diffWanted, indexParticipants, project } from '../../src-main/core/projection';
+import { indexParticipants } from '../../src-main/core/projection';
 import type {
   Projection,
   ProjectionContext,
   WantedField,
 } from '../../src-main/core/projection-types';
+import type { StationCore } from '../../src-main/core/station-core';
 import { createPracticeRace } from '../../src-main/runsignup/emulator/practice-race';
 import { randInt, type Rng } from '../../src-main/runsignup/emulator/prng';
-
-export const GUN_AT = Date.UTC(2026, 4, 16, 12, 0, 0);
 
 export interface TortureRace {
   config: StationConfig;
   ctx: ProjectionContext;
+  participants: Participant[];
   bibs: number[];
   eventByResultSet: Map<number, number>;
 }
@@ -58,6 +52,7 @@ export function tortureRace(raceSeed: number): TortureRace {
   return {
     config,
     ctx: { config, participants: indexParticipants(participants, config) },
+    participants,
     bibs: participants.flatMap((p) => (p.bib === null ? [] : [p.bib])),
     eventByResultSet: new Map(config.events.map((e) => [e.resultSetId, e.eventId])),
   };
@@ -93,72 +88,68 @@ export function reconcileChanges(
   return changes;
 }
 
-export class TortureStation {
-  entries: JournalEntry[];
-  projection: Projection;
+/**
+ * Drives the REAL station core (src-main/core/station-core) the way a timer does: commands in,
+ * each one journal row + its outbox changes in one transaction, acknowledged when `execute`
+ * returns. Picks plausible next commands from what the journal holds.
+ */
+export class CoreDriver {
+  private readonly taps: number[] = [];
 
   constructor(
-    private readonly db: Database,
-    private readonly journal: JournalStore,
-    private readonly outbox: OutboxStore,
+    private readonly core: StationCore,
     private readonly race: TortureRace,
   ) {
-    this.entries = journal.all();
-    this.projection = project(this.entries, race.ctx);
-  }
-
-  /** Start-up: bring the outbox in line with the journal. Returns how many fields disagreed. */
-  reconcile(at: number): number {
-    const changes = reconcileChanges(this.projection, this.outbox, this.race);
-    this.db.transaction(() => this.outbox.applyChanges(changes, at))();
-    return changes.length;
-  }
-
-  /** Commit one entry: the journal row and its outbox changes in one transaction. */
-  commit(payload: JournalPayload, recordedAt: number): number {
-    let entry: JournalEntry | null = null;
-    let next: Projection | null = null;
-    this.db.transaction(() => {
-      const seq = this.journal.append(payload, recordedAt);
-      entry = { seq, stationId: this.journal.stationId, recordedAt, payload };
-      next = project([...this.entries, entry], this.race.ctx);
-      const changes = diffWanted(this.projection.wanted, next.wanted).map((c): OutboxChange => ({
-        ...c.key,
-        value: c.value,
-      }));
-      this.outbox.applyChanges(changes, recordedAt);
-    })();
-    // Only after the commit returned does the in-memory state move on.
-    this.entries.push(entry!);
-    this.projection = next!;
-    return (entry as JournalEntry | null)?.seq ?? 0;
-  }
-
-  /** A plausible next operator action, given the journal so far. */
-  nextAction(rng: Rng): JournalPayload {
-    const guns = new Set(
-      this.entries.flatMap((e) => (e.payload.kind === 'gun' ? [e.payload.eventId] : [])),
-    );
-    for (const ev of this.race.config.events) {
-      if (!guns.has(ev.eventId)) return { kind: 'gun', eventId: ev.eventId, at: GUN_AT };
+    let before: number | undefined;
+    for (;;) {
+      const page = core.query({
+        type: 'journal',
+        limit: 1000,
+        ...(before ? { beforeSeq: before } : {}),
+      });
+      for (const e of page) if (e.kind === 'tap') this.taps.push(e.seq);
+      const last = page[page.length - 1];
+      if (page.length < 1000 || !last) break;
+      before = last.seq;
     }
-    const taps = this.entries.filter((e) => e.payload.kind === 'tap').map((e) => e.seq);
-    const bib = () => this.race.bibs[randInt(rng, 0, this.race.bibs.length - 1)]!;
+  }
+
+  /** First start only: configure the station and cache the participants. */
+  ensureSetup(): void {
+    if (this.core.config()) return;
+    this.core.configure(this.race.config);
+    this.core.cacheParticipants(this.race.participants);
+  }
+
+  execute(command: Command): CommandResult {
+    const result = this.core.execute(command);
+    if (result.ok && command.type === 'tap' && result.seq !== null) this.taps.push(result.seq);
+    return result;
+  }
+
+  /** A plausible next operator command. Times are real (the core refuses future or stale ones). */
+  nextCommand(rng: Rng, now: number): Command {
+    const guns = this.core.query({ type: 'snapshot', limit: 1 }).guns;
+    for (const g of guns) {
+      if (g.at === null) return { type: 'gun', eventId: g.eventId, at: now - 30 * 60_000 };
+    }
+    const bib = () => String(this.race.bibs[randInt(rng, 0, this.race.bibs.length - 1)]);
     const r = rng();
-    if (taps.length > 5) {
-      const tap = () => taps[randInt(rng, 0, taps.length - 1)]!;
-      if (r < 0.08) return { kind: 'assign', tapSeq: tap(), bib: bib() };
-      if (r < 0.13) return { kind: 'void', tapSeq: tap() };
-      if (r < 0.17) return { kind: 'status', bib: bib(), status: rng() < 0.7 ? 'DNF' : 'DQ' };
-      if (r < 0.19) return { kind: 'status', bib: bib(), status: null };
-      if (r < 0.22) return { kind: 'clear', bib: bib() };
-      if (r < 0.235) {
-        const ev = this.race.config.events[randInt(rng, 0, this.race.config.events.length - 1)]!;
-        return { kind: 'gun', eventId: ev.eventId, at: GUN_AT + randInt(rng, -5_000, 5_000) };
+    if (this.taps.length > 5) {
+      const tap = () => this.taps[randInt(rng, 0, this.taps.length - 1)]!;
+      if (r < 0.08) return { type: 'assign', tapSeq: tap(), bib: bib() };
+      if (r < 0.12) return { type: 'void', tapSeq: tap() };
+      if (r < 0.14) return { type: 'adjust', tapSeq: tap(), at: now - randInt(rng, 0, 60_000) };
+      if (r < 0.18) return { type: 'status', bib: bib(), status: rng() < 0.7 ? 'DNF' : 'DQ' };
+      if (r < 0.21) return { type: 'clear', bib: bib() };
+      if (r < 0.23) return { type: 'undo' };
+      if (r < 0.245) {
+        const g = guns[randInt(rng, 0, guns.length - 1)];
+        if (g?.at != null) {
+          return { type: 'gun', eventId: g.eventId, at: g.at + randInt(rng, -5_000, 5_000) };
+        }
       }
     }
-    // A crossing: 14 minutes after the gun, about a second and a half apart.
-    const at = GUN_AT + 14 * 60_000 + this.entries.length * 1_500 + randInt(rng, 0, 999);
-    return { kind: 'tap', at, bib: bib(), unreadable: false };
+    return { type: 'tap', at: now - randInt(rng, 0, 999), bib: bib() };
   }
 }
