@@ -13,6 +13,12 @@ import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
 import { CORRECTION_KEYS, timingAction, type Correction } from '../lib/keys';
 import type { PendingCommand } from '../store';
 
+/** The newest rows, and always far enough down to show the selected one (↓ walks into history). */
+function visibleRows(rows: readonly CrossingView[], selected: number | null): number {
+  const index = selected === null ? -1 : rows.findIndex((r) => r.tapSeq === selected);
+  return Math.max(60, index + 10);
+}
+
 function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
   return new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
 }
@@ -220,7 +226,7 @@ export function TimingScreen() {
         </div>
       )}
 
-      <CrossingList rows={crossings} max={60} />
+      <CrossingList rows={crossings} max={visibleRows(crossings, selected)} />
 
       <p className="help">
         <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only · <kbd>*</kbd>{' '}
