@@ -1,0 +1,34 @@
+// Run in a fresh process by cold-start.ts: open the station file and answer the snapshot the
+// screen asks for first, then print the figures as one JSON line. A fresh process so nothing is
+// already in memory or JIT-warm: what a timer gets after a crash or a reboot.
+import { performance } from 'node:perf_hooks';
+import { openStationCore } from '../../src-main/core/station-core';
+
+const dbPath = process.argv[2];
+if (!dbPath) {
+  console.error('usage: cold-start-child <station.sqlite>');
+  process.exit(2);
+}
+const rssBefore = process.memoryUsage().rss;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const core = openStationCore({ dbPath, backupDir: null });
+const opened = performance.now();
+const snapshot = core.query({ type: 'snapshot', limit: 1000 });
+const answered = performance.now();
+const rssAfter = process.memoryUsage().rss;
+// CPU time apart from wall time: on a shared machine the wall figure includes waiting for a core.
+const cpu = process.cpuUsage(cpu0);
+await core.close();
+console.log(
+  JSON.stringify({
+    openMs: opened - t0,
+    readyMs: answered - t0,
+    readyCpuMs: (cpu.user + cpu.system) / 1000,
+    journalLength: snapshot.journalLength,
+    crossingsShown: snapshot.crossings.length,
+    rssBeforeBytes: rssBefore,
+    rssAfterBytes: rssAfter,
+    processUptimeMs: process.uptime() * 1000,
+  }),
+);

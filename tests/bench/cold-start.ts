@@ -1,0 +1,50 @@
+// Cold start measured in a fresh child process (node + tsx loader), so the figure is honest:
+// nothing cached in this process, the JIT cold. The child prints one JSON line of figures.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ColdStart {
+  /** Open the file (pragmas, integrity check, migrations) and rebuild the projection. */
+  openMs: number;
+  /** Open + the first snapshot (1,000 rows) answered: the station is ready for the timer. */
+  readyMs: number;
+  /** CPU time (user + system) the child spent getting ready: the wall figure without waiting. */
+  readyCpuMs: number;
+  journalLength: number;
+  crossingsShown: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  /** The child's whole life up to the answer, including Node's and tsx's own start-up. */
+  processUptimeMs: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export function measureColdStart(dbPath: string): Promise<ColdStart> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'cold-start-child.ts'), dbPath],
+      // From the repo root, where `tsx` resolves, whatever directory the bench was started in.
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.resolve(here, '..', '..') },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += String(d)));
+    child.stderr.on('data', (d: Buffer) => (err += String(d)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`cold-start child exited ${code}: ${err.trim().slice(0, 500)}`));
+        return;
+      }
+      const line = out.trim().split('\n').at(-1) ?? '';
+      try {
+        resolve(JSON.parse(line) as ColdStart);
+      } catch {
+        reject(new Error(`cold-start child printed no figures: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}

@@ -1,0 +1,250 @@
+// `npm run bench [-- --quick] [-- --json out.json]`: every DESIGN.md §6 figure that a benchmark
+// measures, side by side in ONE run, printed as a table (bar, measured, pass/fail) with the
+// machine. `--quick` runs the same table at smaller sizes (under a minute).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { JournalEntry } from '../../src-shared/domain';
+import { measureColdStart } from './cold-start';
+import { measureCommitFloor, measureCoreTapLatency } from './core-latency';
+import { copyStation, drain, prepareDrain } from './drain';
+import { measureProjection } from './projection-bench';
+import { benchRace, EVENT_10K, EVENT_5K, generateJournal, writeStation } from './race-fixture';
+import { describeMachine, machine, markdownTable, noLagGrowth, type Row } from './report';
+import { formatMs } from './stats';
+import { measureSustained, measureWsLatency, startWebBench } from './web';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+const FULL = {
+  smallJournal: 5_000,
+  bigJournal: 100_000,
+  coreTaps: 2_000,
+  wsTaps: 1_000,
+  rate: 50,
+  seconds: 60,
+  finishes: 10_000,
+  oneBoxMs: 20_000,
+};
+const QUICK = {
+  smallJournal: 5_000,
+  bigJournal: 20_000,
+  coreTaps: 300,
+  wsTaps: 200,
+  rate: 50,
+  seconds: 15,
+  finishes: 2_000,
+  oneBoxMs: 4_000,
+};
+const size = values.quick ? QUICK : FULL;
+const WARMUP = 50;
+const n = (x: number): string => x.toLocaleString('en-US');
+const log = (line: string): void =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'chute-bench-'));
+const rows: Row[] = [];
+const raw: Record<string, unknown> = { sizes: size, quick: values.quick };
+
+/** A station file with `journalRows` rows and a reserve of runners who have not crossed. */
+async function station(journalRows: number, reserve: number) {
+  const runners = Math.round(journalRows * 0.6);
+  const race = benchRace(runners + reserve);
+  const bibs = race.participants.slice(0, runners).map((p) => p.bib as number);
+  const journal = generateJournal({
+    rows: journalRows,
+    bibs,
+    eventIds: [EVENT_5K.eventId, EVENT_10K.eventId],
+    endAt: Date.now() - 60_000,
+    spanMs: 4 * 3_600_000,
+    seed: journalRows,
+  });
+  const dbPath = path.join(dir, `journal-${journalRows}.sqlite`);
+  const written = await writeStation(dbPath, race, journal, [EVENT_5K.eventId, EVENT_10K.eventId]);
+  const entries: JournalEntry[] = journal.map((j, i) => ({
+    seq: i + 1,
+    stationId: written.stationId,
+    recordedAt: j.at,
+    payload: j.payload,
+  }));
+  const fresh = race.participants.slice(runners).map((p) => p.bib as number);
+  return { dbPath, race, written, entries, fresh, runners };
+}
+
+try {
+  const m = machine();
+  const loadBefore = os.loadavg();
+  log(
+    `machine: ${describeMachine(m)}; load average ${loadBefore.map((x) => x.toFixed(1)).join(' ')}`,
+  );
+  raw.machine = m;
+  raw.loadBefore = loadBefore;
+
+  log(`writing station files (${n(size.smallJournal)} and ${n(size.bigJournal)} journal rows)`);
+  const reserve = size.coreTaps + WARMUP;
+  const small = await station(size.smallJournal, reserve);
+  const big = await station(size.bigJournal, reserve);
+
+  // Projection rebuild (pure CPU) first, while nothing else of ours runs.
+  log('projection rebuild');
+  const proj = measureProjection(big.entries, big.race, big.written.config);
+  raw.projection = proj;
+  if (!proj.agree)
+    throw new Error('batch and incremental projections disagree: a bug, not a figure');
+  rows.push({
+    what: `projection rebuild, batch project(), ${n(proj.entries)} rows`,
+    bar: '(none; part of cold start)',
+    measured: formatMs(proj.batchMs),
+    pass: null,
+  });
+  rows.push({
+    what: `projection rebuild, cold-start replay (fromJournal), ${n(proj.entries)} rows`,
+    bar: '(none; part of cold start)',
+    measured: formatMs(proj.replayMs),
+    pass: null,
+  });
+  rows.push({
+    what: `projection incremental, ${n(proj.entries)} x apply()`,
+    bar: '(none; part of each tap)',
+    measured: `${formatMs(proj.incrementalMs)} (${formatMs(proj.incrementalPerEntryMs)}/entry)`,
+    pass: null,
+  });
+
+  // Cold start before any tap is added, in a fresh process.
+  log('cold start (child process)');
+  const cold = await measureColdStart(big.dbPath);
+  raw.coldStart = cold;
+  rows.push({
+    what: `cold start, ${n(cold.journalLength)} journal rows: open -> snapshot answered`,
+    bar: 'ready <= 1 s',
+    measured: `${formatMs(cold.readyMs)} (open ${formatMs(cold.openMs)}; CPU ${formatMs(cold.readyCpuMs)})`,
+    pass: cold.readyMs <= 1000,
+  });
+  rows.push({
+    what: 'cold start: resident memory (RSS) once ready',
+    bar: '(none)',
+    measured: `${(cold.rssAfterBytes / 2 ** 20).toFixed(0)} MiB (${(cold.rssBeforeBytes / 2 ** 20).toFixed(0)} MiB before open)`,
+    pass: null,
+  });
+
+  for (const s of [small, big]) {
+    log(`core tap latency on ${n(s.entries.length)} rows (${n(size.coreTaps)} taps)`);
+    const r = await measureCoreTapLatency(s.dbPath, s.fresh, WARMUP);
+    raw[`core${s.entries.length}`] = r;
+    if (r.failures > 0) throw new Error(`${r.failures} taps were refused in the core benchmark`);
+    rows.push({
+      what: `key event -> committed row, core, journal of ${n(r.journalRowsBefore)}`,
+      bar: 'p99 <= 2 ms',
+      measured:
+        `p50 ${formatMs(r.p50)}, p99 ${formatMs(r.p99)} (n=${n(r.n)}, max ${formatMs(r.max)}; ` +
+        `CPU ${formatMs(r.cpuPerTapMs)}/tap)`,
+      pass: r.p99 <= 2,
+    });
+  }
+  log('commit floor: bare one-row SQLite transactions, same pragmas');
+  const floor = measureCommitFloor(path.join(dir, 'floor.sqlite'), size.coreTaps, WARMUP);
+  raw.commitFloor = floor;
+  rows.push({
+    what: 'floor: bare one-row INSERT commit, WAL + synchronous=FULL, same disk',
+    bar: '(none; the disk under the core)',
+    measured: `p50 ${formatMs(floor.p50)}, p99 ${formatMs(floor.p99)} (n=${n(floor.n)})`,
+    pass: null,
+  });
+
+  log(`web host: ${n(size.wsTaps)} taps over the WebSocket, one at a time`);
+  const web = await startWebBench();
+  try {
+    const ws = await measureWsLatency(web, size.wsTaps, WARMUP);
+    raw.ws = ws;
+    rows.push({
+      what: 'key event -> committed row, web host WebSocket (send -> result)',
+      bar: 'p99 <= 50 ms',
+      measured: `p50 ${formatMs(ws.tap.p50)}, p99 ${formatMs(ws.tap.p99)} (n=${n(ws.tap.n)})`,
+      pass: ws.tap.p99 <= 50,
+    });
+    rows.push({
+      what: "... and the screen's snapshot (1,000 rows) answered after it",
+      bar: 'p99 <= 50 ms',
+      measured: `p50 ${formatMs(ws.tapAndSnapshot.p50)}, p99 ${formatMs(ws.tapAndSnapshot.p99)}`,
+      pass: ws.tapAndSnapshot.p99 <= 50,
+    });
+
+    log(`sustained: ${size.rate} taps/s for ${size.seconds} s over the WebSocket`);
+    const sus = await measureSustained(web, size.rate, size.seconds);
+    raw.sustained = sus;
+    const w = `${sus.windowSeconds} s`;
+    rows.push({
+      what: `sustained ${size.rate} taps/s for ${size.seconds} s (WS, screen refreshing): p99 first ${w} / last ${w}`,
+      bar: 'no lag growth',
+      measured:
+        `${formatMs(sus.first10s.p99)} / ${formatMs(sus.last10s.p99)} (x${sus.growth.toFixed(2)}), ` +
+        `${n(sus.taps)} taps, ${sus.failures} refused`,
+      pass: sus.failures === 0 && noLagGrowth(sus.first10s.p99, sus.last10s.p99),
+    });
+  } finally {
+    await web.close();
+  }
+
+  log(`drain: preparing ${n(size.finishes)} queued finishes`);
+  const fixture = await prepareDrain(path.join(dir, 'drain.sqlite'), size.finishes);
+  const oneCopy = path.join(dir, 'drain-one.sqlite');
+  copyStation(fixture.dbPath, oneCopy);
+  log('drain: adaptive batches');
+  const batched = await drain(fixture, fixture.dbPath, 'batch', 120_000);
+  raw.drainBatched = batched;
+  log(`drain: one row per request (time box ${size.oneBoxMs / 1000} s)`);
+  const one = await drain(fixture, oneCopy, 'one', size.oneBoxMs);
+  raw.drainOne = one;
+  const oneSeconds = one.complete ? one.seconds : (one.seconds * fixture.finishes) / one.rowsPosted;
+  const ratio = oneSeconds / batched.seconds;
+  raw.drainRatio = ratio;
+  // Every finish on the emulator, nothing parked (rows can exceed finishes: a bib whose two
+  // fields straddle a batch boundary is posted in both batches).
+  const drained =
+    batched.complete && batched.resultsOnEmulator === fixture.finishes && batched.attention === 0;
+  rows.push({
+    what: `drain ${n(fixture.finishes)} queued finishes to the emulator (real loop, client, outbox)`,
+    bar: '<= 10 s',
+    measured:
+      `${batched.seconds.toFixed(2)} s, ${n(batched.requests)} requests` +
+      (drained ? '' : ` (INCOMPLETE: ${n(batched.pendingLeft)} pending)`),
+    pass: drained && batched.seconds <= 10,
+  });
+  rows.push({
+    what: 'same queue, one row per request',
+    bar: '(baseline)',
+    measured: one.complete
+      ? `${one.seconds.toFixed(1)} s, ${n(one.requests)} requests`
+      : `${oneSeconds.toFixed(1)} s EXTRAPOLATED from ${n(one.rowsPosted)} rows in ${one.seconds.toFixed(1)} s`,
+    pass: null,
+  });
+  rows.push({
+    what: 'drain speed-up over one row per request',
+    bar: '>= 20x',
+    measured: `${ratio.toFixed(1)}x`,
+    pass: drained && ratio >= 20,
+  });
+
+  console.log(
+    `\nChute benchmarks${values.quick ? ' (--quick sizes)' : ''}, ${new Date().toISOString()}`,
+  );
+  const loadAfter = os.loadavg();
+  raw.loadAfter = loadAfter;
+  console.log(`machine: ${describeMachine(m)}`);
+  console.log(
+    `load average (1/5/15 min) before ${loadBefore.map((x) => x.toFixed(1)).join('/')}, ` +
+      `after ${loadAfter.map((x) => x.toFixed(1)).join('/')} (above ${m.cores}: other work shared the cores)\n`,
+  );
+  console.log(markdownTable(rows));
+  raw.rows = rows;
+  if (values.json) writeFileSync(values.json, JSON.stringify(raw, null, 2));
+  process.exitCode = rows.some((r) => r.pass === false) ? 1 : 0;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,216 @@
+// The web host end to end: a real station service in practice mode (its in-process emulator and
+// sync loop running), the real web host, and a real WebSocket client speaking the wire protocol.
+// Measures send -> result of `tap` commands, one at a time, and paced sustained capture.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CommandResult, RaceDetails } from '../../src-shared/station-api';
+import { launchWebStation, type LaunchedStation } from '../../src-main/web/launch';
+import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { openWireClient, type WireClient } from './ws-client';
+import { runPaced, tickCount, window } from './pacer';
+import { summarize, type Summary } from './stats';
+
+const PRACTICE_SEED = 1;
+
+export interface WebBench {
+  station: LaunchedStation;
+  client: WireClient;
+  /** Registered bibs of the configured events, in a fixed order. */
+  bibs: number[];
+  close(): Promise<void>;
+}
+
+function commandOk(answer: { ok: boolean; result?: unknown; error?: string }): number {
+  if (!answer.ok) throw new Error(`wire error: ${answer.error}`);
+  const result = CommandResult.parse(answer.result);
+  if (!result.ok) throw new Error(`command refused: ${result.error}`);
+  return result.seq ?? 0;
+}
+
+/** A practice web station set up over the socket, as a timer would: race, events, guns. */
+export async function startWebBench(): Promise<WebBench> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'chute-bench-web-'));
+  const rendererDir = path.join(dir, 'renderer');
+  await mkdir(rendererDir);
+  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Chute</title>');
+  const station = await launchWebStation({
+    dataDir: path.join(dir, 'data'),
+    port: 0,
+    rendererDir,
+    practiceSeed: PRACTICE_SEED,
+  });
+  try {
+    const client = await openWireClient(station.port, station.token);
+    const raceId = station.emulator!.practice.raceId;
+    const details = RaceDetails.parse((await client.query({ type: 'raceDetails', raceId })).result);
+    const eventIds = details.events.map((e) => e.eventId);
+    commandOk(
+      await client.command({
+        type: 'configure',
+        raceId,
+        eventIds,
+        role: { kind: 'finish' },
+        stationName: 'Bench finish',
+      }),
+    );
+    const gunAt = Date.now() - 20 * 60_000;
+    for (const eventId of eventIds) {
+      commandOk(await client.command({ type: 'gun', eventId, at: gunAt }));
+    }
+    const race = createPracticeRace(PRACTICE_SEED);
+    const bibs = race.participants
+      .filter((p) => p.bib !== null && eventIds.includes(p.eventId))
+      .map((p) => p.bib as number);
+    return {
+      station,
+      client,
+      bibs,
+      async close() {
+        await client.close();
+        await station.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await station.close();
+    throw error;
+  }
+}
+
+/** Bib-first for two crossings in three, time-first (no bib) for the third: a busy finish. */
+function tapBody(bench: WebBench, i: number): { type: 'tap'; at: number; bib?: string } {
+  const bib = bench.bibs[i % bench.bibs.length];
+  return i % 3 === 2 || bib === undefined
+    ? { type: 'tap', at: Date.now() }
+    : { type: 'tap', at: Date.now(), bib: String(bib) };
+}
+
+export interface WsLatencyResult {
+  tap: Summary;
+  /** Tap answered, then the snapshot the screen loads (limit 1000) answered: row on screen. */
+  tapAndSnapshot: Summary;
+}
+
+export async function measureWsLatency(
+  bench: WebBench,
+  count: number,
+  warmup: number,
+): Promise<WsLatencyResult> {
+  const tap: number[] = [];
+  const screen: number[] = [];
+  for (let i = 0; i < count + warmup; i++) {
+    const sent = performance.now();
+    const answer = await bench.client.command(tapBody(bench, i));
+    commandOk(answer);
+    const snap = await bench.client.query({ type: 'snapshot', limit: 1000 });
+    if (!snap.ok) throw new Error(`snapshot failed: ${snap.error}`);
+    if (i >= warmup) {
+      tap.push(answer.at - sent);
+      screen.push(snap.at - sent);
+    }
+  }
+  return { tap: summarize(tap), tapAndSnapshot: summarize(screen) };
+}
+
+export interface SustainedResult {
+  taps: number;
+  failures: number;
+  /** The first and last 10 s (a third of the run when shorter than 30 s). */
+  windowSeconds: number;
+  first10s: Summary;
+  last10s: Summary;
+  /** last10s.p99 / first10s.p99: 1 means no lag growth. */
+  growth: number;
+  /** Latest a tick fired after its target (scheduler health, not station latency). */
+  maxFireLagMs: number;
+  screenRefreshes: number;
+  journalLength: number;
+}
+
+/**
+ * `rate` taps a second for `seconds`, each sent at its precomputed time; latency is answer
+ * minus TARGET time. A screen refresher runs beside it like the renderer does (one snapshot of
+ * 1,000 rows per burst of change events, coalesced), so the station carries a screen's load.
+ */
+export async function measureSustained(
+  bench: WebBench,
+  rate: number,
+  seconds: number,
+): Promise<SustainedResult> {
+  const samples: Array<{ targetOffsetMs: number; latency: number }> = [];
+  const pending: Array<Promise<void>> = [];
+  let failures = 0;
+  let maxFireLag = 0;
+  let refreshes = 0;
+  let refreshing = false;
+  let refreshAgain = false;
+  let stopScreen = false;
+  const seenEvents = { n: bench.client.events() };
+  const refresh = async (): Promise<void> => {
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = true;
+    do {
+      refreshAgain = false;
+      await bench.client.query({ type: 'snapshot', limit: 1000 });
+      refreshes += 1;
+    } while (refreshAgain && !stopScreen);
+    refreshing = false;
+  };
+  // Poll the client's event counter on the event loop (cheap) instead of hooking its internals.
+  const screen = setInterval(() => {
+    const n = bench.client.events();
+    if (n !== seenEvents.n) {
+      seenEvents.n = n;
+      void refresh();
+    }
+  }, 16);
+  let start = 0;
+  try {
+    const run = await runPaced({
+      ratePerSecond: rate,
+      count: tickCount(rate, seconds),
+      now: () => performance.now(),
+      fire: (i, target) => {
+        if (i === 0) start = target;
+        maxFireLag = Math.max(maxFireLag, performance.now() - target);
+        pending.push(
+          bench.client.command(tapBody(bench, i + 7)).then((answer) => {
+            let ok = answer.ok;
+            if (ok) ok = CommandResult.parse(answer.result).ok;
+            if (!ok) failures += 1;
+            samples.push({ targetOffsetMs: target - start, latency: answer.at - target });
+          }),
+        );
+      },
+    });
+    start = run.startMs;
+    await Promise.all(pending);
+  } finally {
+    stopScreen = true;
+    clearInterval(screen);
+  }
+  const durationMs = seconds * 1000;
+  const windowMs = Math.min(10_000, durationMs / 3);
+  const head = window(samples, 0, windowMs).map((s) => s.latency);
+  const tail = window(samples, durationMs - windowMs, durationMs).map((s) => s.latency);
+  const first10s = summarize(head);
+  const last10s = summarize(tail);
+  const snap = await bench.client.query({ type: 'snapshot', limit: 1 });
+  const journalLength = (snap.result as { journalLength?: number } | undefined)?.journalLength ?? 0;
+  return {
+    taps: samples.length,
+    failures,
+    windowSeconds: windowMs / 1000,
+    first10s,
+    last10s,
+    growth: last10s.p99 / first10s.p99,
+    maxFireLagMs: maxFireLag,
+    screenRefreshes: refreshes,
+    journalLength,
+  };
+}
