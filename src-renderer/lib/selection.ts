@@ -20,3 +20,17 @@ export function moveSelection(
 export function reconcileSelection(rows: readonly number[], current: number | null): number | null {
   return current !== null && rows.includes(current) ? current : null;
 }
+
+/**
+ * How many of the newest rows the timing list shows: a screenful, and always far enough down to
+ * show the selected row (↓ walks into history) with a few rows of context below it.
+ */
+export function visibleRowCount(
+  rows: readonly number[],
+  selected: number | null,
+  base = 60,
+  context = 10,
+): number {
+  const index = selected === null ? -1 : rows.indexOf(selected);
+  return Math.max(base, index + 1 + context);
+}

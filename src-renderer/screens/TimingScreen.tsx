@@ -9,15 +9,10 @@ import { GunDialog } from '../components/GunDialog';
 import { NoticeLine } from '../components/NoticeLine';
 import { RaceClock } from '../components/RaceClock';
 import { planCorrection } from '../lib/corrections';
+import { visibleRowCount } from '../lib/selection';
 import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
 import { CORRECTION_KEYS, timingAction, type Correction } from '../lib/keys';
 import type { PendingCommand } from '../store';
-
-/** The newest rows, and always far enough down to show the selected one (↓ walks into history). */
-function visibleRows(rows: readonly CrossingView[], selected: number | null): number {
-  const index = selected === null ? -1 : rows.findIndex((r) => r.tapSeq === selected);
-  return Math.max(60, index + 10);
-}
 
 function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
   return new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
@@ -226,7 +221,13 @@ export function TimingScreen() {
         </div>
       )}
 
-      <CrossingList rows={crossings} max={visibleRows(crossings, selected)} />
+      <CrossingList
+        rows={crossings}
+        max={visibleRowCount(
+          crossings.map((c) => c.tapSeq),
+          selected,
+        )}
+      />
 
       <p className="help">
         <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only · <kbd>*</kbd>{' '}

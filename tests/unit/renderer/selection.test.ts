@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { moveSelection, reconcileSelection } from '../../../src-renderer/lib/selection';
+import {
+  moveSelection,
+  reconcileSelection,
+  visibleRowCount,
+} from '../../../src-renderer/lib/selection';
 
 describe('moveSelection', () => {
   const rows = [9, 7, 5, 2];
@@ -33,5 +37,15 @@ describe('reconcileSelection', () => {
     expect(reconcileSelection([1, 2], 2)).toBe(2);
     expect(reconcileSelection([1, 2], 3)).toBeNull();
     expect(reconcileSelection([1, 2], null)).toBeNull();
+  });
+});
+
+describe('visibleRowCount', () => {
+  it('shows a screenful, and grows to keep the selected row and some context in view', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => 500 - i);
+    expect(visibleRowCount(rows, null)).toBe(60);
+    expect(visibleRowCount(rows, 499)).toBe(60);
+    expect(visibleRowCount(rows, rows[200]!)).toBe(211);
+    expect(visibleRowCount(rows, 9999)).toBe(60);
   });
 });
