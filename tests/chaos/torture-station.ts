@@ -11,7 +11,10 @@ import type {
   WantedField,
 } from '../../src-main/core/projection-types';
 import type { StationCore } from '../../src-main/core/station-core';
-import { createPracticeRace } from '../../src-main/runsignup/emulator/practice-race';
+import {
+  createPracticeRace,
+  type PracticeRaceSize,
+} from '../../src-main/runsignup/emulator/practice-race';
 import { randInt, type Rng } from '../../src-main/runsignup/emulator/prng';
 
 export interface TortureRace {
@@ -22,8 +25,8 @@ export interface TortureRace {
   eventByResultSet: Map<number, number>;
 }
 
-export function tortureRace(raceSeed: number): TortureRace {
-  const race = createPracticeRace(raceSeed);
+export function tortureRace(raceSeed: number, size: PracticeRaceSize = {}): TortureRace {
+  const race = createPracticeRace(raceSeed, size);
   const config: StationConfig = {
     stationId: 'torture',
     stationName: 'Finish',
