@@ -1,5 +1,6 @@
 // Picks the transport: Electron's preload bridge when present, else the web host's socket.
 import type { StationApi } from '../../src-shared/station-api';
+import { TOKEN_PARAM } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import { createStationClient } from './client';
 import { createElectronTransport, isPreloadBridge } from './electron-transport';
@@ -39,6 +40,13 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
     }
     const t = createElectronTransport(win.chute);
     return { api: createStationClient(t), onLink: t.onLink, transport: 'electron' };
+  }
+  const token = new URLSearchParams(win.location.search).get(TOKEN_PARAM);
+  if (!token) {
+    // Without the session token the station refuses the socket: say so instead of retrying.
+    throw new Error(
+      'this address has no access token. Open the full address the station printed when it started (it ends in ?token=…).',
+    );
   }
   const t = createWsTransport({
     url: socketUrlFromLocation(win.location),

@@ -226,6 +226,12 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
   expect(timeOnScreen).toMatch(/^6\d\d\d\dms$/);
 });
 
+test('an address without the access token says what to open instead', async ({ page }) => {
+  env = await startStation(SEED);
+  await page.goto(env.station.origin);
+  await expect(page.locator('#root')).toContainText('no access token');
+});
+
 test('a lost link to the station is shown, and an entry made then is NOT shown as saved', async ({
   page,
 }) => {
