@@ -14,7 +14,7 @@ import {
   type PracticeRaceData,
 } from '../../src-main/runsignup/emulator';
 import { SyncLoop } from '../../src-main/sync/sync-loop';
-import type { PostOutcome, ResultPostRow, ResultsPoster } from '../../src-main/sync/ports';
+import type { Outbox, PostOutcome, ResultPostRow, ResultsPoster } from '../../src-main/sync/ports';
 import { generateJournal, writeStation, type BenchRace } from './race-fixture';
 
 const SEED = 3;
@@ -103,7 +103,39 @@ export function onePerRequest(
   };
 }
 
+/** Where the drain's time goes: the outbox's SQLite work and the posts (client + HTTP + emulator). */
+export interface DrainBreakdown {
+  outboxMs: number;
+  postMs: number;
+}
+
+/** The outbox as the loop sees it, with the time spent in each call added up. */
+export function timedOutbox(inner: Outbox, into: DrainBreakdown): Outbox {
+  const timed =
+    <A extends unknown[], R>(fn: (...a: A) => R) =>
+    (...a: A): R => {
+      const t0 = performance.now();
+      try {
+        return fn(...a);
+      } finally {
+        into.outboxMs += performance.now() - t0;
+      }
+    };
+  return {
+    takePending: timed((limit: number) => inner.takePending(limit)),
+    acknowledge: timed((rows: Parameters<Outbox['acknowledge']>[0], at: number) =>
+      inner.acknowledge(rows, at),
+    ),
+    markAttention: timed((row: Parameters<Outbox['markAttention']>[0], reason: string) =>
+      inner.markAttention(row, reason),
+    ),
+    retryAttention: timed(() => inner.retryAttention()),
+    counts: timed(() => inner.counts()),
+  };
+}
+
 export interface DrainRun {
+  breakdown: DrainBreakdown;
   /** Registrant rows RunSignup acknowledged (one per finish). */
   rowsPosted: number;
   requests: number;
@@ -136,9 +168,20 @@ export async function drain(
     raceId: emu.practice.raceId,
   });
   const counter = { rows: 0, requests: 0 };
+  const breakdown: DrainBreakdown = { outboxMs: 0, postMs: 0 };
+  const timedClient: ResultsPoster = {
+    async postResults(target, rows) {
+      const t0 = performance.now();
+      try {
+        return await client.postResults(target, rows);
+      } finally {
+        breakdown.postMs += performance.now() - t0;
+      }
+    },
+  };
   const batched: ResultsPoster = {
     async postResults(target, rows) {
-      const outcome = await client.postResults(target, rows);
+      const outcome = await timedClient.postResults(target, rows);
       counter.requests += 1;
       if (outcome.ok) counter.rows += rows.length;
       return outcome;
@@ -146,8 +189,8 @@ export async function drain(
   };
   const outbox = createOutboxStore(db);
   const loop = new SyncLoop({
-    outbox,
-    poster: perRequest === 'one' ? onePerRequest(client, counter) : batched,
+    outbox: timedOutbox(outbox, breakdown),
+    poster: perRequest === 'one' ? onePerRequest(timedClient, counter) : batched,
     idlePollMs: 60_000,
   });
   try {
@@ -165,6 +208,7 @@ export async function drain(
     const counts = outbox.counts();
     const resultSetId = fixture.race.events[0]!.resultSets[0]!.resultSetId;
     return {
+      breakdown,
       rowsPosted: counter.rows,
       requests: counter.requests,
       seconds,

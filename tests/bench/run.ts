@@ -184,7 +184,8 @@ try {
       bar: 'no lag growth',
       measured:
         `${formatMs(sus.first10s.p99)} / ${formatMs(sus.last10s.p99)} (x${sus.growth.toFixed(2)}), ` +
-        `${n(sus.taps)} taps, ${sus.failures} refused`,
+        `${n(sus.taps)} taps, ${sus.failures} refused; screen snapshot p50 ` +
+        `${formatMs(sus.snapshotFirstP50)} / ${formatMs(sus.snapshotLastP50)}`,
       pass: sus.failures === 0 && noLagGrowth(sus.first10s.p99, sus.last10s.p99),
     });
   } finally {
@@ -212,7 +213,8 @@ try {
     what: `drain ${n(fixture.finishes)} queued finishes to the emulator (real loop, client, outbox)`,
     bar: '<= 10 s',
     measured:
-      `${batched.seconds.toFixed(2)} s, ${n(batched.requests)} requests` +
+      `${batched.seconds.toFixed(2)} s, ${n(batched.requests)} requests (outbox ` +
+      `${formatMs(batched.breakdown.outboxMs)}, posts ${formatMs(batched.breakdown.postMs)})` +
       (drained ? '' : ` (INCOMPLETE: ${n(batched.pendingLeft)} pending)`),
     pass: drained && batched.seconds <= 10,
   });
@@ -220,7 +222,7 @@ try {
     what: 'same queue, one row per request',
     bar: '(baseline)',
     measured: one.complete
-      ? `${one.seconds.toFixed(1)} s, ${n(one.requests)} requests`
+      ? `${one.seconds.toFixed(1)} s, ${n(one.requests)} requests (outbox ${formatMs(one.breakdown.outboxMs)}, posts ${formatMs(one.breakdown.postMs)})`
       : `${oneSeconds.toFixed(1)} s EXTRAPOLATED from ${n(one.rowsPosted)} rows in ${one.seconds.toFixed(1)} s`,
     pass: null,
   });

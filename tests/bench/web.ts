@@ -126,6 +126,9 @@ export interface SustainedResult {
   /** Latest a tick fired after its target (scheduler health, not station latency). */
   maxFireLagMs: number;
   screenRefreshes: number;
+  /** The screen's snapshot (1,000 rows) send -> answer, p50 in the first and last window. */
+  snapshotFirstP50: number;
+  snapshotLastP50: number;
   journalLength: number;
 }
 
@@ -140,6 +143,7 @@ export async function measureSustained(
   seconds: number,
 ): Promise<SustainedResult> {
   const samples: Array<{ targetOffsetMs: number; latency: number }> = [];
+  const snapshots: Array<{ targetOffsetMs: number; latency: number }> = [];
   const pending: Array<Promise<void>> = [];
   let failures = 0;
   let maxFireLag = 0;
@@ -156,7 +160,9 @@ export async function measureSustained(
     refreshing = true;
     do {
       refreshAgain = false;
-      await bench.client.query({ type: 'snapshot', limit: 1000 });
+      const sent = performance.now();
+      const answer = await bench.client.query({ type: 'snapshot', limit: 1000 });
+      snapshots.push({ targetOffsetMs: sent - start, latency: answer.at - sent });
       refreshes += 1;
     } while (refreshAgain && !stopScreen);
     refreshing = false;
@@ -200,6 +206,10 @@ export async function measureSustained(
   const tail = window(samples, durationMs - windowMs, durationMs).map((s) => s.latency);
   const first10s = summarize(head);
   const last10s = summarize(tail);
+  const snapP50 = (from: number, to: number): number => {
+    const xs = window(snapshots, from, to).map((s) => s.latency);
+    return xs.length > 0 ? summarize(xs).p50 : Number.NaN;
+  };
   const snap = await bench.client.query({ type: 'snapshot', limit: 1 });
   const journalLength = (snap.result as { journalLength?: number } | undefined)?.journalLength ?? 0;
   return {
@@ -211,6 +221,8 @@ export async function measureSustained(
     growth: last10s.p99 / first10s.p99,
     maxFireLagMs: maxFireLag,
     screenRefreshes: refreshes,
+    snapshotFirstP50: snapP50(0, windowMs),
+    snapshotLastP50: snapP50(durationMs - windowMs, durationMs),
     journalLength,
   };
 }
