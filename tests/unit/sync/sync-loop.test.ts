@@ -327,6 +327,48 @@ describe('SyncLoop', () => {
     expect(poster.calls).toHaveLength(0);
   });
 
+  it('pauses when RunSignup does not know the event, and retries an unknown error later', async () => {
+    let n = 0;
+    const poster = new ScriptedPoster((): PostOutcome => {
+      n += 1;
+      if (n === 1)
+        return {
+          ok: false,
+          kind: 'unknown',
+          code: 5,
+          message: 'Database error',
+          retryAfterMs: null,
+        };
+      if (n === 2)
+        return {
+          ok: false,
+          kind: 'not-found',
+          code: 301,
+          message: 'Event not found',
+          retryAfterMs: null,
+        };
+      return OK;
+    });
+    const { loop, statuses } = setup(poster);
+    addFinishes(store!, [1, 2]);
+    loop.start();
+    const paused = await loop.settled();
+    expect(
+      statuses.some(
+        (st) => st.lastError?.includes('Database error (error 5)') && st.nextRetryAt !== null,
+      ),
+    ).toBe(true);
+    expect(paused.stalled).toMatch(/does not know this race or event.*301/);
+    expect(paused.pending).toBe(2);
+    loop.resume();
+    await until(() => loop.status().pending === 0, 'drained after resume');
+    expect(poster.calls.map((c) => c.rows)).toEqual([
+      poster.calls[0]!.rows,
+      poster.calls[0]!.rows,
+      poster.calls[0]!.rows,
+    ]);
+  });
+
   it('treats a poster that throws as a network failure, and says so', async () => {
     let n = 0;
     const poster = new ScriptedPoster(() => {
