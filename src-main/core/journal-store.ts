@@ -105,8 +105,9 @@ export function createJournalStore(db: Database): JournalStore {
     // measured ~35% faster than 100,000 row objects each with its own JSON.parse.
     all: db
       .prepare<[], string>(
-        `SELECT json_group_array(json_array(seq, station_id, recorded_at, kind, json(payload)))
-         FROM (SELECT * FROM journal ORDER BY seq)`,
+        `SELECT json_group_array(
+           json_array(seq, station_id, recorded_at, kind, json(payload)) ORDER BY seq)
+         FROM journal`,
       )
       .pluck(),
     page: db.prepare<[number, number], Row>(
