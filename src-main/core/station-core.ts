@@ -162,26 +162,21 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const eventName = (eventId: number | null): string | null =>
     eventId === null ? null : (config?.events.find((e) => e.eventId === eventId)?.name ?? null);
 
-  /** Append one journal row and its outbox changes in one transaction; undo memory on failure. */
+  // Made once: the hot path of every key press. One journal row + its outbox changes, atomically.
+  const appendTx = db.transaction((payload: JournalPayload, at: number, state: ProjectionState) => {
+    const seq = journal.append(payload, at);
+    const entry: JournalEntry = { seq, stationId: journal.stationId, recordedAt: at, payload };
+    outbox.applyChanges(toOutboxChanges(state.apply(entry)), at);
+    return seq;
+  });
+
+  /** Commit one entry; on failure the disk rolled back, so rebuild memory from the disk. */
   const commit = (payload: JournalPayload): number => {
-    const at = now();
-    const state = projection as ProjectionState;
     try {
-      const seq = db.transaction(() => {
-        const s = journal.append(payload, at);
-        const entry: JournalEntry = {
-          seq: s,
-          stationId: journal.stationId,
-          recordedAt: at,
-          payload,
-        };
-        outbox.applyChanges(toOutboxChanges(state.apply(entry)), at);
-        return s;
-      })();
+      const seq = appendTx(payload, now(), projection as ProjectionState);
       journalLength += 1;
       return seq;
     } catch (err) {
-      // The transaction rolled back but the projection may have moved: rebuild it from disk.
       projection = loadProjection();
       throw err;
     }
