@@ -99,7 +99,8 @@ export function createOutboxStore(db: Database): OutboxStore {
     ),
     markTaken: db.prepare(
       `UPDATE outbox SET maybe_posted = 1
-       WHERE result_set_id = ? AND bib = ? AND field = ? AND wanted_version = ? AND wanted_value <> '${CLEAR_VALUE}'`,
+       WHERE result_set_id = ? AND bib = ? AND field = ? AND wanted_version = ?
+         AND wanted_value <> '${CLEAR_VALUE}' AND maybe_posted = 0`,
     ),
     // Versions compared in SQL: an old ack never overwrites a newer ack or a newer wanted value.
     ack: db.prepare(
