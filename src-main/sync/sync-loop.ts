@@ -53,6 +53,24 @@ const realTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
+/** Splits work into consecutive pieces of at most `maxRows` outbox rows (at least one bib each). */
+export function chunkWork<T extends { units: PostUnit[] }>(work: T, maxRows: number): T[] {
+  const chunks: T[] = [];
+  let current: PostUnit[] = [];
+  let rows = 0;
+  for (const unit of work.units) {
+    if (current.length > 0 && rows + unit.rows.length > maxRows) {
+      chunks.push({ ...work, units: current });
+      current = [];
+      rows = 0;
+    }
+    current.push(unit);
+    rows += unit.rows.length;
+  }
+  if (current.length > 0) chunks.push({ ...work, units: current });
+  return chunks;
+}
+
 function seconds(ms: number): string {
   return ms < 1_000 ? 'under a second' : `${Math.ceil(ms / 1_000)} s`;
 }
@@ -373,8 +391,10 @@ export class SyncLoop {
     if (!work.isolating) {
       this.batchSize = nextBatchSize(this.batchSize, { kind: 'retryable' }, this.sizing);
     }
-    // The same rows again, the same values: a re-post is idempotent on RunSignup.
-    this.queue.unshift(work);
+    // The same rows again, the same values: a re-post is idempotent on RunSignup. A batch bigger
+    // than the (now smaller) batch size goes back as several smaller posts, in the same order,
+    // so a struggling server is not sent the same large request forever.
+    this.queue.unshift(...(work.isolating ? [work] : chunkWork(work, this.batchSize)));
     const delay = backoffDelay(this.failures, this.backoff, this.random, outcome.retryAfterMs);
     const nextRetryAt = this.now() + delay;
     const what =

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncLoop, type SyncLoopOptions } from '../../../src-main/sync/sync-loop';
+import { SyncLoop, chunkWork, type SyncLoopOptions } from '../../../src-main/sync/sync-loop';
 import type { PostOutcome, ResultPostRow } from '../../../src-main/sync/ports';
 import type { SyncStatus } from '../../../src-shared/station-api';
 import {
@@ -217,9 +217,9 @@ describe('SyncLoop', () => {
     loop.start();
     const s = await loop.settled();
     expect(s.pending).toBe(0);
-    expect(poster.calls).toHaveLength(3);
     expect(poster.calls[1]?.rows).toEqual(poster.calls[0]?.rows);
-    expect(poster.calls[2]?.rows).toEqual(poster.calls[0]?.rows);
+    // After the second failure the batch size (7) is below 10: the same rows, split, in order.
+    expect(poster.calls.slice(2).flatMap((c) => c.rows)).toEqual(poster.calls[0]?.rows);
     // First failure: window 100 ms, jitter 0.5 → 50 ms; second honours Retry-After 4 s.
     expect(timers.delays).toContain(50);
     expect(timers.delays.some((d) => d >= 3_990 && d <= 4_000)).toBe(true);
@@ -228,6 +228,47 @@ describe('SyncLoop', () => {
     expect(failing?.nextRetryAt).not.toBeNull();
     expect(s.lastError).toBeNull();
     expect(s.nextRetryAt).toBeNull();
+  });
+
+  it('after failures, re-sends a big batch as smaller posts of the same rows, in order', async () => {
+    let n = 0;
+    const poster = new ScriptedPoster((): PostOutcome => {
+      n += 1;
+      return n <= 2
+        ? {
+            ok: false,
+            kind: 'retryable',
+            code: 503,
+            message: 'Service unavailable',
+            retryAfterMs: null,
+          }
+        : OK;
+    });
+    const { loop } = setup(poster);
+    addFinishes(store!, range(1, 25));
+    loop.start();
+    expect((await loop.settled()).pending).toBe(0);
+    const [first, second, ...rest] = poster.calls.map((c) => postedBibs(c.rows));
+    expect(first).toEqual(range(1, 25));
+    expect(second).toEqual(range(1, 13)); // the batch size halved to 13 after the first failure
+    // After the second failure (size 7): the same 25 rows, in order, in smaller posts.
+    expect(rest.flat()).toEqual(range(1, 25));
+    expect(Math.max(...rest.map((r) => r.length))).toBeLessThanOrEqual(12);
+  });
+
+  it('chunkWork keeps order and bib rows together', () => {
+    const unit = (bib: number, fields: number) => ({
+      bib,
+      rows: Array.from({ length: fields }, (_, i) => ({
+        ...TARGET,
+        bib,
+        field: `split-${i + 1}`,
+        value: 'X',
+        version: 1,
+      })),
+    });
+    const chunks = chunkWork({ units: [unit(1, 2), unit(2, 2), unit(3, 1), unit(4, 3)] }, 3);
+    expect(chunks.map((c) => c.units.map((u) => u.bib))).toEqual([[1], [2, 3], [4]]);
   });
 
   it('acks a row only at the version it sent when the value changed in flight', async () => {
