@@ -32,6 +32,11 @@ export interface SyncLoopOptions {
   batchSize?: Partial<BatchSizePolicy>;
   /** How often an idle loop looks at the outbox even without `wake()`. */
   idlePollMs?: number;
+  /**
+   * After this many failed attempts in a row the status says "stalled" (still retrying), so a
+   * long outage is shown to the timer rather than buried in lastError. Default 5.
+   */
+  stallAfterFailures?: number;
   /** Called with every response's Date header sample (for the clock offset). */
   onClockSample?: (sample: ClockSample) => void;
   /** Called after every post with the rows (and versions) it carried and how it ended (audit, tests). */
@@ -91,6 +96,9 @@ export class SyncLoop {
   private readonly backoff: BackoffPolicy;
   private readonly sizing: BatchSizePolicy;
   private readonly idlePollMs: number;
+  private readonly stallAfterFailures: number;
+  /** Why posting is paused until resume() (credentials, unknown race), or null. */
+  private paused: string | null = null;
 
   private batchSize: number;
   private failures = 0;
@@ -125,6 +133,7 @@ export class SyncLoop {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
+    this.stallAfterFailures = options.stallAfterFailures ?? 5;
     this.batchSize = this.sizing.initial;
   }
 
@@ -161,6 +170,7 @@ export class SyncLoop {
   resume(poster?: ResultsPoster): void {
     if (poster) this.poster = poster;
     this.failures = 0;
+    this.paused = null;
     this.update({ stalled: null, nextRetryAt: null });
     this.release();
   }
@@ -249,7 +259,7 @@ export class SyncLoop {
   }
 
   private async step(): Promise<void> {
-    if (this.state.stalled) {
+    if (this.paused) {
       this.refreshCounts();
       this.notifySettled();
       await this.wait('stalled', null);
@@ -352,6 +362,7 @@ export class SyncLoop {
       lastSuccessAt: at,
       lastError: null,
       nextRetryAt: null,
+      stalled: null,
     });
   }
 
@@ -383,6 +394,7 @@ export class SyncLoop {
   private pause(work: Work, reason: string): void {
     // Keep the batch: when resumed it is posted again, the same values.
     this.queue.unshift(work);
+    this.paused = reason;
     this.refreshCounts({ online: true, inFlight: 0, stalled: reason, lastError: reason });
   }
 
@@ -401,11 +413,18 @@ export class SyncLoop {
       outcome.kind === 'retryable'
         ? `Could not post to RunSignup: ${describe(outcome)}`
         : `RunSignup answered with an unexpected error: ${describe(outcome)}`;
+    const lastError = `${what}. ${this.failures} attempt(s) failed; retrying in ${seconds(delay)}.`;
     this.refreshCounts({
       online: outcome.kind !== 'retryable',
       inFlight: 0,
-      lastError: `${what}. ${this.failures} attempt(s) failed; retrying in ${seconds(delay)}.`,
+      lastError,
       nextRetryAt,
+      // Still retrying, but a long outage must be visible: "never give up silently".
+      stalled:
+        this.failures >= this.stallAfterFailures
+          ? `Sync stalled: ${this.failures} attempts in a row failed (${describe(outcome)}). ` +
+            'Still retrying; every entry is saved on this laptop.'
+          : null,
     });
     return delay;
   }

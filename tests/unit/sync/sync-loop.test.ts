@@ -271,6 +271,34 @@ describe('SyncLoop', () => {
     expect(chunks.map((c) => c.units.map((u) => u.bib))).toEqual([[1], [2, 3], [4]]);
   });
 
+  it('says "stalled" after repeated failures while still retrying, and clears it on success', async () => {
+    let n = 0;
+    const poster = new ScriptedPoster((): PostOutcome => {
+      n += 1;
+      return n <= 6
+        ? {
+            ok: false,
+            kind: 'retryable',
+            code: null,
+            message: 'connect ECONNREFUSED',
+            retryAfterMs: null,
+          }
+        : OK;
+    });
+    const { loop, statuses } = setup(poster, { stallAfterFailures: 5 });
+    addFinishes(store!, [1, 2, 3]);
+    loop.start();
+    const s = await loop.settled();
+    expect(s.pending).toBe(0);
+    expect(s.stalled).toBeNull();
+    const stalled = statuses.filter((st) => st.stalled !== null);
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(stalled[0]?.stalled).toMatch(/Sync stalled: 5 attempts.*ECONNREFUSED.*Still retrying/);
+    expect(statuses.findIndex((st) => st.stalled !== null)).toBeGreaterThan(
+      statuses.findIndex((st) => st.lastError?.includes('4 attempt')),
+    );
+  });
+
   it('acks a row only at the version it sent when the value changed in flight', async () => {
     const gate = deferred<PostOutcome>();
     let first = true;
