@@ -3,11 +3,46 @@
 // already in memory or JIT-warm: what a timer gets after a crash or a reboot.
 import { performance } from 'node:perf_hooks';
 import { openStationCore } from '../../src-main/core/station-core';
+import { checkIntegrity, openDatabase } from '../../src-main/db';
+import { createJournalStore } from '../../src-main/core/journal-store';
+import { createSetupStore } from '../../src-main/core/setup-store';
+import { indexParticipants, ProjectionState } from '../../src-main/core/projection';
 
 const dbPath = process.argv[2];
 if (!dbPath) {
-  console.error('usage: cold-start-child <station.sqlite>');
+  console.error('usage: cold-start-child <station.sqlite> [--phases]');
   process.exit(2);
+}
+
+/** The same steps the core takes at start-up, timed one by one (a diagnosis, not the figure). */
+function phases(path: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    out[name] = now - t;
+    t = now;
+  };
+  const db = openDatabase(path, { skipIntegrityCheck: true });
+  lap('openAndMigrateMs');
+  checkIntegrity(db, path);
+  lap('integrityCheckMs');
+  const setup = createSetupStore(db);
+  const config = setup.config();
+  if (!config) throw new Error('station is not set up');
+  const participants = indexParticipants(setup.participants(), config);
+  lap('participantsMs');
+  const journal = createJournalStore(db).all();
+  lap('journalReadMs');
+  ProjectionState.fromJournal(journal, { config, participants });
+  lap('projectionReplayMs');
+  db.close();
+  return out;
+}
+
+if (process.argv[3] === '--phases') {
+  console.log(JSON.stringify(phases(dbPath)));
+  process.exit(0);
 }
 const rssBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();

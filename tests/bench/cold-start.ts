@@ -21,11 +21,22 @@ export interface ColdStart {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** The start-up steps timed one by one, in their own fresh process. */
+export type ColdStartPhases = Record<string, number>;
+
 export function measureColdStart(dbPath: string): Promise<ColdStart> {
+  return runChild<ColdStart>([dbPath]);
+}
+
+export function measureColdStartPhases(dbPath: string): Promise<ColdStartPhases> {
+  return runChild<ColdStartPhases>([dbPath, '--phases']);
+}
+
+function runChild<T>(args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', path.join(here, 'cold-start-child.ts'), dbPath],
+      ['--import', 'tsx', path.join(here, 'cold-start-child.ts'), ...args],
       // From the repo root, where `tsx` resolves, whatever directory the bench was started in.
       { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.resolve(here, '..', '..') },
     );
@@ -41,7 +52,7 @@ export function measureColdStart(dbPath: string): Promise<ColdStart> {
       }
       const line = out.trim().split('\n').at(-1) ?? '';
       try {
-        resolve(JSON.parse(line) as ColdStart);
+        resolve(JSON.parse(line) as T);
       } catch {
         reject(new Error(`cold-start child printed no figures: ${out.slice(0, 200)}`));
       }

@@ -47,6 +47,30 @@ export async function measureCoreTapLatency(
 }
 
 /**
+ * A correction that moves places: voiding an early crossing re-places every later finisher of
+ * its event, and each changed place is an outbox write in the same transaction as the row.
+ */
+export async function measureCoreVoids(
+  dbPath: string,
+  tapSeqs: readonly number[],
+): Promise<Summary & { failures: number }> {
+  const core = openStationCore({ dbPath, backupDir: null });
+  try {
+    const samples: number[] = [];
+    let failures = 0;
+    for (const tapSeq of tapSeqs) {
+      const t0 = performance.now();
+      const result = core.execute({ type: 'void', tapSeq });
+      samples.push(performance.now() - t0);
+      if (!result.ok) failures += 1;
+    }
+    return { ...summarize(samples), failures };
+  } finally {
+    await core.close();
+  }
+}
+
+/**
  * The floor under any commit on this disk: a bare one-row INSERT, one transaction each, with the
  * station's pragmas (WAL, synchronous=FULL). What the core adds is the difference.
  */

@@ -134,6 +134,17 @@ export function timedOutbox(inner: Outbox, into: DrainBreakdown): Outbox {
   };
 }
 
+/** Every post waits `ms` first: a network round trip the loopback emulator does not have. */
+export function withRoundTrip(inner: ResultsPoster, ms: number): ResultsPoster {
+  if (ms <= 0) return inner;
+  return {
+    async postResults(target, rows) {
+      await new Promise((r) => setTimeout(r, ms));
+      return inner.postResults(target, rows);
+    },
+  };
+}
+
 export interface DrainRun {
   breakdown: DrainBreakdown;
   /** Registrant rows RunSignup acknowledged (one per finish). */
@@ -158,6 +169,7 @@ export async function drain(
   dbPath: string,
   perRequest: 'batch' | 'one',
   timeBoxMs: number,
+  roundTripMs = 0,
 ): Promise<DrainRun> {
   const emu = await startEmulator({ seed: SEED, race: fixture.race });
   const db = openDatabase(dbPath);
@@ -169,11 +181,12 @@ export async function drain(
   });
   const counter = { rows: 0, requests: 0 };
   const breakdown: DrainBreakdown = { outboxMs: 0, postMs: 0 };
+  const wire = withRoundTrip(client, roundTripMs);
   const timedClient: ResultsPoster = {
     async postResults(target, rows) {
       const t0 = performance.now();
       try {
-        return await client.postResults(target, rows);
+        return await wire.postResults(target, rows);
       } finally {
         breakdown.postMs += performance.now() - t0;
       }

@@ -105,6 +105,7 @@ export function generateJournal(plan: JournalPlan): Array<{ payload: JournalPayl
     return bib;
   };
   const taps: number[] = [];
+  const tapAt = new Map<number, number>();
   const untagged: number[] = [];
   const remaining = plan.rows - out.length;
   const step = remaining > 0 ? plan.spanMs / remaining : 0;
@@ -120,20 +121,25 @@ export function generateJournal(plan: JournalPlan): Array<{ payload: JournalPayl
     if (r < 0.64 || taps.length < 10) {
       push({ kind: 'tap', at, bib: takeBib(), unreadable: false });
       taps.push(seq);
+      tapAt.set(seq, at);
     } else if (r < 0.78) {
       push({ kind: 'tap', at, bib: null, unreadable: false });
       taps.push(seq);
+      tapAt.set(seq, at);
       untagged.push(seq);
     } else if (r < 0.8) {
       push({ kind: 'tap', at, bib: null, unreadable: true });
       taps.push(seq);
+      tapAt.set(seq, at);
       untagged.push(seq);
     } else if (r < 0.95 && untagged.length > 0) {
       // Bibs typed later fill the oldest untagged times, in order (time-first capture).
       push({ kind: 'assign', tapSeq: untagged.shift()!, bib: takeBib() });
     } else if (r < 0.97) {
+      // A hand time fixed by up to 2 s either way, as a timer does from a video or a watch.
       const tapSeq = taps[Math.floor(random() * taps.length)]!;
-      push({ kind: 'adjust', tapSeq, at: at - Math.floor(random() * 5_000) });
+      const shift = Math.floor(random() * 4_001) - 2_000;
+      push({ kind: 'adjust', tapSeq, at: (tapAt.get(tapSeq) ?? at) + shift });
     } else if (r < 0.98) {
       push({ kind: 'void', tapSeq: taps[Math.floor(random() * taps.length)]! });
     } else if (r < 0.99) {
@@ -142,6 +148,7 @@ export function generateJournal(plan: JournalPlan): Array<{ payload: JournalPayl
     } else {
       push({ kind: 'tap', at, bib: takeBib(), unreadable: false });
       taps.push(seq);
+      tapAt.set(seq, at);
     }
   }
   return out;

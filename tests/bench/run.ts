@@ -6,8 +6,8 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JournalEntry } from '../../src-shared/domain';
-import { measureColdStart } from './cold-start';
-import { measureCommitFloor, measureCoreTapLatency } from './core-latency';
+import { measureColdStart, measureColdStartPhases } from './cold-start';
+import { measureCommitFloor, measureCoreTapLatency, measureCoreVoids } from './core-latency';
 import { copyStation, drain, prepareDrain } from './drain';
 import { measureProjection } from './projection-bench';
 import { benchRace, EVENT_10K, EVENT_5K, generateJournal, writeStation } from './race-fixture';
@@ -31,6 +31,7 @@ const FULL = {
   seconds: 60,
   finishes: 10_000,
   oneBoxMs: 20_000,
+  incrementalTail: 5_000,
 };
 const QUICK = {
   smallJournal: 5_000,
@@ -41,6 +42,7 @@ const QUICK = {
   seconds: 15,
   finishes: 2_000,
   oneBoxMs: 4_000,
+  incrementalTail: 1_000,
 };
 const size = values.quick ? QUICK : FULL;
 const WARMUP = 50;
@@ -93,7 +95,7 @@ try {
 
   // Projection rebuild (pure CPU) first, while nothing else of ours runs.
   log('projection rebuild');
-  const proj = measureProjection(big.entries, big.race, big.written.config);
+  const proj = measureProjection(big.entries, big.race, big.written.config, size.incrementalTail);
   raw.projection = proj;
   if (!proj.agree)
     throw new Error('batch and incremental projections disagree: a bug, not a figure');
@@ -109,12 +111,27 @@ try {
     measured: formatMs(proj.replayMs),
     pass: null,
   });
+  const tap = proj.byKind['tap (bib)'];
   rows.push({
-    what: `projection incremental, ${n(proj.entries)} x apply()`,
+    what: `projection incremental: ${n(proj.incrementalEntries)} x apply() after ${n(proj.entries - proj.incrementalEntries)} rows`,
     bar: '(none; part of each tap)',
-    measured: `${formatMs(proj.incrementalMs)} (${formatMs(proj.incrementalPerEntryMs)}/entry)`,
+    measured:
+      `${formatMs(proj.incrementalMs)}; bib tap p50 ${formatMs(tap?.p50 ?? NaN)}, ` +
+      `p99 ${formatMs(tap?.p99 ?? NaN)}`,
     pass: null,
   });
+  for (const kind of ['assign', 'adjust', 'void', 'status']) {
+    const k = proj.byKind[kind];
+    if (!k) continue;
+    rows.push({
+      what: `... ${kind} (a correction; n=${k.n})`,
+      bar: '(none)',
+      measured:
+        `p50 ${formatMs(k.p50)}, p99 ${formatMs(k.p99)}, max ${formatMs(k.max)}; ` +
+        `${k.changesPerEntry.toFixed(0)} field changes/entry`,
+      pass: null,
+    });
+  }
 
   // Cold start before any tap is added, in a fresh process.
   log('cold start (child process)');
@@ -125,6 +142,16 @@ try {
     bar: 'ready <= 1 s',
     measured: `${formatMs(cold.readyMs)} (open ${formatMs(cold.openMs)}; CPU ${formatMs(cold.readyCpuMs)})`,
     pass: cold.readyMs <= 1000,
+  });
+  const phases = await measureColdStartPhases(big.dbPath);
+  raw.coldStartPhases = phases;
+  rows.push({
+    what: 'cold start phases (separate fresh process)',
+    bar: '(diagnosis)',
+    measured: Object.entries(phases)
+      .map(([k, v]) => `${k.replace(/Ms$/, '')} ${formatMs(v)}`)
+      .join(', '),
+    pass: null,
   });
   rows.push({
     what: 'cold start: resident memory (RSS) once ready',
@@ -147,6 +174,29 @@ try {
       pass: r.p99 <= 2,
     });
   }
+  // Voids of early crossings (each re-places the rest of its event) on the big journal.
+  const voided = new Set(
+    big.entries.flatMap((e) => (e.payload.kind === 'void' ? [e.payload.tapSeq] : [])),
+  );
+  const early = big.entries
+    .slice(0, Math.floor(big.entries.length / 4))
+    .filter((e) => e.payload.kind === 'tap' && e.payload.bib !== null && !voided.has(e.seq))
+    .map((e) => e.seq);
+  const voidCount = values.quick ? 10 : 30;
+  const step = Math.max(1, Math.floor(early.length / voidCount));
+  const targets = early.filter((_, i) => i % step === 0).slice(0, voidCount);
+  log(`core: ${targets.length} voids of early crossings on ${n(big.entries.length)} rows`);
+  const voids = await measureCoreVoids(big.dbPath, targets);
+  raw.coreVoids = voids;
+  rows.push({
+    what: `core: void of an early crossing (re-places its event), journal of ${n(big.entries.length)}`,
+    bar: '(none; a correction, not a key event)',
+    measured:
+      `p50 ${formatMs(voids.p50)}, p99 ${formatMs(voids.p99)} (n=${voids.n}, ` +
+      `${voids.failures} refused)`,
+    pass: null,
+  });
+
   log('commit floor: bare one-row SQLite transactions, same pragmas');
   const floor = measureCommitFloor(path.join(dir, 'floor.sqlite'), size.coreTaps, WARMUP);
   raw.commitFloor = floor;
@@ -231,6 +281,31 @@ try {
     bar: '>= 20x',
     measured: `${ratio.toFixed(1)}x`,
     pass: drained && ratio >= 20,
+  });
+
+  // The same comparison over a simulated network round trip (RunSignup is not on loopback).
+  const rtt = 25;
+  log(`drain with a simulated ${rtt} ms round trip: adaptive batches`);
+  const rttFixture = await prepareDrain(path.join(dir, 'drain-rtt.sqlite'), size.finishes);
+  const rttOneCopy = path.join(dir, 'drain-rtt-one.sqlite');
+  copyStation(rttFixture.dbPath, rttOneCopy);
+  const rttBatched = await drain(rttFixture, rttFixture.dbPath, 'batch', 120_000, rtt);
+  log(
+    `drain with a simulated ${rtt} ms round trip: one row per request (time box ${size.oneBoxMs / 2000} s)`,
+  );
+  const rttOne = await drain(rttFixture, rttOneCopy, 'one', size.oneBoxMs / 2, rtt);
+  const rttOneSeconds = rttOne.complete
+    ? rttOne.seconds
+    : (rttOne.seconds * rttFixture.finishes) / rttOne.rowsPosted;
+  raw.drainRtt = { rtt, batched: rttBatched, one: rttOne, oneSeconds: rttOneSeconds };
+  rows.push({
+    what: `drain over a simulated ${rtt} ms round trip: batches vs one row per request`,
+    bar: '(context for the ratio)',
+    measured:
+      `${rttBatched.seconds.toFixed(2)} s (${n(rttBatched.requests)} requests) vs ` +
+      `${rttOneSeconds.toFixed(0)} s ${rttOne.complete ? '' : `EXTRAPOLATED from ${n(rttOne.rowsPosted)} rows `}` +
+      `= ${(rttOneSeconds / rttBatched.seconds).toFixed(0)}x`,
+    pass: null,
   });
 
   console.log(
