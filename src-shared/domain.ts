@@ -89,11 +89,35 @@ export const JournalPayload = z.discriminatedUnion('kind', [
   /** Clear this station's field for a bib on RunSignup ("X"). */
   z.object({ kind: z.literal('clear'), bib: Bib }),
   /** The gun (start) of an event. A later entry replaces an earlier one and re-times everything. */
-  z.object({ kind: z.literal('gun'), eventId: z.number().int(), at: EpochMs }),
+  z.object({
+    kind: z.literal('gun'),
+    eventId: z.number().int(),
+    at: EpochMs,
+    /** Where the gun came from: typed/tapped here (the default), or read from RunSignup's start-time call. */
+    source: z.enum(['local', 'runsignup']).optional(),
+  }),
   /** This station's clock offset to RunSignup's clock, added to every tap time. */
   z.object({ kind: z.literal('offset'), ms: z.number().int() }),
   /** Undo an earlier entry (the timer's Ctrl+Z). */
   z.object({ kind: z.literal('undo'), targetSeq: z.number().int() }),
+  /**
+   * Line-up tool: move the bibs of a block of crossings (from..to, in crossing order, inclusive)
+   * one crossing earlier or later. Loses nothing: the crossing the bibs move away from must be
+   * time-only at the end the block opens up, so `later` needs `to` without a bib and `earlier`
+   * needs `from` without a bib (the core refuses otherwise, with the reason).
+   */
+  z.object({
+    kind: z.literal('shift'),
+    fromTapSeq: z.number().int(),
+    toTapSeq: z.number().int(),
+    direction: z.enum(['earlier', 'later']),
+  }),
+  /**
+   * A bib in crossing order without a time (the chute recorder, or bibs typed after time-only
+   * taps). Deterministic by journal order: it takes the oldest (by time) time-only crossing
+   * still without a bib; if there is none it waits, and the next time-only tap takes it.
+   */
+  z.object({ kind: z.literal('order'), bib: Bib }),
 ]);
 export type JournalPayload = z.infer<typeof JournalPayload>;
 export type JournalKind = JournalPayload['kind'];

@@ -50,6 +50,17 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('offset'), ms: z.number().int() }),
   z.object({ type: z.literal('undo') }),
   z.object({ type: z.literal('retry') }),
+  /** Line-up tool: see the `shift` journal entry in domain.ts. */
+  z.object({
+    type: z.literal('shift'),
+    fromTapSeq: Seq,
+    toTapSeq: Seq,
+    direction: z.enum(['earlier', 'later']),
+  }),
+  /** A bib in crossing order (chute recorder / bibs typed after time-only taps). */
+  z.object({ type: z.literal('order'), bib: BibText }),
+  /** Measure this station's clock offset to RunSignup now (several requests). */
+  z.object({ type: z.literal('measureClock') }),
   z.object({ type: z.literal('connect'), connection: Connection }),
   z.object({
     type: z.literal('configure'),
@@ -124,10 +135,31 @@ export const SyncStatus = z.object({
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** This station's clock against RunSignup's (the server's Date header, DESIGN §4). */
+export const ClockStatus = z.object({
+  /** RunSignup's clock minus this station's, ms; null until measured. */
+  offsetMs: z.number().nullable(),
+  uncertaintyMs: z.number().nullable(),
+  measuredAt: Ms.nullable(),
+  /** A plain sentence when the offset is over the threshold (0.5 s) or cannot be trusted. */
+  warning: z.string().nullable(),
+});
+export type ClockStatus = z.infer<typeof ClockStatus>;
+
 export const Snapshot = z.object({
   mode: z.enum(['setup', 'practice', 'live']),
   config: StationConfig.nullable(),
-  guns: z.array(z.object({ eventId: z.number().int(), at: Ms.nullable() })),
+  guns: z.array(
+    z.object({
+      eventId: z.number().int(),
+      at: Ms.nullable(),
+      /** Where the gun in force came from (a split station reads it from RunSignup). */
+      source: z.enum(['local', 'runsignup']).optional(),
+    }),
+  ),
+  /** Bibs typed in crossing order that are still waiting for a time-only crossing. */
+  waitingBibs: z.array(z.number().int()).optional(),
+  clock: ClockStatus.nullable().optional(),
   offsetMs: z.number().int(),
   crossings: z.array(CrossingView),
   sync: SyncStatus,

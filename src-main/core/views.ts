@@ -131,6 +131,12 @@ export function summarizeEntry(
     case 'undo':
       s = `Undid entry ${p.targetSeq}`;
       break;
+    case 'shift':
+      s = `Shifted bibs of crossings ${p.fromTapSeq}–${p.toTapSeq} one crossing ${p.direction}`;
+      break;
+    case 'order':
+      s = `Bib ${p.bib} in crossing order`;
+      break;
   }
   return active ? s : `${s} (undone)`;
 }
