@@ -7,6 +7,8 @@ import { openStationCore } from '../../src-main/core/station-core';
 import { summarize, type Summary } from './stats';
 
 export interface CoreLatencyResult extends Summary {
+  /** Bare one-row commits interleaved with the taps: the disk under the core at the same moments. */
+  floor: Summary;
   journalRowsBefore: number;
   failures: number;
   /** Mean CPU time (user + system) per tap: the wall latency without disk or core waits. */
@@ -18,8 +20,11 @@ export async function measureCoreTapLatency(
   dbPath: string,
   bibs: readonly number[],
   warmup: number,
+  floorPath: string,
 ): Promise<CoreLatencyResult> {
   const core = openStationCore({ dbPath, backupDir: null });
+  const floor = commitFloor(floorPath);
+  const floorSamples: number[] = [];
   try {
     const before = core.query({ type: 'snapshot', limit: 1 }).journalLength;
     const samples: number[] = [];
@@ -33,15 +38,20 @@ export async function measureCoreTapLatency(
       if (!result.ok) failures += 1;
       // The first few taps warm the JIT and SQLite's page cache; they are not the steady state.
       if (i >= warmup) samples.push(committed - keyEvent);
+      const f = floor.commitOne(i);
+      if (i >= warmup) floorSamples.push(f);
     });
     const used = process.cpuUsage(cpu);
     return {
       ...summarize(samples),
+      floor: summarize(floorSamples),
       journalRowsBefore: before,
       failures,
+      // Includes the interleaved floor commits' CPU (tiny: a one-row insert).
       cpuPerTapMs: (used.user + used.system) / 1000 / samples.length,
     };
   } finally {
+    floor.close();
     await core.close();
   }
 }
@@ -74,21 +84,17 @@ export async function measureCoreVoids(
  * The floor under any commit on this disk: a bare one-row INSERT, one transaction each, with the
  * station's pragmas (WAL, synchronous=FULL). What the core adds is the difference.
  */
-export function measureCommitFloor(dbPath: string, count: number, warmup: number): Summary {
+function commitFloor(dbPath: string): { commitOne(i: number): number; close(): void } {
   const db = openDatabase(dbPath, { migrations: [] });
-  try {
-    db.exec('CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
-    const insert = db.prepare('INSERT INTO floor (payload) VALUES (?)');
-    const one = db.transaction((payload: string) => insert.run(payload));
-    const samples: number[] = [];
-    for (let i = 0; i < count + warmup; i++) {
+  db.exec('CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO floor (payload) VALUES (?)');
+  const one = db.transaction((payload: string) => insert.run(payload));
+  return {
+    commitOne(i) {
       const t0 = performance.now();
       one(`{"kind":"tap","at":${Date.now()},"bib":${i},"unreadable":false}`);
-      const t1 = performance.now();
-      if (i >= warmup) samples.push(t1 - t0);
-    }
-    return summarize(samples);
-  } finally {
-    db.close();
-  }
+      return performance.now() - t0;
+    },
+    close: () => db.close(),
+  };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JournalEntry } from '../../src-shared/domain';
 import { measureColdStart, measureColdStartPhases } from './cold-start';
-import { measureCommitFloor, measureCoreTapLatency, measureCoreVoids } from './core-latency';
+import { measureCoreTapLatency, measureCoreVoids } from './core-latency';
 import { copyStation, drain, prepareDrain } from './drain';
 import { measureProjection } from './projection-bench';
 import { benchRace, EVENT_10K, EVENT_5K, generateJournal, writeStation } from './race-fixture';
@@ -162,7 +162,12 @@ try {
 
   for (const s of [small, big]) {
     log(`core tap latency on ${n(s.entries.length)} rows (${n(size.coreTaps)} taps)`);
-    const r = await measureCoreTapLatency(s.dbPath, s.fresh, WARMUP);
+    const r = await measureCoreTapLatency(
+      s.dbPath,
+      s.fresh,
+      WARMUP,
+      path.join(dir, `floor-${s.entries.length}.sqlite`),
+    );
     raw[`core${s.entries.length}`] = r;
     if (r.failures > 0) throw new Error(`${r.failures} taps were refused in the core benchmark`);
     rows.push({
@@ -172,6 +177,12 @@ try {
         `p50 ${formatMs(r.p50)}, p99 ${formatMs(r.p99)} (n=${n(r.n)}, max ${formatMs(r.max)}; ` +
         `CPU ${formatMs(r.cpuPerTapMs)}/tap)`,
       pass: r.p99 <= 2,
+    });
+    rows.push({
+      what: '... floor: bare one-row commit (same pragmas, same disk), interleaved with those taps',
+      bar: '(the disk under the core)',
+      measured: `p50 ${formatMs(r.floor.p50)}, p99 ${formatMs(r.floor.p99)}`,
+      pass: null,
     });
   }
   // Voids of early crossings (each re-places the rest of its event) on the big journal.
@@ -194,16 +205,6 @@ try {
     measured:
       `p50 ${formatMs(voids.p50)}, p99 ${formatMs(voids.p99)} (n=${voids.n}, ` +
       `${voids.failures} refused)`,
-    pass: null,
-  });
-
-  log('commit floor: bare one-row SQLite transactions, same pragmas');
-  const floor = measureCommitFloor(path.join(dir, 'floor.sqlite'), size.coreTaps, WARMUP);
-  raw.commitFloor = floor;
-  rows.push({
-    what: 'floor: bare one-row INSERT commit, WAL + synchronous=FULL, same disk',
-    bar: '(none; the disk under the core)',
-    measured: `p50 ${formatMs(floor.p50)}, p99 ${formatMs(floor.p99)} (n=${n(floor.n)})`,
     pass: null,
   });
 
