@@ -44,6 +44,21 @@ interface Mod<T> {
   value: T;
 }
 
+export type GunSource = 'local' | 'runsignup';
+
+/** A gun entry in force: its time and where it came from. */
+interface GunMod extends Mod<number> {
+  source: GunSource;
+}
+
+/** The gun of one configured event, for the screen. */
+export interface GunView {
+  eventId: number;
+  at: number | null;
+  /** Where the gun in force came from; absent while there is none. */
+  source?: GunSource;
+}
+
 interface TapState {
   seq: number;
   rawAt: number;
@@ -120,7 +135,7 @@ class Engine {
   private readonly tapList: TapState[] = [];
   private readonly bibs = new Map<number, BibState>();
   private readonly events = new Map<number, EventState>();
-  private readonly gunLists = new Map<number, Mod<number>[]>();
+  private readonly gunLists = new Map<number, GunMod[]>();
   private readonly offsets: Mod<number>[] = [];
   /** Time-only taps (no bib, not unreadable, not voided): time-first capture fills these. */
   private readonly untagged = new Set<TapState>();
@@ -247,7 +262,11 @@ class Engine {
         this.refresh.add(p.bib);
         return;
       case 'gun':
-        insertBySeq(this.gunList(p.eventId), { seq, value: p.at });
+        insertBySeq(this.gunList(p.eventId), {
+          seq,
+          value: p.at,
+          source: p.source ?? 'local',
+        });
         this.retimeEvent(p.eventId);
         return;
       case 'offset':
@@ -332,7 +351,7 @@ class Engine {
     return s;
   }
 
-  private gunList(eventId: number): Mod<number>[] {
+  private gunList(eventId: number): GunMod[] {
     let list = this.gunLists.get(eventId);
     if (!list) {
       list = [];
@@ -604,8 +623,19 @@ class Engine {
     return null;
   }
 
-  guns(): { eventId: number; at: number | null }[] {
-    return [...this.plans.keys()].map((eventId) => ({ eventId, at: this.gunAt(eventId) }));
+  /** The gun in force of an event (time and source), or null. */
+  gunOf(eventId: number): { at: number; source: GunSource } | null {
+    const list = this.gunLists.get(eventId);
+    const g = list?.[list.length - 1];
+    return g ? { at: g.value, source: g.source } : null;
+  }
+
+  /** Every configured event (timed here or not: a split station shows them all). */
+  guns(): GunView[] {
+    return this.ctx.config.events.map(({ eventId }) => {
+      const g = this.gunOf(eventId);
+      return g ? { eventId, at: g.at, source: g.source } : { eventId, at: null };
+    });
   }
 
   isActive(seq: number): boolean {
@@ -732,8 +762,13 @@ export class ProjectionState {
     return this.engine.gunAt(eventId);
   }
 
-  /** Gun per timed event. */
-  guns(): { eventId: number; at: number | null }[] {
+  /** The gun in force of an event with its source, or null. */
+  gunOf(eventId: number): { at: number; source: GunSource } | null {
+    return this.engine.gunOf(eventId);
+  }
+
+  /** The gun of every configured event, in config order (timed here or not). */
+  guns(): GunView[] {
     return this.engine.guns();
   }
 

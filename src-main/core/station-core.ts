@@ -24,7 +24,7 @@ import {
 import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
 import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
-import { isJournalCommand, toJournalPayload } from './command-validation';
+import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
 import { createJournalStore, type JournalStore } from './journal-store';
 import { createOutboxStore, type OutboxChange, type OutboxStore } from './outbox-store';
 import {
@@ -60,6 +60,12 @@ export interface StationCore {
   readonly stationId: string;
   /** Validate and record a command; returns only after the commit. Never throws. */
   execute(command: unknown): CommandResult;
+  /**
+   * The gun RunSignup's start-time call reports for an event (the gun sync polls it). Appends a
+   * `gun` entry with `source: 'runsignup'` only when it differs from the gun in force, so polling
+   * never grows the journal; `seq` is null when nothing was written. Never throws.
+   */
+  recordRemoteGun(eventId: number, at: number): CommandResult;
   query<Q extends Query>(query: Q): QueryResultOf<Q>;
   /** Current config, or null before setup. */
   config(): StationConfig | null;
@@ -392,6 +398,30 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
               error: `The ${cmd.type} command is handled by the app, not the station core`,
             };
         }
+      } catch (err) {
+        return { ok: false, error: `Not saved: ${(err as Error).message}` };
+      }
+    },
+
+    recordRemoteGun(eventId, at) {
+      try {
+        if (!config || !projection)
+          return { ok: false, error: 'Set up the station first (race and events)' };
+        if (!config.events.some((e) => e.eventId === eventId))
+          return { ok: false, error: `Event ${eventId} is not configured on this station` };
+        if (!Number.isSafeInteger(at) || at < 0)
+          return { ok: false, error: `RunSignup's start time for event ${eventId} is not a time` };
+        if (projection.gunAt(eventId) === at) return { ok: true, seq: null, warnings: [] };
+        // A start time still in the future is the scheduled start, not a gun that was fired.
+        if (at > now() + MAX_FUTURE_MS) {
+          return {
+            ok: false,
+            error: `RunSignup's start time for event ${eventId} is in the future: not fired yet`,
+          };
+        }
+        const seq = commit({ kind: 'gun', eventId, at, source: 'runsignup' });
+        emit({ type: 'changed', journalLength });
+        return { ok: true, seq, warnings: [] };
       } catch (err) {
         return { ok: false, error: `Not saved: ${(err as Error).message}` };
       }
