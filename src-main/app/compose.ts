@@ -2,6 +2,7 @@
 // compose the real parts. The core opener is injectable so tests can swap it.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { RunningEmulator } from '../runsignup/emulator';
 import { openCorePort } from './core-adapter';
 import { realParts } from './parts';
 import type { CorePort, SecretStore } from './ports';
@@ -16,6 +17,8 @@ export interface ComposeOptions {
   log?: (line: string) => void;
   openCore?: (dbPath: string) => CorePort | Promise<CorePort>;
   syncIdlePollMs?: number;
+  /** Practice mode uses this running emulator (several stations on one practice race). */
+  practiceEmulator?: RunningEmulator;
 }
 
 export async function composeStationService(options: ComposeOptions): Promise<StationService> {
@@ -30,6 +33,7 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
         ...(options.log ? { log: options.log } : {}),
         ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
+        ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
       }),
     );
   } catch (error) {

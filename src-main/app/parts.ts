@@ -2,7 +2,8 @@
 // the RunSignup client, the sync loop and the in-process practice emulator.
 import { SyncLoop } from '../sync/sync-loop';
 import type { CorePort, SecretStore } from './ports';
-import { startPracticeHost } from './practice';
+import type { RunningEmulator } from '../runsignup/emulator';
+import { practiceFactory } from './practice';
 import { runSignupAdapter } from './runsignup-adapter';
 import type { StationServiceParts } from './service';
 
@@ -13,6 +14,8 @@ export interface PartsOptions {
   log?: (line: string) => void;
   /** Sync loop knobs (tests shorten the idle poll). */
   syncIdlePollMs?: number;
+  /** Practice mode posts to this already running emulator (shared by several stations) instead of starting one. */
+  practiceEmulator?: RunningEmulator;
 }
 
 export function realParts(options: PartsOptions): StationServiceParts {
@@ -29,7 +32,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
         onStatus,
         ...(options.syncIdlePollMs ? { idlePollMs: options.syncIdlePollMs } : {}),
       }),
-    practice: startPracticeHost,
+    practice: practiceFactory(options.practiceEmulator),
     ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
     ...(log ? { log } : {}),
   };

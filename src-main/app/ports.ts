@@ -15,7 +15,20 @@ import type { Outbox, ResultsPoster } from '../sync/ports';
 
 export type JournalCommand = Extract<
   Command,
-  { type: 'tap' | 'assign' | 'adjust' | 'void' | 'status' | 'clear' | 'gun' | 'offset' | 'undo' }
+  {
+    type:
+      | 'tap'
+      | 'assign'
+      | 'adjust'
+      | 'void'
+      | 'status'
+      | 'clear'
+      | 'gun'
+      | 'offset'
+      | 'undo'
+      | 'shift'
+      | 'order';
+  }
 >;
 export type CoreQuery = Extract<
   Query,

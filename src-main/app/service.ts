@@ -97,6 +97,8 @@ const JOURNAL_COMMANDS = new Set<string>([
   'gun',
   'offset',
   'undo',
+  'shift',
+  'order',
 ]);
 
 /** Pick each event's result set: the one asked for, else the event's first. */

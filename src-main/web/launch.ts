@@ -22,6 +22,11 @@ export interface LaunchOptions {
   log?: (line: string) => void;
   openCore?: ComposeOptions['openCore'];
   syncIdlePollMs?: number;
+  /**
+   * Post practice results to this running emulator instead of starting one: a finish station
+   * and a split station on the SAME practice race. The caller closes it (after the stations).
+   */
+  practiceEmulator?: RunningEmulator;
 }
 
 export interface LaunchedStation {
@@ -54,6 +59,7 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
     ...(options.log ? { log: options.log } : {}),
     ...(options.openCore ? { openCore: options.openCore } : {}),
     ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
+    ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
   });
   let host;
   try {
