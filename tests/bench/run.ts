@@ -236,7 +236,8 @@ try {
       measured:
         `${formatMs(sus.first10s.p99)} / ${formatMs(sus.last10s.p99)} (x${sus.growth.toFixed(2)}), ` +
         `${n(sus.taps)} taps, ${sus.failures} refused; screen snapshot p50 ` +
-        `${formatMs(sus.snapshotFirstP50)} / ${formatMs(sus.snapshotLastP50)}`,
+        `${formatMs(sus.snapshotFirstP50)} / ${formatMs(sus.snapshotLastP50)}; process CPU ` +
+        `${sus.cpuFirstMsPerS.toFixed(0)} / ${sus.cpuLastMsPerS.toFixed(0)} ms per s`,
       pass: sus.failures === 0 && noLagGrowth(sus.first10s.p99, sus.last10s.p99),
     });
   } finally {

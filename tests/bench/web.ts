@@ -19,6 +19,9 @@ export interface WebBench {
   client: WireClient;
   /** Registered bibs of the configured events, in a fixed order. */
   bibs: number[];
+  /** Taps sent so far and the next unused bib (see tapBody). */
+  taps: number;
+  nextBib: number;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,8 @@ export async function startWebBench(): Promise<WebBench> {
       station,
       client,
       bibs,
+      taps: 0,
+      nextBib: 0,
       async close() {
         await client.close();
         await station.close();
@@ -79,12 +84,16 @@ export async function startWebBench(): Promise<WebBench> {
   }
 }
 
-/** Bib-first for two crossings in three, time-first (no bib) for the third: a busy finish. */
-function tapBody(bench: WebBench, i: number): { type: 'tap'; at: number; bib?: string } {
-  const bib = bench.bibs[i % bench.bibs.length];
-  return i % 3 === 2 || bib === undefined
-    ? { type: 'tap', at: Date.now() }
-    : { type: 'tap', at: Date.now(), bib: String(bib) };
+/**
+ * Bib-first for two crossings in three, time-first (no bib) for the third: a busy finish. Each
+ * runner crosses once: when the practice field is used up, crossings are time-first only.
+ */
+function tapBody(bench: WebBench): { type: 'tap'; at: number; bib?: string } {
+  const i = bench.taps++;
+  const bib = i % 3 === 2 ? undefined : bench.bibs[bench.nextBib];
+  if (bib === undefined) return { type: 'tap', at: Date.now() };
+  bench.nextBib += 1;
+  return { type: 'tap', at: Date.now(), bib: String(bib) };
 }
 
 export interface WsLatencyResult {
@@ -102,7 +111,7 @@ export async function measureWsLatency(
   const screen: number[] = [];
   for (let i = 0; i < count + warmup; i++) {
     const sent = performance.now();
-    const answer = await bench.client.command(tapBody(bench, i));
+    const answer = await bench.client.command(tapBody(bench));
     commandOk(answer);
     const snap = await bench.client.query({ type: 'snapshot', limit: 1000 });
     if (!snap.ok) throw new Error(`snapshot failed: ${snap.error}`);
@@ -126,6 +135,15 @@ export interface SustainedResult {
   /** Latest a tick fired after its target (scheduler health, not station latency). */
   maxFireLagMs: number;
   screenRefreshes: number;
+  /**
+   * CPU this process (station, emulator, client) used per wall second in the first and last
+   * window: equal CPU with higher latency means other work took the cores; more CPU means our
+   * own work grew.
+   */
+  cpuFirstMsPerS: number;
+  cpuLastMsPerS: number;
+  /** Per-second p99 of the tap latency, for a look at spikes versus a trend. */
+  p99BySecond: number[];
   /** The screen's snapshot (1,000 rows) send -> answer, p50 in the first and last window. */
   snapshotFirstP50: number;
   snapshotLastP50: number;
@@ -176,6 +194,12 @@ export async function measureSustained(
     }
   }, 16);
   let start = 0;
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  // Process CPU time at the start of every second of the run.
+  const cpuAt: number[] = [];
   try {
     const run = await runPaced({
       ratePerSecond: rate,
@@ -183,9 +207,10 @@ export async function measureSustained(
       now: () => performance.now(),
       fire: (i, target) => {
         if (i === 0) start = target;
+        if (i % rate === 0) cpuAt.push(cpuMs());
         maxFireLag = Math.max(maxFireLag, performance.now() - target);
         pending.push(
-          bench.client.command(tapBody(bench, i + 7)).then((answer) => {
+          bench.client.command(tapBody(bench)).then((answer) => {
             let ok = answer.ok;
             if (ok) ok = CommandResult.parse(answer.result).ok;
             if (!ok) failures += 1;
@@ -196,6 +221,7 @@ export async function measureSustained(
     });
     start = run.startMs;
     await Promise.all(pending);
+    cpuAt.push(cpuMs());
   } finally {
     stopScreen = true;
     clearInterval(screen);
@@ -206,6 +232,14 @@ export async function measureSustained(
   const tail = window(samples, durationMs - windowMs, durationMs).map((s) => s.latency);
   const first10s = summarize(head);
   const last10s = summarize(tail);
+  const windowS = Math.round(windowMs / 1000);
+  const cpuRate = (from: number, to: number): number =>
+    ((cpuAt[to] ?? Number.NaN) - (cpuAt[from] ?? Number.NaN)) / (to - from);
+  const p99BySecond: number[] = [];
+  for (let sec = 0; sec < seconds; sec++) {
+    const xs = window(samples, sec * 1000, (sec + 1) * 1000).map((x) => x.latency);
+    p99BySecond.push(xs.length > 0 ? Math.round(summarize(xs).p99 * 10) / 10 : Number.NaN);
+  }
   const snapP50 = (from: number, to: number): number => {
     const xs = window(snapshots, from, to).map((s) => s.latency);
     return xs.length > 0 ? summarize(xs).p50 : Number.NaN;
@@ -221,6 +255,9 @@ export async function measureSustained(
     growth: last10s.p99 / first10s.p99,
     maxFireLagMs: maxFireLag,
     screenRefreshes: refreshes,
+    cpuFirstMsPerS: cpuRate(0, windowS),
+    cpuLastMsPerS: cpuRate(seconds - windowS, seconds),
+    p99BySecond,
     snapshotFirstP50: snapP50(0, windowMs),
     snapshotLastP50: snapP50(durationMs - windowMs, durationMs),
     journalLength,
