@@ -21,6 +21,8 @@ export function openCorePort(dbPath: string): CorePort {
     cachedRaces: () => core.query({ type: 'races' }),
     setSyncStatus: (status) => core.setSyncStatus(status),
     outbox: core.outbox,
+    guns: () => core.query({ type: 'snapshot', limit: 1 }).guns,
+    recordRemoteGun: (eventId, at) => core.recordRemoteGun(eventId, at),
     subscribe: (listener) => core.subscribe(listener),
     close: () => core.close(),
   };

@@ -16,6 +16,10 @@ export interface PartsOptions {
   syncIdlePollMs?: number;
   /** Practice mode posts to this already running emulator (shared by several stations) instead of starting one. */
   practiceEmulator?: RunningEmulator;
+  /** The race's time zone for the shared gun (default: the laptop's). */
+  timeZone?: string;
+  /** How often a split station reads the shared gun (default 15 s). */
+  gunPollMs?: number;
 }
 
 export function realParts(options: PartsOptions): StationServiceParts {
@@ -24,7 +28,11 @@ export function realParts(options: PartsOptions): StationServiceParts {
     core: options.core,
     secrets: options.secrets,
     // The client's log lines are already redacted (no keys, secrets or tokens).
-    runsignup: (connection) => runSignupAdapter(connection, log ? { onLog: log } : {}),
+    runsignup: (connection, observer) =>
+      runSignupAdapter(connection, {
+        ...(log ? { onLog: log } : {}),
+        ...(observer?.onClockSample ? { onClockSample: observer.onClockSample } : {}),
+      }),
     sync: ({ outbox, poster, onStatus }) =>
       new SyncLoop({
         outbox,
@@ -35,5 +43,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
     practice: practiceFactory(options.practiceEmulator),
     ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
     ...(log ? { log } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type {
   SyncStatus,
 } from '../../src-shared/station-api';
 import type { RunningEmulator } from '../runsignup/emulator';
+import type { ClockSample } from '../sync/clock-offset';
 import type { Outbox, ResultsPoster } from '../sync/ports';
 
 export type JournalCommand = Extract<
@@ -52,6 +53,14 @@ export interface CorePort {
   /** The core keeps the sync status for its snapshots and announces it (a `sync` event). */
   setSyncStatus?(status: SyncStatus): void;
   outbox: Outbox;
+  /** The gun in force per configured event and where it came from (the gun share reads it). */
+  guns?(): Array<{
+    eventId: number;
+    at: number | null;
+    source?: 'local' | 'runsignup' | undefined;
+  }>;
+  /** RunSignup's gun for an event (split stations): appended only when it differs. */
+  recordRemoteGun?(eventId: number, at: number): CommandResult;
   subscribe(listener: (event: StationEvent) => void): () => void;
   close(): void | Promise<void>;
 }
@@ -70,10 +79,23 @@ export interface RunSignupPort {
   ): Promise<Participant[]>;
   /** Posts results to one race (the configured one). */
   posterFor(raceId: number): ResultsPoster;
+  /** The event's shared gun as RunSignup's start-time call has it (text), or null. */
+  getStartTime?(raceId: number, eventId: number): Promise<string | null>;
+  postStartTime?(raceId: number, eventId: number, text: string): Promise<void>;
+  /** One cheap request, as a clock sample (null when it failed or had no Date header). */
+  probeClock?(target: { raceId: number; eventId: number } | null): Promise<ClockSample | null>;
   close?(): void | Promise<void>;
 }
 
-export type RunSignupFactory = (connection: ResolvedConnection) => RunSignupPort;
+/** What the service observes of every RunSignup answer (the clock offset's input). */
+export interface RunSignupObserver {
+  onClockSample?: (sample: ClockSample) => void;
+}
+
+export type RunSignupFactory = (
+  connection: ResolvedConnection,
+  observer?: RunSignupObserver,
+) => RunSignupPort;
 
 /** The sync loop (SyncLoop in src-main/sync matches this shape). */
 export interface SyncPort {

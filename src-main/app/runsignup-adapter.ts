@@ -5,11 +5,14 @@ import type { Participant } from '../../src-shared/domain';
 import type { RaceDetails } from '../../src-shared/station-api';
 import { authFromConnection } from '../runsignup/auth';
 import { RunSignupClient } from '../runsignup/client';
+import type { ClockSample } from '../sync/clock-offset';
 import type { ResolvedConnection, RunSignupPort } from './ports';
 
 export interface RunSignupAdapterOptions {
   onLog?: (line: string) => void;
   onResponse?: ConstructorParameters<typeof RunSignupClient>[0]['onResponse'];
+  /** Every answer's Date header as a clock sample. */
+  onClockSample?: (sample: ClockSample) => void;
 }
 
 export function runSignupAdapter(
@@ -22,9 +25,21 @@ export function runSignupAdapter(
     baseUrl: resolved.baseUrl,
     auth: resolved.auth,
     ...(options.onLog ? { onLog: options.onLog } : {}),
-    ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    onResponse(timing) {
+      if (timing.serverDate !== null) {
+        const sample = {
+          sentAt: timing.sentAt,
+          receivedAt: timing.receivedAt,
+          serverDate: timing.serverDate,
+        };
+        lastSample = sample;
+        options.onClockSample?.(sample);
+      }
+      options.onResponse?.(timing);
+    },
     maxConcurrentRequests: 1,
   });
+  let lastSample: ClockSample | null = null;
 
   async function raceDetails(raceId: number): Promise<RaceDetails> {
     const race = await client.getRace(raceId);
@@ -71,6 +86,21 @@ export function runSignupAdapter(
       return all;
     },
     posterFor: (raceId) => client.posterFor(raceId),
+    getStartTime: (raceId, eventId) => client.getStartTime(raceId, eventId),
+    postStartTime: (raceId, eventId, text) => client.postStartTime(raceId, eventId, text),
+    async probeClock(target) {
+      lastSample = null;
+      try {
+        // The smallest call there is once a race is chosen; the race list before.
+        if (target) await client.getStartTime(target.raceId, target.eventId);
+        else await client.listRaces();
+      } catch {
+        // An error answer still carries a Date header; a network failure leaves none.
+      }
+      // With one request at a time per client, the last answer is this probe's (or a post's
+      // that finished just before it: any answer is an equally valid sample).
+      return lastSample;
+    },
     close: () => client.close(),
   };
 }

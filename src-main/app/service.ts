@@ -15,7 +15,10 @@ import {
   type StationEvent,
   type SyncStatus,
 } from '../../src-shared/station-api';
+import { GunPoller, GunPublisher } from '../sync/gun-share';
+import { isTimeZone, localTimeZone } from '../sync/gun-time';
 import type { PostOutcome, ResultsPoster } from '../sync/ports';
+import { ClockTracker } from './clock';
 import { describeIssues, errorText } from './dispatch';
 import type {
   CorePort,
@@ -41,6 +44,14 @@ export interface StationServiceParts {
   /** Practice race seed (deterministic). */
   practiceSeed?: number;
   log?: (line: string) => void;
+  /** The race's time zone for the shared gun's text (default: the laptop's). */
+  timeZone?: string;
+  /** How often a split station reads the shared gun (default: START_TIME_ASSUMPTIONS). */
+  gunPollMs?: number;
+  /** How the finish station's gun publisher retries (tests shorten it). */
+  gunIdlePollMs?: number;
+  /** Clock probes wait with this (tests may inject). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface StationService extends StationApi {
@@ -48,6 +59,10 @@ export interface StationService extends StationApi {
   practice(): PracticeHost | null;
   /** Whether the current credentials are the practice ones. */
   isPractice(): boolean;
+  /** Resolves once the finish station's guns in force are all acknowledged by RunSignup (tests). */
+  gunsSent(): Promise<void>;
+  /** Reads the shared gun now on a split station (tests; it also runs on its own timer). */
+  pollGunNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -167,6 +182,47 @@ export async function createStationService(parts: StationServiceParts): Promise<
   let client: RunSignupPort | null = null;
   let practiceClient: RunSignupPort | null = null;
 
+  const timeZone = parts.timeZone ?? localTimeZone();
+  if (!isTimeZone(timeZone)) {
+    throw new Error(
+      `"${timeZone}" is not a time zone this computer knows (e.g. America/New_York).`,
+    );
+  }
+  // Background work (clock bursts) that close() waits for.
+  const background = new Set<Promise<unknown>>();
+  const inBackground = (task: Promise<unknown>): void => {
+    const p = task.catch((error: unknown) => log(`Background task failed: ${errorText(error)}`));
+    background.add(p);
+    void p.finally(() => background.delete(p));
+  };
+  let journalLength = 0;
+  let closed = false;
+  // Waits that close() cuts short (a clock burst sleeps up to a second between probes).
+  const sleeping = new Set<() => void>();
+  const sleep =
+    parts.sleep ??
+    ((ms: number) =>
+      new Promise<void>((resolve) => {
+        if (closed) return resolve();
+        const done = () => {
+          clearTimeout(handle);
+          sleeping.delete(done);
+          resolve();
+        };
+        const handle = setTimeout(done, ms);
+        sleeping.add(done);
+      }));
+  const clock = new ClockTracker({
+    sleep,
+    // The renderer reloads its snapshot on `changed`; the clock lives in the snapshot.
+    onChange: () => {
+      if (!closed) emit({ type: 'changed', journalLength });
+    },
+  });
+  const observer = {
+    onClockSample: (sample: Parameters<ClockTracker['add']>[0]) => clock.add(sample),
+  };
+
   const stored = await secrets.get(CONNECTION_SECRET_KEY);
   if (stored !== null) {
     const parsed = Connection.safeParse(safeJson(stored));
@@ -178,10 +234,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (target.auth === 'practice') {
       if (practiceClient) return practiceClient;
       const host = await ensurePractice();
-      practiceClient = parts.runsignup(host.connection);
+      practiceClient = parts.runsignup(host.connection, observer);
       return practiceClient;
     }
-    return parts.runsignup(target as ResolvedConnection);
+    return parts.runsignup(target as ResolvedConnection, observer);
   }
 
   async function currentClient(): Promise<RunSignupPort> {
@@ -199,6 +255,85 @@ export async function createStationService(parts: StationServiceParts): Promise<
     return (await currentClient()).posterFor(config.raceId);
   }
 
+  /** The client the configured race's start-time and clock calls go to, or null (no credentials). */
+  async function clientForConfig(config: StationConfig | null): Promise<RunSignupPort | null> {
+    if (config === null) return currentClient();
+    if (config.mode === 'practice') return clientFor({ auth: 'practice' });
+    if (connection.auth === 'practice') return null;
+    return currentClient();
+  }
+
+  // The shared gun: the finish station publishes, split stations poll (sync/gun-share.ts).
+  let publisher: GunPublisher | null = null;
+  let poller: GunPoller | null = null;
+  async function stopGunShare(): Promise<void> {
+    const [p, q] = [publisher, poller];
+    publisher = null;
+    poller = null;
+    await Promise.all([p?.stop(), q?.stop()]);
+  }
+  async function startGunShare(): Promise<void> {
+    await stopGunShare();
+    const config = core.config();
+    const guns = core.guns?.bind(core);
+    const recordRemoteGun = core.recordRemoteGun?.bind(core);
+    if (config === null || closed || !guns) return;
+    const source = await clientForConfig(config);
+    if (!source?.getStartTime || !source.postStartTime) return;
+    const { getStartTime, postStartTime } = source;
+    const raceId = config.raceId;
+    const logChange = (what: string) => (status: { lastError: string | null }) => {
+      if (status.lastError) log(`${what}: ${status.lastError}`);
+    };
+    if (config.role.kind === 'finish') {
+      publisher = new GunPublisher({
+        guns,
+        post: (eventId, text) => postStartTime.call(source, raceId, eventId, text),
+        timeZone,
+        ...(parts.gunIdlePollMs ? { idlePollMs: parts.gunIdlePollMs } : {}),
+        onStatus: logChange('Gun time'),
+      });
+      publisher.start();
+    } else if (recordRemoteGun) {
+      poller = new GunPoller({
+        events: () => config.events.map((e) => e.eventId),
+        guns,
+        read: (eventId) => getStartTime.call(source, raceId, eventId),
+        record: (eventId, at) => {
+          const result = recordRemoteGun(eventId, at);
+          return result.ok ? { ok: true } : { ok: false, error: result.error };
+        },
+        timeZone,
+        ...(parts.gunPollMs ? { everyMs: parts.gunPollMs } : {}),
+        onStatus: logChange('Shared gun time'),
+      });
+      poller.start();
+    }
+  }
+
+  /** A burst of clock probes against the RunSignup this station posts to. */
+  async function measureClock(): Promise<CommandResult> {
+    const config = core.config();
+    const source = await clientForConfig(config);
+    if (!source?.probeClock) {
+      return fail('Connect to RunSignup first: the clock is measured against its answers.');
+    }
+    const first = config?.events[0];
+    const target = config && first ? { raceId: config.raceId, eventId: first.eventId } : null;
+    // Once closing, the burst ends at its next step instead of holding close() up.
+    const status = await clock.measure(() =>
+      closed ? Promise.resolve(null) : source.probeClock!(target),
+    );
+    if (status === null) {
+      return fail('Could not reach RunSignup to measure the clock: try again when online.');
+    }
+    return {
+      ok: true,
+      seq: null,
+      warnings: status.warning ? [{ code: 'clock-offset', message: status.warning }] : [],
+    };
+  }
+
   // Practice mode runs its RunSignup from the start, so the setup screen can list its race.
   if (connection.auth === 'practice' || core.config()?.mode === 'practice') await ensurePractice();
 
@@ -214,10 +349,23 @@ export async function createStationService(parts: StationServiceParts): Promise<
     },
   });
   const unsubscribeCore = core.subscribe((event) => {
+    if (event.type === 'changed') journalLength = event.journalLength;
     emit(event);
-    if (event.type === 'changed') sync.wake();
+    if (event.type === 'changed') {
+      sync.wake();
+      publisher?.wake();
+    }
   });
   sync.start();
+  try {
+    const first = (await core.query({ type: 'snapshot', limit: 1 })) as { journalLength?: unknown };
+    if (typeof first?.journalLength === 'number') journalLength = first.journalLength;
+  } catch {
+    // Only the number announced with clock changes; the next journal change corrects it.
+  }
+  await startGunShare();
+  // At connect (here: at start, for a station already set up): how far off is this clock?
+  if (core.config() !== null) inBackground(measureClock());
 
   function modeNow(config: StationConfig | null): 'setup' | 'practice' | 'live' {
     if (config !== null) return config.mode;
@@ -237,6 +385,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
     connection = next;
     if (next.auth === 'practice') await secrets.delete(CONNECTION_SECRET_KEY);
     else await secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(next));
+    // Another RunSignup (practice ↔ live) has another clock: start its estimate afresh.
+    clock.reset();
+    await startGunShare();
+    inBackground(measureClock());
     // Results keep going where the configured race lives: a live race gets the new
     // credentials, or stalls with a clear reason if the timer switched to practice.
     sync.resume(await posterForConfig(core.config()));
@@ -294,6 +446,8 @@ export async function createStationService(parts: StationServiceParts): Promise<
       return fail(errorText(error));
     }
     sync.resume(await posterForConfig(core.config()));
+    await startGunShare();
+    inBackground(measureClock());
     return OK;
   }
 
@@ -323,14 +477,20 @@ export async function createStationService(parts: StationServiceParts): Promise<
     try {
       if (JOURNAL_COMMANDS.has(cmd.type)) {
         const result = await core.execute(cmd as JournalCommand);
+        // A gun set, or undone, here: the finish station shares it at once.
+        if (result.ok && (cmd.type === 'gun' || cmd.type === 'undo')) publisher?.wake();
         return result;
       }
       switch (cmd.type) {
         case 'retry': {
           sync.retryAttention();
           sync.resume();
+          publisher?.retryNow();
+          void poller?.pollNow();
           return OK;
         }
+        case 'measureClock':
+          return await measureClock();
         case 'connect':
           return await connect(cmd.connection);
         case 'configure':
@@ -382,6 +542,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
           ...snapshot,
           mode: modeNow(config),
           sync: syncStatus ?? sync.status(),
+          clock: clock.status(),
         };
         break;
       }
@@ -408,8 +569,14 @@ export async function createStationService(parts: StationServiceParts): Promise<
     },
     practice: () => practiceHost,
     isPractice: () => connection.auth === 'practice',
+    gunsSent: () => publisher?.idle() ?? Promise.resolve(),
+    pollGunNow: () => poller?.pollNow() ?? Promise.resolve(),
     close() {
       closing ??= (async () => {
+        closed = true;
+        for (const wake of [...sleeping]) wake();
+        await stopGunShare();
+        await Promise.all([...background]);
         await sync.stop();
         unsubscribeCore();
         listeners.clear();

@@ -25,6 +25,28 @@ export const CLIENT_ASSUMPTIONS = {
 } as const;
 
 /**
+ * The start-time call (shared gun, issue 5). RUNSIGNUP-API.md §5 gives only the shape
+ * `YYYY-MM-DD HH:MM:SS`; the rest is [assumed].
+ */
+export const START_TIME_ASSUMPTIONS = {
+  /**
+   * The text is the race's local wall clock. The race's zone is not in what the client reads, so
+   * it is a station setting (`--time-zone`, CHUTE_TIME_ZONE), defaulting to the laptop's: every
+   * station of a race must use the same zone (they normally sit in it).
+   */
+  timeZone: 'station-setting-default-laptop',
+  /**
+   * Gun times matter to the tenth, so the finish station sends milliseconds (`.fff`). Whether
+   * RunSignup accepts a fraction is unknown: if it refuses the text (a rejected or invalid-date
+   * answer), the same gun is sent again cut to the whole second, and split stations re-time
+   * by at most that cut (under a second later, never earlier).
+   */
+  sendFractions: true,
+  /** Split stations read the shared gun this often while running (and at start and connect). */
+  pollEveryMs: 15_000,
+} as const;
+
+/**
  * The emulator's switches: one per [assumed] behaviour, so the client and sync loop are tested
  * against every plausible variant and cannot come to depend on a guess.
  */
@@ -41,6 +63,8 @@ export interface EmulatorAssumptions {
   clearFinishWithX: 'clears' | 'rejected';
   /** The shape of GET result-set-splits: as the POST response, or wrapped per result set. */
   resultSetSplitsShape: 'flat' | 'wrapped';
+  /** The start-time call with a fraction of a second (`08:00:00.123`): stored as sent, or refused (error 9). */
+  startTimeFractions?: 'accepted' | 'rejected';
 }
 
 export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
@@ -50,6 +74,7 @@ export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
   retryAfterSeconds: null,
   clearFinishWithX: 'clears',
   resultSetSplitsShape: 'flat',
+  startTimeFractions: 'accepted',
 };
 
 /** Every variant the contract tests must pass against (one switch changed at a time). */
@@ -62,4 +87,5 @@ export const EMULATOR_ASSUMPTION_VARIANTS: ReadonlyArray<Partial<EmulatorAssumpt
   { throttle: 'http-429', retryAfterSeconds: 1 },
   { clearFinishWithX: 'rejected' },
   { resultSetSplitsShape: 'wrapped' },
+  { startTimeFractions: 'rejected' },
 ];
