@@ -59,7 +59,7 @@ export interface EmulatorOptions {
   throttle?: { maxRequestsPerSecond: number } | null;
   /** A race to load instead of `createPracticeRace(seed)` (e.g. an event without result sets). */
   race?: PracticeRaceData;
-  /** The clock for temporary-key expiry and "future" events (tests move it). */
+  /** The clock for temporary-key expiry, "future" events and the `Date` header (tests move it). */
   now?: () => number;
 }
 
@@ -165,6 +165,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     extra: Record<string, string> = {},
   ) => {
     res.writeHead(status, {
+      // The server's clock is the emulator's `now` (tests skew it to check clock offsets).
+      Date: new Date(now()).toUTCString(),
       'Content-Type': contentType,
       'Content-Length': Buffer.byteLength(body),
       ...extra,

@@ -255,7 +255,11 @@ export const postStartTime: Handler = (ctx) => {
   const raw = fromRequest ?? ctx.params.start_time;
   if (typeof raw !== 'string' || raw.trim() === '') throw invalidParam('start_time is required.');
   const startTime = parseStartTime(raw);
-  if (startTime === null)
+  // [assumed] switch: whether a fraction of a second is accepted (assumptions.ts).
+  if (
+    startTime === null ||
+    (ctx.assumptions.startTimeFractions === 'rejected' && raw.includes('.'))
+  )
     throw new ApiError(9, `Invalid date: start_time "${raw}" is not YYYY-MM-DD HH:MM:SS.`);
   ctx.state.startTimes.set(event.event.eventId, startTime);
   return { payload: { start_time: startTime }, rows: 0 };
