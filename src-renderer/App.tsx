@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useChute, useChuteStore } from './context';
 import { StatusBar } from './components/StatusBar';
 import { SCREENS, SCREEN_LABELS, screenForKey, type Screen } from './lib/keys';
+import { ChuteScreen } from './screens/ChuteScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { ResultsScreen } from './screens/ResultsScreen';
 import { SetupScreen } from './screens/SetupScreen';
@@ -12,6 +13,7 @@ const BODY: Record<Screen, () => React.JSX.Element> = {
   timing: TimingScreen,
   review: ReviewScreen,
   results: ResultsScreen,
+  chute: ChuteScreen,
 };
 
 export function App() {

@@ -13,6 +13,8 @@ import type {
   Warning,
 } from '../src-shared/station-api';
 import { sanitizeBibText, type Screen } from './lib/keys';
+import { gunChanges } from './lib/guns';
+import { reuseRows } from './lib/rows';
 import { moveSelection, reconcileSelection } from './lib/selection';
 import type { LinkState, Tone } from './lib/sync-status';
 
@@ -46,6 +48,10 @@ export interface ChuteState {
   bibText: string;
   lookup: BibLookup | null;
   selected: number | null;
+  /** The other end of a selected block (Shift+↑/↓); null for a single row. */
+  anchor: number | null;
+  /** Sentences about guns that changed since the screen first loaded (shared guns). */
+  gunNotices: string[];
   dialogOpen: boolean;
   pending: PendingCommand[];
   notice: Notice | null;
@@ -57,6 +63,9 @@ export interface ChuteActions {
   setBibText(text: string): void;
   select(tapSeq: number | null): void;
   moveSelection(direction: -1 | 1): void;
+  /** Stretches the selection into a block, keeping where it started as the anchor. */
+  extendSelection(direction: -1 | 1): void;
+  dismissGunNotices(): void;
   setDialogOpen(open: boolean): void;
   refresh(): Promise<void>;
   /** Sends a command; resolves with its result after the notice and a fresh snapshot are set. */
@@ -75,7 +84,10 @@ export interface StoreDeps {
   /** Called once per command outcome (plays the success/warning/error sound). */
   onOutcome?: (tone: Tone) => void;
   now?: () => number;
-  /** How many crossings the snapshot brings (the timing list and time-first fill use them). */
+  /**
+   * How many crossings the snapshot brings. A screenful and some history: every command
+   * reloads it, so its size is paid on every key (time-first fill is the core's job, `order`).
+   */
   snapshotLimit?: number;
 }
 
@@ -101,7 +113,7 @@ export function toneOf(result: CommandResult): Tone {
 
 export function createChuteStore(deps: StoreDeps): ChuteStore {
   const now = deps.now ?? (() => Date.now());
-  const limit = deps.snapshotLimit ?? 1000;
+  const limit = deps.snapshotLimit ?? 200;
   let nextPendingId = 1;
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
@@ -111,15 +123,26 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
     const loadSnapshot = async (): Promise<void> => {
       try {
         const snapshot = await deps.api.query({ type: 'snapshot', limit });
-        const rows = orderCrossings(snapshot.crossings);
+        const before = get().snapshot;
+        // Unchanged rows keep their objects so the memoised list re-renders only what changed.
+        const rows = reuseRows(before?.crossings ?? [], orderCrossings(snapshot.crossings));
+        const seqs = rows.map((r) => r.tapSeq);
+        const selected = reconcileSelection(seqs, get().selected);
+        const names = new Map((snapshot.config?.events ?? []).map((e) => [e.eventId, e.name]));
+        const changed = gunChanges(
+          before?.guns ?? null,
+          snapshot.guns,
+          (id) => names.get(id) ?? `event ${id}`,
+        );
         set({
           snapshot: { ...snapshot, crossings: rows },
           sync: snapshot.sync,
           snapshotError: null,
-          selected: reconcileSelection(
-            rows.map((r) => r.tapSeq),
-            get().selected,
-          ),
+          selected,
+          anchor: selected === null ? null : reconcileSelection(seqs, get().anchor),
+          ...(changed.length > 0
+            ? { gunNotices: [...get().gunNotices, ...changed].slice(-4) }
+            : {}),
         });
       } catch (error) {
         set({ snapshotError: error instanceof Error ? error.message : String(error) });
@@ -160,6 +183,8 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       bibText: '',
       lookup: null,
       selected: null,
+      anchor: null,
+      gunNotices: [],
       dialogOpen: false,
       pending: [],
       notice: null,
@@ -172,11 +197,20 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         set({ bibText: clean });
         void lookup(clean);
       },
-      select: (tapSeq) => set({ selected: tapSeq }),
+      select: (tapSeq) => set({ selected: tapSeq, anchor: null }),
       moveSelection(direction) {
         const rows = get().snapshot?.crossings.map((c) => c.tapSeq) ?? [];
-        set({ selected: moveSelection(rows, get().selected, direction) });
+        set({ selected: moveSelection(rows, get().selected, direction), anchor: null });
       },
+      extendSelection(direction) {
+        const rows = get().snapshot?.crossings.map((c) => c.tapSeq) ?? [];
+        const { selected, anchor } = get();
+        set({
+          anchor: anchor ?? selected ?? rows[0] ?? null,
+          selected: moveSelection(rows, selected, direction),
+        });
+      },
+      dismissGunNotices: () => set({ gunNotices: [] }),
       setDialogOpen: (open) => set({ dialogOpen: open }),
 
       refresh() {

@@ -1,20 +1,87 @@
+// The recent crossings, newest first. Each row is memoised: a key press changes one or two rows,
+// and re-rendering only those keeps key → row time low (DESIGN §6). The store keeps unchanged
+// row objects between snapshots (lib/rows.ts), so identity comparison is enough.
+import { memo, useCallback } from 'react';
 import type { CrossingView } from '../../src-shared/station-api';
-import { useChute } from '../context';
+import { useChute, useChuteStore } from '../context';
+import { blockRows } from '../lib/lineup';
 import { SYNC_LABELS } from '../lib/sync-status';
 import type { PendingCommand } from '../store';
 
-function bibCell(c: CrossingView, filling: PendingCommand | undefined): string {
+function bibCell(c: CrossingView, filling: boolean): string {
   if (filling) return 'saving…';
   if (c.bib !== null) return String(c.bib);
   return c.unreadable ? '??? unreadable' : '— waiting';
 }
 
+interface RowProps {
+  c: CrossingView;
+  selected: boolean;
+  inBlock: boolean;
+  filling: boolean;
+  onClick: (tapSeq: number) => void;
+}
+
+const Row = memo(function Row({ c, selected, inBlock, filling, onClick }: RowProps) {
+  const flagged = c.flags.filter((f) => f !== 'no-gun');
+  const classes = [
+    selected ? 'row-selected' : '',
+    inBlock && !selected ? 'row-block' : '',
+    flagged.length > 0 || c.sync === 'attention' ? 'row-warn' : '',
+    c.bib === null ? 'row-untagged' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <tr
+      className={classes}
+      data-seq={c.tapSeq}
+      aria-selected={selected || inBlock}
+      onClick={() => onClick(c.tapSeq)}
+    >
+      <td>{c.tapSeq}</td>
+      <td className="cell-place">{c.place ?? ''}</td>
+      <td className="cell-bib">{bibCell(c, filling)}</td>
+      <td>{c.name ?? ''}</td>
+      <td>{c.eventName ?? ''}</td>
+      <td className="cell-time">{c.time ?? (c.flags.includes('no-gun') ? 'no gun' : '')}</td>
+      <td className="cell-status">
+        {c.status ?? ''}
+        {flagged.length > 0 && <span className="flags"> {flagged.join(', ')}</span>}
+      </td>
+      <td className={`cell-sync sync-${c.sync}`} title={c.syncReason ?? undefined}>
+        {SYNC_LABELS[c.sync]}
+      </td>
+    </tr>
+  );
+});
+
+function PendingRows(props: { pending: readonly PendingCommand[] }) {
+  return props.pending
+    .filter((p) => p.fillsTap === null)
+    .map((p) => (
+      <tr key={`p${p.id}`} className="row-pending">
+        <td colSpan={8}>saving… {p.label}</td>
+      </tr>
+    ));
+}
+
 export function CrossingList(props: { rows: readonly CrossingView[]; max?: number }) {
   const selected = useChute((s) => s.selected);
-  const select = useChute((s) => s.select);
+  const anchor = useChute((s) => s.anchor);
   const pending = useChute((s) => s.pending);
+  const store = useChuteStore();
   const rows = props.max === undefined ? props.rows : props.rows.slice(0, props.max);
-  const newTaps = pending.filter((p) => p.fillsTap === null);
+  const block = new Set(blockRows(props.rows, anchor, selected).map((r) => r.tapSeq));
+  const filling = new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
+  // Stable across renders (reads the selection when clicked) so it never defeats the memo.
+  const onClick = useCallback(
+    (tapSeq: number) => {
+      const state = store.getState();
+      state.select(tapSeq === state.selected ? null : tapSeq);
+    },
+    [store],
+  );
   return (
     <table className="crossings" data-testid="crossings">
       <thead>
@@ -30,47 +97,17 @@ export function CrossingList(props: { rows: readonly CrossingView[]; max?: numbe
         </tr>
       </thead>
       <tbody>
-        {newTaps.map((p) => (
-          <tr key={`p${p.id}`} className="row-pending">
-            <td colSpan={8}>saving… {p.label}</td>
-          </tr>
+        <PendingRows pending={pending} />
+        {rows.map((c) => (
+          <Row
+            key={c.tapSeq}
+            c={c}
+            selected={c.tapSeq === selected}
+            inBlock={block.has(c.tapSeq)}
+            filling={filling.has(c.tapSeq)}
+            onClick={onClick}
+          />
         ))}
-        {rows.map((c) => {
-          const filling = pending.find((p) => p.fillsTap === c.tapSeq);
-          const flagged = c.flags.filter((f) => f !== 'no-gun');
-          const classes = [
-            c.tapSeq === selected ? 'row-selected' : '',
-            flagged.length > 0 || c.sync === 'attention' ? 'row-warn' : '',
-            c.bib === null ? 'row-untagged' : '',
-          ]
-            .filter(Boolean)
-            .join(' ');
-          return (
-            <tr
-              key={c.tapSeq}
-              className={classes}
-              data-seq={c.tapSeq}
-              aria-selected={c.tapSeq === selected}
-              onClick={() => select(c.tapSeq === selected ? null : c.tapSeq)}
-            >
-              <td>{c.tapSeq}</td>
-              <td className="cell-place">{c.place ?? ''}</td>
-              <td className="cell-bib">{bibCell(c, filling)}</td>
-              <td>{c.name ?? ''}</td>
-              <td>{c.eventName ?? ''}</td>
-              <td className="cell-time">
-                {c.time ?? (c.flags.includes('no-gun') ? 'no gun' : '')}
-              </td>
-              <td className="cell-status">
-                {c.status ?? ''}
-                {flagged.length > 0 && <span className="flags"> {flagged.join(', ')}</span>}
-              </td>
-              <td className={`cell-sync sync-${c.sync}`} title={c.syncReason ?? undefined}>
-                {SYNC_LABELS[c.sync]}
-              </td>
-            </tr>
-          );
-        })}
       </tbody>
     </table>
   );

@@ -2,6 +2,7 @@ import { useChute } from '../context';
 import { useNow } from '../hooks';
 import { eventClocks, raceElapsed } from '../lib/clock';
 import { formatElapsed, formatTimeOfDay } from '../lib/format';
+import { gunSourceLabel } from '../lib/guns';
 
 export function RaceClock() {
   const snapshot = useChute((s) => s.snapshot);
@@ -15,8 +16,17 @@ export function RaceClock() {
       </div>
       <ul className="clock-events">
         {clocks.map((c) => (
-          <li key={c.eventId} className={c.gunAt === null ? 'tone-warn' : undefined}>
-            {c.name}: {c.gunAt === null ? 'no gun yet' : `gun ${formatTimeOfDay(c.gunAt, 2)}`}
+          <li
+            key={c.eventId}
+            className={c.gunAt === null ? 'tone-warn' : undefined}
+            data-testid={`gun-${c.eventId}`}
+          >
+            {c.name}:{' '}
+            {c.gunAt === null
+              ? 'no gun yet'
+              : `gun ${formatTimeOfDay(c.gunAt, 2)} (${gunSourceLabel(
+                  snapshot?.guns.find((g) => g.eventId === c.eventId)?.source,
+                )})`}
           </li>
         ))}
       </ul>

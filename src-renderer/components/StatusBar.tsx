@@ -1,6 +1,47 @@
+import { useState } from 'react';
 import { useChute } from '../context';
 import { useNow } from '../hooks';
+import { describeClock } from '../lib/clock-status';
 import { describeStatus } from '../lib/sync-status';
+import { OffsetDialog } from './OffsetDialog';
+
+/** This station's clock against RunSignup's, with a re-measure and a manual offset. */
+function ClockStatusLine() {
+  const clock = useChute((s) => s.snapshot?.clock ?? null);
+  const offsetMs = useChute((s) => s.snapshot?.offsetMs ?? 0);
+  const configured = useChute((s) => s.snapshot?.config != null);
+  const run = useChute((s) => s.run);
+  const [dialog, setDialog] = useState(false);
+  const [measuring, setMeasuring] = useState(false);
+  if (!configured) return null;
+  const view = describeClock(clock, offsetMs);
+  return (
+    <span className={`status-clock tone-${view.tone}`} data-testid="status-clock">
+      <span>{view.text}</span>
+      {view.warning && (
+        <strong className="status-clock-warning" data-testid="clock-warning">
+          ⚠ {view.warning}
+        </strong>
+      )}
+      <button
+        type="button"
+        disabled={measuring}
+        onClick={() => {
+          setMeasuring(true);
+          void run({ type: 'measureClock' }, 'clock measured against RunSignup').finally(() =>
+            setMeasuring(false),
+          );
+        }}
+      >
+        {measuring ? 'Measuring…' : 'Re-measure'}
+      </button>
+      <button type="button" onClick={() => setDialog(true)}>
+        Set offset…
+      </button>
+      {dialog && <OffsetDialog onClose={() => setDialog(false)} />}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const sync = useChute((s) => s.sync);
@@ -27,6 +68,7 @@ export function StatusBar() {
           {view.problem ?? snapshotError}
         </span>
       )}
+      <ClockStatusLine />
     </footer>
   );
 }

@@ -31,7 +31,7 @@ export type EnterDecision =
   | { kind: 'error'; message: string };
 
 /**
- * Enter with a bib: fills the oldest untagged time when one waits (unless Shift forces a new
+ * Enter with a bib: fills the oldest untagged time (an `order` entry) when one waits (unless Shift forces a new
  * crossing), else records a crossing now. Enter with an empty field records a time-only crossing
  * so a press under pressure is never lost.
  */
@@ -55,10 +55,14 @@ export function decideEnter(input: {
   if (!input.forceNew) {
     const target = oldestUntagged(input.crossings, input.filling);
     if (target) {
+      // An `order` entry, not an assign to the crossing the screen sees: the core gives the bib
+      // to the oldest time-only crossing in journal order (the screen's page may not hold it,
+      // and a chute device may be typing bibs at the same time). `fillsTap` is only the guess
+      // shown as "saving…" until the answer comes.
       return {
         kind: 'command',
-        command: { type: 'assign', tapSeq: target.tapSeq, bib },
-        describe: `bib ${bib} → time #${target.tapSeq}`,
+        command: { type: 'order', bib },
+        describe: `bib ${bib} in order (oldest time #${target.tapSeq})`,
         fillsTap: target.tapSeq,
       };
     }

@@ -12,20 +12,21 @@ export interface KeyInfo {
   shiftKey: boolean;
 }
 
-export type Screen = 'setup' | 'timing' | 'review' | 'results';
-export const SCREENS: readonly Screen[] = ['setup', 'timing', 'review', 'results'];
+export type Screen = 'setup' | 'timing' | 'review' | 'results' | 'chute';
+export const SCREENS: readonly Screen[] = ['setup', 'timing', 'review', 'results', 'chute'];
 export const SCREEN_LABELS: Record<Screen, string> = {
   setup: 'Setup',
   timing: 'Timing',
   review: 'Review',
   results: 'Results',
+  chute: 'Chute',
 };
 
-/** F1–F4 or Alt+1..4 switch screens from anywhere. */
+/** F1–F5 or Alt+1..5 switch screens from anywhere. */
 export function screenForKey(k: KeyInfo): Screen | null {
-  const f = /^F([1-4])$/.exec(k.key);
+  const f = /^F([1-5])$/.exec(k.key);
   if (f && !k.ctrlKey && !k.altKey && !k.metaKey) return SCREENS[Number(f[1]) - 1] ?? null;
-  const digit = /^Digit([1-4])$/.exec(k.code);
+  const digit = /^Digit([1-5])$/.exec(k.code);
   if (digit && k.altKey && !k.ctrlKey && !k.metaKey) return SCREENS[Number(digit[1]) - 1] ?? null;
   return null;
 }
@@ -43,6 +44,12 @@ export type TimingAction =
   | { type: 'unreadable' }
   | { type: 'undo' }
   | { type: 'select'; direction: -1 | 1 }
+  /** Shift+↑/↓: stretch the selection into a block (line-up tools). */
+  | { type: 'extend'; direction: -1 | 1 }
+  /** [ or ]: move the bibs of the selected block one crossing earlier or later. */
+  | { type: 'shift'; direction: 'earlier' | 'later' }
+  /** I: insert a missing crossing at a typed time. */
+  | { type: 'insert' }
   | { type: 'escape' }
   | { type: 'correct'; correction: Correction }
   /** Let the input handle it (digits, Backspace, Tab, …). */
@@ -67,6 +74,31 @@ export const CORRECTION_KEYS: ReadonlyArray<{
   { key: 'X', label: 'clear (X)', correction: { kind: 'clear' } },
 ];
 
+/** The line-up tools' keys, shown on screen from this same table. */
+export const INSERT_KEY = 'I';
+export const LINEUP_KEYS: ReadonlyArray<{ key: string; label: string }> = [
+  { key: 'Shift+↑/↓', label: 'select a block' },
+  { key: '[', label: 'bibs one crossing earlier' },
+  { key: ']', label: 'bibs one crossing later' },
+  { key: INSERT_KEY, label: 'insert a missing crossing' },
+  { key: 'V', label: 'drop an extra crossing' },
+];
+
+/**
+ * The chute recorder's keys: bib order only. No undo here: the station's undo takes back its
+ * latest entry, which may be the timer's crossing on the other device; fixes go through Timing.
+ */
+export type ChuteAction =
+  { type: 'enter' } | { type: 'escape' } | { type: 'default' } | { type: 'reject' };
+
+export function chuteAction(k: KeyInfo): ChuteAction {
+  if (k.ctrlKey || k.metaKey || k.altKey) return { type: 'default' };
+  if (k.key === 'Enter' || k.code === 'NumpadEnter') return { type: 'enter' };
+  if (k.key === 'Escape') return { type: 'escape' };
+  if (k.key.length === 1 && !/^[0-9]$/.test(k.key)) return { type: 'reject' };
+  return { type: 'default' };
+}
+
 export function timingAction(k: KeyInfo): TimingAction {
   if ((k.ctrlKey || k.metaKey) && !k.altKey && k.key.toLowerCase() === 'z') return { type: 'undo' };
   if (k.ctrlKey || k.metaKey || k.altKey) return { type: 'default' };
@@ -75,12 +107,15 @@ export function timingAction(k: KeyInfo): TimingAction {
     return { type: 'time-only' };
   }
   if (k.key === '*' || k.code === 'NumpadMultiply') return { type: 'unreadable' };
-  if (k.key === 'ArrowUp') return { type: 'select', direction: -1 };
-  if (k.key === 'ArrowDown') return { type: 'select', direction: 1 };
+  if (k.key === 'ArrowUp') return { type: k.shiftKey ? 'extend' : 'select', direction: -1 };
+  if (k.key === 'ArrowDown') return { type: k.shiftKey ? 'extend' : 'select', direction: 1 };
+  if (k.key === '[' || k.code === 'BracketLeft') return { type: 'shift', direction: 'earlier' };
+  if (k.key === ']' || k.code === 'BracketRight') return { type: 'shift', direction: 'later' };
   if (k.key === 'Escape') return { type: 'escape' };
   if (k.key.length === 1) {
     if (/^[0-9]$/.test(k.key)) return { type: 'default' };
     const upper = k.key.toUpperCase();
+    if (upper === INSERT_KEY) return { type: 'insert' };
     const found = CORRECTION_KEYS.find((c) => c.key === upper);
     if (found) return { type: 'correct', correction: found.correction };
     return { type: 'reject' };

@@ -6,12 +6,14 @@ import { useChute, useChuteStore } from '../context';
 import { CorrectionDialog, type CorrectionKind } from '../components/CorrectionDialog';
 import { CrossingList } from '../components/CrossingList';
 import { GunDialog } from '../components/GunDialog';
+import { InsertDialog } from '../components/InsertDialog';
 import { NoticeLine } from '../components/NoticeLine';
 import { RaceClock } from '../components/RaceClock';
 import { planCorrection } from '../lib/corrections';
 import { visibleRowCount } from '../lib/selection';
 import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
-import { CORRECTION_KEYS, timingAction, type Correction } from '../lib/keys';
+import { CORRECTION_KEYS, LINEUP_KEYS, timingAction, type Correction } from '../lib/keys';
+import { blockRows, planShift } from '../lib/lineup';
 import type { PendingCommand } from '../store';
 
 function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
@@ -21,7 +23,36 @@ function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
 type OpenDialog =
   | { kind: 'gun'; pressedAt: number | null }
   | { kind: CorrectionKind; crossing: CrossingView }
+  | { kind: 'insert'; near: number | null }
   | null;
+
+/** Shared guns read from RunSignup that changed while this screen was open. */
+function GunNotices() {
+  const notices = useChute((s) => s.gunNotices);
+  const dismiss = useChute((s) => s.dismissGunNotices);
+  if (notices.length === 0) return null;
+  return (
+    <div className="gun-notice tone-warn" data-testid="gun-notice" role="alert">
+      {notices.map((n) => (
+        <strong key={n}>⚠ {n}</strong>
+      ))}
+      <button type="button" onClick={dismiss}>
+        Seen
+      </button>
+    </div>
+  );
+}
+
+/** Bibs typed in order that wait for a time-only crossing (the core's waiting list). */
+export function WaitingBibs(props: { bibs: readonly number[] }) {
+  if (props.bibs.length === 0) return null;
+  return (
+    <div className="waiting-bibs tone-warn" data-testid="waiting-bibs">
+      {props.bibs.length} bib{props.bibs.length === 1 ? '' : 's'} waiting for a crossing time:{' '}
+      <strong>{props.bibs.join(', ')}</strong> (the next time-only crossing takes the first)
+    </div>
+  );
+}
 
 export function TimingScreen() {
   const store = useChuteStore();
@@ -29,6 +60,7 @@ export function TimingScreen() {
   const bibText = useChute((s) => s.bibText);
   const lookup = useChute((s) => s.lookup);
   const selected = useChute((s) => s.selected);
+  const anchor = useChute((s) => s.anchor);
   const pending = useChute((s) => s.pending);
   const dialogOpen = useChute((s) => s.dialogOpen);
   const [dialog, setDialog] = useState<OpenDialog>(null);
@@ -38,6 +70,8 @@ export function TimingScreen() {
   const filling = fillingTaps(pending);
   const waiting = untaggedCount(crossings, filling);
   const selectedRow = crossings.find((c) => c.tapSeq === selected) ?? null;
+  const block = blockRows(crossings, anchor, selected);
+  const waitingBibs = snapshot?.waitingBibs ?? [];
 
   // Keep the focus: on blur, and on any mousedown outside a dialog, hand it back to the field.
   useEffect(() => {
@@ -72,6 +106,15 @@ export function TimingScreen() {
     }
     if (plan.clearsBibText) state.setBibText('');
     void state.run(plan.command, plan.label);
+  };
+
+  // The core refuses a shift that would lose a bib; its reason shows in the notice line.
+  const shiftBlock = (direction: 'earlier' | 'later') => {
+    const state = store.getState();
+    const rows = state.snapshot?.crossings ?? [];
+    const plan = planShift(rows, state.anchor, state.selected, direction);
+    if (plan.kind === 'error') state.notify('error', plan.message);
+    else void state.run(plan.command, plan.label);
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
@@ -116,6 +159,17 @@ export function TimingScreen() {
       case 'select':
         state.moveSelection(action.direction);
         return;
+      case 'extend':
+        state.extendSelection(action.direction);
+        return;
+      case 'shift':
+        shiftBlock(action.direction);
+        return;
+      case 'insert': {
+        const row = state.snapshot?.crossings.find((c) => c.tapSeq === state.selected);
+        setDialog({ kind: 'insert', near: row?.at ?? null });
+        return;
+      }
       case 'escape':
         if (state.selected !== null) state.select(null);
         else state.setBibText('');
@@ -199,6 +253,8 @@ export function TimingScreen() {
         </div>
       </div>
 
+      <GunNotices />
+      <WaitingBibs bibs={waitingBibs} />
       {waiting > 0 && (
         <div className="fill-hint tone-warn" data-testid="fill-hint">
           {waiting} time{waiting === 1 ? '' : 's'} waiting for a bib: Enter gives the typed bib to
@@ -210,14 +266,26 @@ export function TimingScreen() {
       {selectedRow && (
         <div className="row-actions" data-testid="row-actions">
           <span>
-            Crossing #{selectedRow.tapSeq}
-            {selectedRow.bib !== null ? `, bib ${selectedRow.bib}` : ''}:
+            {block.length > 1
+              ? `Block of ${block.length} crossings:`
+              : `Crossing #${selectedRow.tapSeq}${selectedRow.bib !== null ? `, bib ${selectedRow.bib}` : ''}:`}
           </span>
-          {CORRECTION_KEYS.map((k) => (
-            <button key={k.key} type="button" onClick={() => correct(k.correction)}>
-              <kbd>{k.key}</kbd> {k.label}
-            </button>
-          ))}
+          {block.length > 1 ? (
+            <>
+              <button type="button" onClick={() => shiftBlock('earlier')}>
+                <kbd>[</kbd> bibs one crossing earlier
+              </button>
+              <button type="button" onClick={() => shiftBlock('later')}>
+                <kbd>]</kbd> bibs one crossing later
+              </button>
+            </>
+          ) : (
+            CORRECTION_KEYS.map((k) => (
+              <button key={k.key} type="button" onClick={() => correct(k.correction)}>
+                <kbd>{k.key}</kbd> {k.label}
+              </button>
+            ))
+          )}
         </div>
       )}
 
@@ -235,9 +303,20 @@ export function TimingScreen() {
         <kbd>Ctrl+Z</kbd> undo · letters on a row or typed bib:{' '}
         {CORRECTION_KEYS.map((k) => `${k.key} ${k.label}`).join(' · ')}
       </p>
+      <p className="help" data-testid="lineup-help">
+        Line-up:{' '}
+        {LINEUP_KEYS.map((k) => (
+          <span key={k.key}>
+            <kbd>{k.key}</kbd> {k.label}{' '}
+          </span>
+        ))}
+      </p>
 
       {dialog?.kind === 'gun' && (
         <GunDialog pressedAt={dialog.pressedAt} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'insert' && (
+        <InsertDialog near={dialog.near} onClose={() => setDialog(null)} />
       )}
       {(dialog?.kind === 'bib' || dialog?.kind === 'time') && (
         <CorrectionDialog

@@ -2,4 +2,7 @@
 import { createFakeStation } from './fake-station';
 
 const configured = !new URLSearchParams(location.search).has('unconfigured');
-(window as Window & { chute?: unknown }).chute = createFakeStation({ configured });
+const fake = createFakeStation({ configured });
+// The preload bridge shape for the renderer, and test controls beside it (never used by it).
+(window as Window & { chute?: unknown; chuteFake?: unknown }).chute = fake;
+(window as Window & { chuteFake?: unknown }).chuteFake = fake;

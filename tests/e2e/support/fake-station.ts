@@ -33,15 +33,30 @@ const PEOPLE: Array<[number, string, string, number]> = [
   [203, 'Ken', 'Thompson', 2],
 ];
 
+export interface FakeControls {
+  /** A gun read from RunSignup (another station's), as a split station would see it change. */
+  remoteGun(eventId: number, at: number): void;
+}
+
 export function createFakeStation(options: {
   configured: boolean;
   now?: () => number;
-}): PreloadBridge {
+}): PreloadBridge & FakeControls {
   const now = options.now ?? (() => Date.now());
   const listeners = new Set<(e: unknown) => void>();
   const journal: Array<{ seq: number; recordedAt: number; kind: string; summary: string }> = [];
   const taps: Tap[] = [];
   const guns = new Map<number, number>();
+  const gunSources = new Map<number, 'local' | 'runsignup'>();
+  // Bibs typed in order (`order`) still waiting for a time-only crossing, oldest first.
+  const waiting: number[] = [];
+  let offsetMs = 0;
+  let clock: Snapshot['clock'] = {
+    offsetMs: 120,
+    uncertaintyMs: 35,
+    measuredAt: now(),
+    warning: null,
+  };
   const statuses = new Map<number, string>();
   let config: StationConfig | null = options.configured
     ? {
@@ -125,8 +140,11 @@ export function createFakeStation(options: {
       guns: (config?.events ?? []).map((e) => ({
         eventId: e.eventId,
         at: guns.get(e.eventId) ?? null,
+        source: gunSources.get(e.eventId) ?? 'local',
       })),
-      offsetMs: 0,
+      waitingBibs: [...waiting],
+      clock,
+      offsetMs,
       crossings: rows,
       sync: {
         online: true,
@@ -155,6 +173,31 @@ export function createFakeStation(options: {
   };
 
   const tapBySeq = (seq: number) => taps.find((t) => t.seq === seq);
+  const inOrder = () => taps.filter((t) => !t.voided).sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const oldestTimeOnly = () => inOrder().find((t) => t.bib === null && !t.unreadable) ?? null;
+
+  /** The shift rule of domain.ts: the end the block opens up must be time-only. */
+  const shift = (from: number, to: number, direction: 'earlier' | 'later'): string | null => {
+    const line = inOrder();
+    const i = line.findIndex((t) => t.seq === from);
+    const j = line.findIndex((t) => t.seq === to);
+    if (i === -1 || j === -1 || j <= i) return `No block from #${from} to #${to}`;
+    const block = line.slice(i, j + 1);
+    if (direction === 'later') {
+      if (block[block.length - 1]!.bib !== null) {
+        return `Crossing #${to} has bib ${block[block.length - 1]!.bib}: shifting later would lose it`;
+      }
+      for (let k = block.length - 1; k > 0; k--) block[k]!.bib = block[k - 1]!.bib;
+      block[0]!.bib = null;
+    } else {
+      if (block[0]!.bib !== null) {
+        return `Crossing #${from} has bib ${block[0]!.bib}: shifting earlier would lose it`;
+      }
+      for (let k = 0; k < block.length - 1; k++) block[k]!.bib = block[k + 1]!.bib;
+      block[block.length - 1]!.bib = null;
+    }
+    return null;
+  };
 
   const execute = (c: Command): CommandResult => {
     switch (c.type) {
@@ -165,9 +208,40 @@ export function createFakeStation(options: {
           'tap',
           bib === null ? (c.unreadable ? 'unreadable bib' : 'time only') : `bib ${bib}`,
         );
-        taps.push({ seq, at: c.at, bib, unreadable: c.unreadable ?? false, voided: false });
+        // A time-only crossing takes the oldest bib waiting in order.
+        const fill = bib === null && !c.unreadable ? (waiting.shift() ?? null) : null;
+        taps.push({
+          seq,
+          at: c.at,
+          bib: bib ?? fill,
+          unreadable: c.unreadable ?? false,
+          voided: false,
+        });
         return { ok: true, seq, warnings };
       }
+      case 'order': {
+        const bib = Number(c.bib);
+        const warnings = warningsFor(bib);
+        const target = oldestTimeOnly();
+        if (target) target.bib = bib;
+        else waiting.push(bib);
+        return { ok: true, seq: record('order', `bib ${bib} in order`), warnings };
+      }
+      case 'shift': {
+        const refused = shift(c.fromTapSeq, c.toTapSeq, c.direction);
+        if (refused) return { ok: false, error: refused };
+        return {
+          ok: true,
+          seq: record('shift', `#${c.fromTapSeq}..#${c.toTapSeq} ${c.direction}`),
+          warnings: [],
+        };
+      }
+      case 'measureClock':
+        clock = { offsetMs: 730, uncertaintyMs: 40, measuredAt: now(), warning: null };
+        return { ok: true, seq: null, warnings: [] };
+      case 'offset':
+        offsetMs = c.ms;
+        return { ok: true, seq: record('offset', `offset ${c.ms} ms`), warnings: [] };
       case 'assign': {
         const t = tapBySeq(c.tapSeq);
         if (!t) return { ok: false, error: `No crossing #${c.tapSeq}` };
@@ -204,6 +278,7 @@ export function createFakeStation(options: {
         return { ok: true, seq: record('clear', `bib ${c.bib} cleared (X)`), warnings: [] };
       case 'gun':
         guns.set(c.eventId, c.at);
+        gunSources.set(c.eventId, 'local');
         return { ok: true, seq: record('gun', `gun event ${c.eventId}`), warnings: [] };
       case 'undo': {
         const last = [...taps].reverse().find((t) => !t.voided);
@@ -312,6 +387,12 @@ export function createFakeStation(options: {
   };
 
   return {
+    remoteGun(eventId, at) {
+      guns.set(eventId, at);
+      gunSources.set(eventId, 'runsignup');
+      record('gun', `gun event ${eventId} from RunSignup`);
+      emit();
+    },
     async command(body) {
       const parsed = Command.safeParse(body);
       if (!parsed.success) return { ok: false, error: 'Malformed command' };

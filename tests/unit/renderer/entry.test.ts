@@ -53,7 +53,7 @@ describe('decideEnter', () => {
       crossings: rows,
       filling: new Set(),
     });
-    expect(first).toMatchObject({ command: { type: 'assign', tapSeq: 1, bib: '7' }, fillsTap: 1 });
+    expect(first).toMatchObject({ command: { type: 'order', bib: '7' }, fillsTap: 1 });
     const second = decideEnter({
       bibText: '8',
       at: AT,
@@ -61,7 +61,7 @@ describe('decideEnter', () => {
       crossings: rows,
       filling: new Set([1]),
     });
-    expect(second).toMatchObject({ command: { type: 'assign', tapSeq: 2, bib: '8' }, fillsTap: 2 });
+    expect(second).toMatchObject({ command: { type: 'order', bib: '8' }, fillsTap: 2 });
     const forced = decideEnter({
       bibText: '9',
       at: AT,

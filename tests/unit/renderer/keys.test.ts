@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CORRECTION_KEYS,
+  INSERT_KEY,
+  chuteAction,
   sanitizeBibText,
   screenForKey,
   timingAction,
@@ -18,13 +20,15 @@ const key = (k: string, extra: Partial<KeyInfo> = {}): KeyInfo => ({
 });
 
 describe('screenForKey', () => {
-  it('maps F1–F4 and Alt+1..4, nothing else', () => {
+  it('maps F1–F5 and Alt+1..5, nothing else', () => {
     expect(screenForKey(key('F1'))).toBe('setup');
     expect(screenForKey(key('F2'))).toBe('timing');
     expect(screenForKey(key('F4'))).toBe('results');
     expect(screenForKey(key('3', { code: 'Digit3', altKey: true }))).toBe('review');
     expect(screenForKey(key('3', { code: 'Digit3' }))).toBeNull();
-    expect(screenForKey(key('F5'))).toBeNull();
+    expect(screenForKey(key('F5'))).toBe('chute');
+    expect(screenForKey(key('5', { code: 'Digit5', altKey: true }))).toBe('chute');
+    expect(screenForKey(key('F6'))).toBeNull();
     expect(screenForKey(key('F1', { ctrlKey: true }))).toBeNull();
   });
 });
@@ -68,6 +72,41 @@ describe('timingAction', () => {
       expect(timingAction(key(c.key))).toEqual({ type: 'correct', correction: c.correction });
     }
     expect(new Set(CORRECTION_KEYS.map((c) => c.key)).size).toBe(CORRECTION_KEYS.length);
+  });
+});
+
+describe('line-up keys', () => {
+  it('Shift+↑/↓ stretch a block, [ and ] shift it, I inserts', () => {
+    expect(timingAction(key('ArrowUp', { shiftKey: true }))).toEqual({
+      type: 'extend',
+      direction: -1,
+    });
+    expect(timingAction(key('ArrowDown', { shiftKey: true }))).toEqual({
+      type: 'extend',
+      direction: 1,
+    });
+    expect(timingAction(key('['))).toEqual({ type: 'shift', direction: 'earlier' });
+    expect(timingAction(key(']'))).toEqual({ type: 'shift', direction: 'later' });
+    expect(timingAction(key('ü', { code: 'BracketLeft' }))).toEqual({
+      type: 'shift',
+      direction: 'earlier',
+    });
+    expect(timingAction(key('i'))).toEqual({ type: 'insert' });
+    expect(timingAction(key(INSERT_KEY))).toEqual({ type: 'insert' });
+    expect(CORRECTION_KEYS.some((c) => c.key === INSERT_KEY)).toBe(false);
+  });
+});
+
+describe('chuteAction', () => {
+  it('Enter records, Escape clears, digits type, letters and undo are not for the chute', () => {
+    expect(chuteAction(key('Enter'))).toEqual({ type: 'enter' });
+    expect(chuteAction(key('Enter', { code: 'NumpadEnter' }))).toEqual({ type: 'enter' });
+    expect(chuteAction(key('Escape'))).toEqual({ type: 'escape' });
+    expect(chuteAction(key('7'))).toEqual({ type: 'default' });
+    expect(chuteAction(key('Backspace'))).toEqual({ type: 'default' });
+    expect(chuteAction(key('v'))).toEqual({ type: 'reject' });
+    expect(chuteAction(key(' '))).toEqual({ type: 'reject' });
+    expect(chuteAction(key('z', { ctrlKey: true }))).toEqual({ type: 'default' });
   });
 });
 

@@ -1,0 +1,80 @@
+// Line-up tool: a crossing the timer missed, inserted at a typed time (a `tap` with that time,
+// time-only, so a bib typed in order or a shift can fill it).
+import { useState } from 'react';
+import { useChute } from '../context';
+import { eventClocks, tapForElapsed } from '../lib/clock';
+import { formatElapsed, formatTimeOfDay, parseClock, parseTimeOfDay } from '../lib/format';
+import { Dialog } from './Dialog';
+
+export function InsertDialog(props: { near: number | null; onClose: () => void }) {
+  const snapshot = useChute((s) => s.snapshot);
+  const run = useChute((s) => s.run);
+  const offset = snapshot?.offsetMs ?? 0;
+  // Typed as the race clock shows it: elapsed from the earliest gun, or time of day before one.
+  const guns = eventClocks(snapshot)
+    .map((c) => c.gunAt)
+    .filter((g): g is number => g !== null);
+  const gun = guns.length > 0 ? Math.min(...guns) : null;
+  const reference = props.near ?? Date.now();
+  const [text, setText] = useState(() =>
+    gun === null ? formatTimeOfDay(reference, 3) : formatElapsed(reference - gun + offset, 3),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async () => {
+    const parsed = gun === null ? parseTimeOfDay(text, reference) : parseClock(text);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
+    const at = gun === null ? parsed.value : tapForElapsed(gun, parsed.value, offset);
+    if (at < 0) {
+      setError('That time is before the epoch; check the gun');
+      return;
+    }
+    setBusy(true);
+    const result = await run({ type: 'tap', at }, `crossing inserted at ${text.trim()}`);
+    setBusy(false);
+    if (result.ok) props.onClose();
+    else setError(result.error);
+  };
+
+  return (
+    <Dialog title="Insert a missing crossing" onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label>
+          {gun === null
+            ? 'Time of day it crossed (HH:MM:SS.fff) — no gun yet'
+            : 'Race time it crossed (H:MM:SS.fff)'}
+          <input
+            name="insert-time"
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setError(null);
+            }}
+            autoComplete="off"
+          />
+        </label>
+        <p className="muted">
+          The new crossing has no bib: type bibs in order, or shift a block onto it.
+        </p>
+        {error && <p className="tone-error">{error}</p>}
+        <div className="dialog-buttons">
+          <button type="submit" className="btn-primary" disabled={busy}>
+            Insert
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel (Esc)
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,56 @@
+// The status bar's clock: this station's offset to RunSignup's clock. Pure.
+import type { ClockStatus } from '../../src-shared/station-api';
+
+export const CLOCK_WARN_MS = 500;
+
+export interface ClockView {
+  text: string;
+  tone: 'ok' | 'warn';
+  warning: string | null;
+}
+
+function seconds(ms: number, signed: boolean): string {
+  const s = (Math.abs(ms) / 1000).toFixed(2);
+  if (!signed) return `${s} s`;
+  return `${ms < 0 ? '−' : '+'}${s} s`;
+}
+
+/**
+ * `manualMs` is the offset in force (snapshot.offsetMs): the one entries are timed with. The
+ * measured offset may differ from it; both are shown so the timer can decide.
+ */
+export function describeClock(clock: ClockStatus | null | undefined, manualMs: number): ClockView {
+  const applied = manualMs !== 0 ? ` · applied ${seconds(manualMs, true)}` : '';
+  if (!clock || clock.offsetMs === null) {
+    return {
+      text: `Clock vs RunSignup: not measured yet${applied}`,
+      tone: 'ok',
+      warning: clock?.warning ?? null,
+    };
+  }
+  const plusMinus = clock.uncertaintyMs === null ? '' : ` ± ${seconds(clock.uncertaintyMs, false)}`;
+  const over = Math.abs(clock.offsetMs) > CLOCK_WARN_MS;
+  const warning =
+    clock.warning ??
+    (over
+      ? `This computer's clock is ${seconds(clock.offsetMs, false)} ${clock.offsetMs > 0 ? 'behind' : 'ahead of'} RunSignup's: set the offset or fix the clock`
+      : null);
+  return {
+    text: `Clock vs RunSignup: ${seconds(clock.offsetMs, true)}${plusMinus}${applied}`,
+    tone: warning !== null ? 'warn' : 'ok',
+    warning,
+  };
+}
+
+/** Parses a typed offset in seconds ("+0.35", "-1.2", "0") into whole ms. */
+export function parseOffsetSeconds(
+  text: string,
+): { ok: true; ms: number } | { ok: false; error: string } {
+  const t = text.trim().replace('−', '-');
+  if (!/^[+-]?\d{1,5}(\.\d{1,3})?$/.test(t)) {
+    return { ok: false, error: 'Type the offset in seconds, e.g. +0.35 or -1.2' };
+  }
+  const ms = Math.round(Number(t) * 1000);
+  if (Math.abs(ms) > 86_400_000) return { ok: false, error: 'An offset is at most a day' };
+  return { ok: true, ms };
+}

@@ -1,0 +1,32 @@
+// The guns in force and where they came from; what changed between two snapshots. Pure.
+import type { Snapshot } from '../../src-shared/station-api';
+import { formatTimeOfDay } from './format';
+
+type Gun = Snapshot['guns'][number];
+
+export function gunSourceLabel(source: Gun['source']): string {
+  return source === 'runsignup' ? 'from RunSignup' : 'typed here';
+}
+
+/**
+ * One sentence per event whose gun changed after the first snapshot (a shared gun read from
+ * RunSignup, or a gun typed here on another screen). Nothing on the first load.
+ */
+export function gunChanges(
+  before: readonly Gun[] | null,
+  after: readonly Gun[],
+  eventName: (eventId: number) => string,
+): string[] {
+  if (before === null) return [];
+  const out: string[] = [];
+  for (const g of after) {
+    const old = before.find((b) => b.eventId === g.eventId);
+    if (!old || old.at === g.at) continue;
+    const when = g.at === null ? 'removed' : `now ${formatTimeOfDay(g.at, 2)}`;
+    out.push(
+      `Gun for ${eventName(g.eventId)} changed (${gunSourceLabel(g.source)}): ${when}` +
+        (old.at === null ? '' : `, was ${formatTimeOfDay(old.at, 2)}`),
+    );
+  }
+  return out;
+}
