@@ -7,12 +7,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandResult, RaceDetails } from '../../src-shared/station-api';
 import { launchWebStation, type LaunchedStation } from '../../src-main/web/launch';
-import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { createPracticeRace, startEmulator } from '../../src-main/runsignup/emulator';
 import { openWireClient, type WireClient } from './ws-client';
 import { runPaced, tickCount, window } from './pacer';
 import { summarize, type Summary } from './stats';
 
 const PRACTICE_SEED = 1;
+/** Enough runners that every bib-first tap of the WebSocket runs is a runner's first crossing. */
+const PRACTICE_SIZE = { fiveK: 3_000, tenK: 2_000 };
 
 export interface WebBench {
   station: LaunchedStation;
@@ -38,15 +40,24 @@ export async function startWebBench(): Promise<WebBench> {
   const rendererDir = path.join(dir, 'renderer');
   await mkdir(rendererDir);
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Chute</title>');
-  const station = await launchWebStation({
-    dataDir: path.join(dir, 'data'),
-    port: 0,
-    rendererDir,
-    practiceSeed: PRACTICE_SEED,
-  });
+  const race = createPracticeRace(PRACTICE_SEED, PRACTICE_SIZE);
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: PRACTICE_SEED, race });
+  let station: LaunchedStation;
+  try {
+    station = await launchWebStation({
+      dataDir: path.join(dir, 'data'),
+      port: 0,
+      rendererDir,
+      practiceSeed: PRACTICE_SEED,
+      practiceEmulator: emulator,
+    });
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   try {
     const client = await openWireClient(station.port, station.token);
-    const raceId = station.emulator!.practice.raceId;
+    const raceId = emulator.practice.raceId;
     const details = RaceDetails.parse((await client.query({ type: 'raceDetails', raceId })).result);
     const eventIds = details.events.map((e) => e.eventId);
     commandOk(
@@ -62,7 +73,6 @@ export async function startWebBench(): Promise<WebBench> {
     for (const eventId of eventIds) {
       commandOk(await client.command({ type: 'gun', eventId, at: gunAt }));
     }
-    const race = createPracticeRace(PRACTICE_SEED);
     const bibs = race.participants
       .filter((p) => p.bib !== null && eventIds.includes(p.eventId))
       .map((p) => p.bib as number);
@@ -75,18 +85,21 @@ export async function startWebBench(): Promise<WebBench> {
       async close() {
         await client.close();
         await station.close();
+        await emulator.close();
         await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await station.close();
+    await emulator.close();
     throw error;
   }
 }
 
 /**
  * Bib-first for two crossings in three, time-first (no bib) for the third: a busy finish. Each
- * runner crosses once: when the practice field is used up, crossings are time-first only.
+ * runner crosses once (the practice race is sized for it; should the field ever run out, the
+ * remaining crossings are time-first).
  */
 function tapBody(bench: WebBench): { type: 'tap'; at: number; bib?: string } {
   const i = bench.taps++;
@@ -135,6 +148,9 @@ export interface SustainedResult {
   /** Latest a tick fired after its target (scheduler health, not station latency). */
   maxFireLagMs: number;
   screenRefreshes: number;
+  /** Bib-first taps sent so far (all WebSocket runs) and runners available for them. */
+  bibFirstTaps: number;
+  runners: number;
   /**
    * CPU this process (station, emulator, client) used per wall second in the first and last
    * window: equal CPU with higher latency means other work took the cores; more CPU means our
@@ -255,6 +271,8 @@ export async function measureSustained(
     growth: last10s.p99 / first10s.p99,
     maxFireLagMs: maxFireLag,
     screenRefreshes: refreshes,
+    bibFirstTaps: bench.nextBib,
+    runners: bench.bibs.length,
     cpuFirstMsPerS: cpuRate(0, windowS),
     cpuLastMsPerS: cpuRate(seconds - windowS, seconds),
     p99BySecond,
