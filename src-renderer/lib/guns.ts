@@ -9,8 +9,8 @@ export function gunSourceLabel(source: Gun['source']): string {
 }
 
 /**
- * One sentence per event whose gun changed after the first snapshot (a shared gun read from
- * RunSignup, or a gun typed here on another screen). Nothing on the first load.
+ * One sentence per event whose gun changed to one read from RunSignup (another station's shared
+ * gun) after the first snapshot. A gun typed here needs no notice: the timer just did it.
  */
 export function gunChanges(
   before: readonly Gun[] | null,
@@ -21,7 +21,7 @@ export function gunChanges(
   const out: string[] = [];
   for (const g of after) {
     const old = before.find((b) => b.eventId === g.eventId);
-    if (!old || old.at === g.at) continue;
+    if (g.source !== 'runsignup' || !old || old.at === g.at) continue;
     const when = g.at === null ? 'removed' : `now ${formatTimeOfDay(g.at, 2)}`;
     out.push(
       `Gun for ${eventName(g.eventId)} changed (${gunSourceLabel(g.source)}): ${when}` +

@@ -3,6 +3,7 @@
 // entry; the station gives it to the oldest crossing the timer recorded time-only (Space on the
 // Timing screen), or keeps it waiting for the next one. Big type, one field, nothing to click.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useChuteApi } from '../api-context';
 import { useChute, useChuteStore } from '../context';
 import { NoticeLine } from '../components/NoticeLine';
 import { chuteAction } from '../lib/keys';
@@ -35,6 +36,31 @@ export function ChuteScreen() {
     };
   }, [dialogOpen, store]);
 
+  const api = useChuteApi();
+  const waiting = snapshot?.waitingBibs ?? [];
+  const missing = waiting.filter((b) => !names.has(b)).join(',');
+  // Waiting bibs typed on another device (or faster than their lookup): look their names up.
+  useEffect(() => {
+    if (missing === '') return;
+    let live = true;
+    for (const b of missing.split(',')) {
+      api
+        .query({ type: 'lookupBib', bib: b })
+        .then((r) => {
+          const p = r.participant;
+          // Unknown bibs are remembered too, so they are not asked about on every snapshot.
+          const name = p ? `${p.firstName} ${p.lastName}` : 'unknown bib';
+          if (live) setNames((m) => new Map(m).set(Number(b), name));
+        })
+        .catch(() => {
+          // A name is a nicety here; the bib itself is what counts, and it is shown.
+        });
+    }
+    return () => {
+      live = false;
+    };
+  }, [api, missing]);
+
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     const action = chuteAction(e);
     if (action.type === 'default') return;
@@ -58,7 +84,6 @@ export function ChuteScreen() {
     });
   };
 
-  const waiting = snapshot?.waitingBibs ?? [];
   const recent = lastBibs(snapshot?.crossings ?? [], RECENT);
   const name = lookup?.participant
     ? `${lookup.participant.firstName} ${lookup.participant.lastName}`

@@ -78,14 +78,20 @@ describe('gunChanges', () => {
       ],
       [
         { eventId: 1, at: at + 2000, source: 'runsignup' },
-        { eventId: 2, at, source: 'local' },
+        { eventId: 2, at, source: 'runsignup' },
       ],
       name,
     );
     expect(out).toEqual([
       `Gun for 5K changed (from RunSignup): now ${formatTimeOfDay(at + 2000, 2)}, was ${formatTimeOfDay(at, 2)}`,
-      `Gun for 10K changed (typed here): now ${formatTimeOfDay(at, 2)}`,
+      `Gun for 10K changed (from RunSignup): now ${formatTimeOfDay(at, 2)}`,
     ]);
+  });
+  it('says nothing about a gun typed here', () => {
+    expect(
+      gunChanges([{ eventId: 1, at: null }], [{ eventId: 1, at, source: 'local' }], name),
+    ).toEqual([]);
+    expect(gunChanges([{ eventId: 1, at }], [{ eventId: 1, at: at + 1 }], name)).toEqual([]);
   });
   it('labels sources, a missing one as typed here', () => {
     expect(gunSourceLabel(undefined)).toBe('typed here');
