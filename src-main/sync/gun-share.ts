@@ -216,7 +216,8 @@ export class GunPoller {
   private readonly seen = new Map<number, string>();
   private readonly timers: Timers;
   private handle: unknown = null;
-  private stopped = true;
+  private started = false;
+  private stopped = false;
   private polling: Promise<void> | null = null;
   private lastError: string | null = null;
 
@@ -225,13 +226,14 @@ export class GunPoller {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started || this.stopped) return;
+    this.started = true;
     void this.pollNow();
   }
 
   /** Reads every event's gun now (at start, at connect, and on the timer). */
   pollNow(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.polling ??= this.pollAll().finally(() => {
       this.polling = null;
       this.schedule();
@@ -247,7 +249,7 @@ export class GunPoller {
 
   private schedule(): void {
     this.timers.clearTimeout(this.handle);
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     this.handle = this.timers.setTimeout(
       () => void this.pollNow(),
       this.options.everyMs ?? START_TIME_ASSUMPTIONS.pollEveryMs,
@@ -281,6 +283,7 @@ export class GunPoller {
       if (previous === undefined && inForce?.at != null && inForce.source !== 'runsignup') continue;
       const at = parseStartTimeIn(text, this.options.timeZone);
       if (at === null) {
+        this.seen.delete(eventId); // said again at every poll until RunSignup's text is usable
         error = `RunSignup's gun time "${text}" for event ${eventId} is not a time.`;
         continue;
       }

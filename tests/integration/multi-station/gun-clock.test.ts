@@ -1,0 +1,144 @@
+// Two real station services (separate databases) on ONE practice emulator: the finish station's
+// gun reaches the split station through the start-time call and re-times its entries; with a
+// RunSignup that refuses fractions the gun goes as whole seconds; a skewed RunSignup clock is
+// measured and shown in Snapshot.clock with a plain warning.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { composeStationService } from '../../../src-main/app/compose';
+import { memorySecretStore } from '../../../src-main/app/ports';
+import type { StationService } from '../../../src-main/app/service';
+import {
+  createPracticeRace,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../../src-main/runsignup/emulator';
+import type { StationRole } from '../../../src-shared/domain';
+
+// An hour ago, with a fraction (the core refuses guns days away from now).
+const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000 + 250;
+const ZONE = 'America/Denver';
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function setup(options: EmulatorOptions = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'chute-multi-'));
+  const emulator = await startEmulator({ seed: 5, ...options });
+  cleanup.push(async () => {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const event = emulator.practice.events.find((e) => e.resultSets[0]?.splits.length)!;
+  const set = event.resultSets[0]!;
+  const station = async (name: string, role: StationRole): Promise<StationService> => {
+    const service = await composeStationService({
+      dataDir: path.join(dir, name),
+      secrets: memorySecretStore(),
+      practiceEmulator: emulator,
+      timeZone: ZONE,
+      syncIdlePollMs: 50,
+      gunPollMs: 60_000, // polled explicitly below
+    });
+    cleanup.push(() => service.close());
+    const configured = await service.command({
+      type: 'configure',
+      raceId: emulator.practice.raceId,
+      eventIds: [event.eventId],
+      resultSets: [{ eventId: event.eventId, resultSetId: set.resultSetId }],
+      role,
+      stationName: name,
+    });
+    expect(configured).toMatchObject({ ok: true });
+    return service;
+  };
+  const splitRole: StationRole = {
+    kind: 'split',
+    name: 'Mile 1',
+    splits: [{ eventId: event.eventId, splitId: set.splits[0]!.splitId }],
+  };
+  return { emulator, event, set, station, splitRole };
+}
+
+async function startTimeOn(emulator: RunningEmulator, eventId: number): Promise<unknown> {
+  const { apiKey, apiSecret } = emulator.practice.credentials;
+  const url = `${emulator.url}/race/${emulator.practice.raceId}/results/start-time?event_id=${eventId}&format=json&api_key=${apiKey}&api_secret=${apiSecret}`;
+  return ((await (await fetch(url)).json()) as { start_time: unknown }).start_time;
+}
+
+describe('several stations on one race', () => {
+  it("shares the finish station's gun with a split station, which re-times its entries", async () => {
+    const { emulator, event, set, station, splitRole } = await setup();
+    const finish = await station('finish', { kind: 'finish' });
+    const split = await station('split', splitRole);
+    const bib = String(
+      createPracticeRace(5).participants.find((p) => p.eventId === event.eventId && p.bib)!.bib,
+    );
+    // The split timer records a crossing before any gun is known here.
+    expect(await split.command({ type: 'tap', at: GUN + 20 * 60_000, bib })).toMatchObject({
+      ok: true,
+    });
+    expect(await finish.command({ type: 'gun', eventId: event.eventId, at: GUN })).toMatchObject({
+      ok: true,
+    });
+    await finish.gunsSent();
+    const text = await startTimeOn(emulator, event.eventId);
+    expect(text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.250$/);
+
+    await split.pollGunNow();
+    const snapshot = await split.query({ type: 'snapshot' });
+    expect(snapshot.guns.find((g) => g.eventId === event.eventId)).toMatchObject({
+      at: GUN,
+      source: 'runsignup',
+    });
+    const splitField = `split-${splitRole.kind === 'split' ? splitRole.splits[0]!.splitId : 0}`;
+    for (let i = 0; i < 200; i++) {
+      const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
+      if (row?.[splitField]) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
+    expect(row?.[splitField]).toBe('20:00.0');
+
+    // The finish timer corrects the gun by two seconds: the split station follows.
+    expect(
+      await finish.command({ type: 'gun', eventId: event.eventId, at: GUN - 2_000 }),
+    ).toMatchObject({ ok: true });
+    await finish.gunsSent();
+    await split.pollGunNow();
+    const after = await split.query({ type: 'snapshot' });
+    expect(after.guns.find((g) => g.eventId === event.eventId)?.at).toBe(GUN - 2_000);
+    // Polling again with nothing new writes nothing.
+    const length = after.journalLength;
+    await split.pollGunNow();
+    expect((await split.query({ type: 'snapshot' })).journalLength).toBe(length);
+  });
+
+  it('[assumed] sends whole seconds to a RunSignup that refuses fractions', async () => {
+    const { emulator, event, station } = await setup({
+      assumptions: { startTimeFractions: 'rejected' },
+    });
+    const finish = await station('finish', { kind: 'finish' });
+    await finish.command({ type: 'gun', eventId: event.eventId, at: GUN });
+    await finish.gunsSent();
+    expect(await startTimeOn(emulator, event.eventId)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('measures a RunSignup clock 3 s ahead and says so in the snapshot', async () => {
+    const { station, splitRole } = await setup({ now: () => Date.now() + 3_000 });
+    const split = await station('split', splitRole);
+    const result = await split.command({ type: 'measureClock' });
+    expect(result).toMatchObject({ ok: true });
+    const clock = (await split.query({ type: 'snapshot' })).clock!;
+    expect(clock.offsetMs).not.toBeNull();
+    expect(Math.abs(clock.offsetMs! - 3_000)).toBeLessThanOrEqual(clock.uncertaintyMs! + 50);
+    expect(clock.uncertaintyMs).toBeLessThanOrEqual(600);
+    expect(clock.warning).toMatch(/3\.\d s behind RunSignup/);
+    expect(clock.measuredAt).toBeGreaterThan(0);
+  });
+});
