@@ -11,6 +11,7 @@ import {
   timeCrossing,
 } from './projection-rules';
 import { fieldKeyString, type Projection, type ProjectionContext } from './projection-types';
+import { rotateBibs } from './projection-shift';
 
 interface BatchTap {
   seq: number;
@@ -64,19 +65,25 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
   const clearSeq = new Map<number, number>();
   const guns = new Map<number, number>();
   let offsetMs = 0;
+  /** Bibs in crossing order still waiting for a time-only tap, oldest first. */
+  const waiting: number[] = [];
+  const isTimeOnly = (t: BatchTap): boolean => !t.voided && t.bib === null && !t.unreadable;
 
   for (const e of sorted) {
     const p = e.payload;
     if (p.kind === 'tap') {
       // An undone tap still exists (its later corrections still apply), but does not count.
-      taps.set(e.seq, {
+      const tap: BatchTap = {
         seq: e.seq,
         at: p.at,
         bib: p.bib,
         bindSeq: e.seq,
         unreadable: p.unreadable,
         voided: !active.has(e.seq),
-      });
+      };
+      // A new time-only crossing takes the oldest bib waiting in crossing order.
+      if (isTimeOnly(tap) && waiting.length > 0) tap.bib = waiting.shift() as number;
+      taps.set(e.seq, tap);
       continue;
     }
     if (!active.has(e.seq)) continue;
@@ -107,6 +114,37 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
         break;
       case 'undo':
         break;
+      case 'order': {
+        // The oldest time-only crossing (by time, then seq) takes the bib; else it waits.
+        let oldest: BatchTap | null = null;
+        for (const t of taps.values()) {
+          if (!isTimeOnly(t)) continue;
+          if (!oldest || compareCrossings(t.at, t.seq, oldest.at, oldest.seq) < 0) oldest = t;
+        }
+        if (oldest) {
+          oldest.bib = p.bib;
+          oldest.bindSeq = e.seq;
+        } else waiting.push(p.bib);
+        break;
+      }
+      case 'shift': {
+        const from = p.fromTapSeq < e.seq ? taps.get(p.fromTapSeq) : undefined;
+        const to = p.toTapSeq < e.seq ? taps.get(p.toTapSeq) : undefined;
+        if (!from || !to || from.voided || to.voided) break;
+        const block = [...taps.values()]
+          .filter(
+            (t) =>
+              !t.voided &&
+              compareCrossings(t.at, t.seq, from.at, from.seq) >= 0 &&
+              compareCrossings(t.at, t.seq, to.at, to.seq) <= 0,
+          )
+          .sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq));
+        for (const m of rotateBibs(block, p.direction)) {
+          m.tap.bib = m.bib;
+          m.tap.bindSeq = m.bindSeq;
+        }
+        break;
+      }
     }
   }
 
@@ -181,5 +219,5 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
       if (value != null) wanted.set(fieldKeyString(key), { key, value });
     });
   }
-  return { crossings, wanted };
+  return { crossings, wanted, waitingBibs: waiting };
 }

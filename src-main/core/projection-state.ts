@@ -8,6 +8,13 @@
 //   O(n) for the places after it, which all change anyway;
 // - a gun: O(n) of that event; an offset: O(all crossings);
 // - `withParticipants`: a full replay, O(N log N) over the whole journal (measured in report).
+// - a `shift`: O(taps) to find its block (a rare, manual tool); an `order`: O(log u) with u the
+//   time-only taps waiting for a bib.
+//
+// Line-up entries (`shift`, `order`) act on the journal as it stood when they were written
+// (the batch replays in seq order, so does this engine). An undo that changes an entry OLDER than
+// a line-up entry in force would change what that entry did: such an undo (rare: Ctrl+Z always
+// takes the newest entry first) rebuilds the engine by a replay instead of patching it.
 import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../src-shared/domain';
 import {
   bibFieldKeys,
@@ -29,6 +36,7 @@ import {
 } from './projection-types';
 import { compareChanges, diffWanted } from './projection-diff';
 import { sortJournal } from './projection-batch';
+import { rotateBibs } from './projection-shift';
 
 /** An entry in force or not, and how many undos in force target it. */
 interface EntryRec {
@@ -42,6 +50,24 @@ interface EntryRec {
 interface Mod<T> {
   seq: number;
   value: T;
+}
+
+/**
+ * A bib given to a tap (assign, order, shift). `bindSeq` is when the bib was bound to a crossing:
+ * the entry's seq, except for a shift, which moves each bib WITH its binding (so a bib cleared
+ * before the shift stays cleared).
+ */
+interface AssignMod extends Mod<number | null> {
+  bindSeq: number;
+}
+
+/** An `order` entry in force: its bib, and the tap it gave it to (null while it waits). */
+interface OrderRec {
+  seq: number;
+  bib: number;
+  tap: TapState | null;
+  /** The seq of the assign mod it put on `tap` (the order's, or the consuming tap's). */
+  modSeq: number;
 }
 
 export type GunSource = 'local' | 'runsignup';
@@ -65,7 +91,9 @@ interface TapState {
   rawBib: number | null;
   unreadable: boolean;
   undone: boolean;
-  assigns: Mod<number | null>[];
+  assigns: AssignMod[];
+  /** The seq of the waiting `order` this tap took its bib from when it was made (0: none). */
+  consumed: number;
   adjusts: Mod<number>[];
   voids: number;
   // Derived from the above by `derive`.
@@ -124,6 +152,35 @@ function insertNumber(list: number[], n: number): void {
   list.splice(i, 0, n);
 }
 
+function removeNumber(list: number[], n: number): void {
+  const i = list.lastIndexOf(n);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/**
+ * Static validity of an entry during a replay (the same rule as `Engine.isValid`): what it names
+ * must be an earlier tap, or for an undo an earlier entry.
+ */
+function validIn(
+  entry: JournalEntry,
+  tapSeqs: ReadonlySet<number>,
+  entries: ReadonlyMap<number, unknown>,
+): boolean {
+  const p = entry.payload;
+  switch (p.kind) {
+    case 'assign':
+    case 'adjust':
+    case 'void':
+      return tapSeqs.has(p.tapSeq);
+    case 'shift':
+      return tapSeqs.has(p.fromTapSeq) && tapSeqs.has(p.toTapSeq);
+    case 'undo':
+      return entries.has(p.targetSeq);
+    default:
+      return true;
+  }
+}
+
 /** The engine: all mutable state of one projection over one participants list. */
 class Engine {
   readonly plans: Map<number, EventPlan>;
@@ -137,8 +194,18 @@ class Engine {
   private readonly events = new Map<number, EventState>();
   private readonly gunLists = new Map<number, GunMod[]>();
   private readonly offsets: Mod<number>[] = [];
-  /** Time-only taps (no bib, not unreadable, not voided): time-first capture fills these. */
-  private readonly untagged = new Set<TapState>();
+  /**
+   * Time-only taps (no bib, not unreadable, not voided) in crossing order: time-first capture
+   * and `order` entries fill the oldest first.
+   */
+  private readonly untagged: TapState[] = [];
+  /** Orders in force, by seq; those still waiting for a time-only tap, oldest first. */
+  private readonly orders = new Map<number, OrderRec>();
+  private readonly waiting: OrderRec[] = [];
+  /** Taps each shift in force put a bib on, by the shift's seq (to take them off again). */
+  private readonly shifted = new Map<number, TapState[]>();
+  /** Seqs of the line-up entries (shift, order) in force, ascending. */
+  private readonly lineup: number[] = [];
   readonly wanted = new Map<string, WantedField>();
   lastSeq = 0;
   /**
@@ -162,8 +229,31 @@ class Engine {
 
   // ---- applying entries ----
 
-  /** Apply entries (in increasing seq) and return the net change of the wanted fields. */
-  applyAll(entries: Iterable<JournalEntry>): FieldChange[] {
+  /** Apply one new entry (its seq after every earlier one); changes wait for `takeChanges`. */
+  applyOne(entry: JournalEntry): void {
+    if (!Number.isInteger(entry.seq) || entry.seq <= this.lastSeq) {
+      throw new Error(
+        `Journal entry seq ${entry.seq} is not after ${this.lastSeq}: entries must be applied in order`,
+      );
+    }
+    this.lastSeq = entry.seq;
+    const rec: EntryRec = { entry, undoneBy: 0, valid: this.isValid(entry) };
+    this.entries.set(entry.seq, rec);
+    this.entryList.push(rec);
+    this.activate(rec);
+    this.settle();
+  }
+
+  /**
+   * Replay a whole journal (seq order). Which entries are in force is decided first, from the
+   * newest entry down (an undo only targets earlier seqs), so the replay never has to take an
+   * entry back out: each entry in force acts once, on the journal as it stood before it, exactly
+   * as `project()` reads it. Rankings per entry; wanted fields once at the end.
+   */
+  replay(entries: readonly JournalEntry[]): void {
+    const recs: EntryRec[] = [];
+    const bySeq = new Map<number, EntryRec>();
+    const tapSeqs = new Set<number>();
     for (const entry of entries) {
       if (!Number.isInteger(entry.seq) || entry.seq <= this.lastSeq) {
         throw new Error(
@@ -171,20 +261,31 @@ class Engine {
         );
       }
       this.lastSeq = entry.seq;
-      const rec: EntryRec = { entry, undoneBy: 0, valid: this.isValid(entry) };
-      this.entries.set(entry.seq, rec);
-      this.entryList.push(rec);
-      this.activate(rec);
-      this.settle();
+      const p = entry.payload;
+      const rec: EntryRec = { entry, undoneBy: 0, valid: validIn(entry, tapSeqs, bySeq) };
+      if (p.kind === 'tap') tapSeqs.add(entry.seq);
+      recs.push(rec);
+      bySeq.set(entry.seq, rec);
     }
-    return this.replaying ? [] : this.takeChanges();
-  }
-
-  /** Replay a whole journal: rankings per entry, wanted fields once at the end. */
-  replay(entries: readonly JournalEntry[]): void {
+    for (let i = recs.length - 1; i >= 0; i--) {
+      const rec = recs[i] as EntryRec;
+      const p = rec.entry.payload;
+      if (p.kind === 'undo' && rec.valid && rec.undoneBy === 0) {
+        (bySeq.get(p.targetSeq) as EntryRec).undoneBy++;
+      }
+    }
     this.replaying = true;
     try {
-      this.applyAll(entries);
+      for (const rec of recs) {
+        this.entries.set(rec.entry.seq, rec);
+        this.entryList.push(rec);
+        const kind = rec.entry.payload.kind;
+        if (kind === 'undo' || !rec.valid) continue;
+        // An undone tap still exists (later corrections still name it) but never counts.
+        if (rec.undoneBy === 0) this.activate(rec);
+        else if (kind === 'tap') this.createTap(rec.entry, true);
+        this.settle();
+      }
     } finally {
       this.replaying = false;
       this.dirty.clear();
@@ -200,11 +301,59 @@ class Engine {
       case 'adjust':
       case 'void':
         return p.tapSeq < entry.seq && this.taps.has(p.tapSeq);
+      case 'shift':
+        return (
+          p.fromTapSeq < entry.seq &&
+          p.toTapSeq < entry.seq &&
+          this.taps.has(p.fromTapSeq) &&
+          this.taps.has(p.toTapSeq)
+        );
       case 'undo':
         return p.targetSeq < entry.seq && this.entries.has(p.targetSeq);
       default:
         return true;
     }
+  }
+
+  /**
+   * Whether applying this entry must rebuild the engine (see the file comment): an undo whose
+   * effect reaches an entry older than a line-up entry in force, brings back a line-up entry or
+   * a tap while line-up entries are in force, or takes back a tap that took a waiting bib.
+   */
+  needsRebuild(entry: JournalEntry): boolean {
+    const p = entry.payload;
+    if (p.kind !== 'undo' || p.targetSeq >= entry.seq) return false;
+    let cur = this.entries.get(p.targetSeq);
+    let deactivating = true;
+    while (cur) {
+      // A target changes state only on its first undo in force, or when its last one goes.
+      if (cur.undoneBy !== (deactivating ? 0 : 1) || !cur.valid) return false;
+      const q = cur.entry.payload;
+      if (q.kind !== 'undo') break;
+      cur = this.entries.get(q.targetSeq);
+      deactivating = !deactivating;
+    }
+    if (!cur) return false;
+    const seq = cur.entry.seq;
+    const kind = cur.entry.payload.kind;
+    const newestLineup = this.lineup[this.lineup.length - 1] ?? 0;
+    if (newestLineup > seq) return true;
+    if (!deactivating && (kind === 'shift' || kind === 'order')) return true;
+    if (kind === 'tap') {
+      if (!deactivating) return this.lineup.length > 0;
+      return this.tap(seq).consumed !== 0;
+    }
+    return false;
+  }
+
+  /** The wanted map as it was at the last `takeChanges` (a rebuild diffs against it). */
+  priorWanted(): Map<string, WantedField> {
+    const prior = new Map(this.wanted);
+    for (const [k, was] of this.before) {
+      if (was.value === null) prior.delete(k);
+      else prior.set(k, { key: was.key, value: was.value });
+    }
+    return prior;
   }
 
   /** Put an entry in force (when applied, or when the undo that targeted it is undone). */
@@ -214,38 +363,13 @@ class Engine {
     switch (p.kind) {
       case 'tap': {
         const existing = this.taps.get(seq);
-        if (existing) {
-          this.modifyTap(existing, (t) => (t.undone = false));
-        } else {
-          const tap: TapState = {
-            seq,
-            rawAt: p.at,
-            rawBib: p.bib,
-            unreadable: p.unreadable,
-            undone: false,
-            assigns: [],
-            adjusts: [],
-            voids: 0,
-            at: p.at,
-            bib: p.bib,
-            bindSeq: seq,
-            voided: false,
-            rankIndex: -1,
-            rankEvent: 0,
-            timeAt: 0,
-            timeGun: null,
-            timeOffset: 0,
-            time: undefined,
-          };
-          this.taps.set(seq, tap);
-          this.tapList.push(tap);
-          this.attach(tap);
-        }
+        if (existing) this.modifyTap(existing, (t) => (t.undone = false));
+        else this.createTap(rec.entry, false);
         return;
       }
       case 'assign':
         return this.modifyTap(this.tap(p.tapSeq), (t) =>
-          insertBySeq(t.assigns, { seq, value: p.bib }),
+          insertBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq }),
         );
       case 'adjust':
         return this.modifyTap(this.tap(p.tapSeq), (t) =>
@@ -279,7 +403,101 @@ class Engine {
         if (target.undoneBy === 1) this.deactivate(target);
         return;
       }
+      case 'shift': {
+        insertNumber(this.lineup, seq);
+        const moves = this.shiftMoves(p.fromTapSeq, p.toTapSeq, p.direction);
+        this.shifted.set(
+          seq,
+          moves.map((m) => m.tap),
+        );
+        for (const m of moves) {
+          this.modifyTap(m.tap, (t) =>
+            insertBySeq(t.assigns, { seq, value: m.bib, bindSeq: m.bindSeq }),
+          );
+        }
+        return;
+      }
+      case 'order': {
+        insertNumber(this.lineup, seq);
+        const order: OrderRec = { seq, bib: p.bib, tap: null, modSeq: seq };
+        this.orders.set(seq, order);
+        const oldest = this.untagged[0];
+        if (oldest) {
+          order.tap = oldest;
+          this.modifyTap(oldest, (t) =>
+            insertBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq }),
+          );
+        } else this.waiting.push(order);
+        return;
+      }
     }
+  }
+
+  /** A new tap; a time-only one takes the oldest bib waiting in crossing order, if any. */
+  private createTap(entry: JournalEntry, undone: boolean): void {
+    const p = entry.payload as Extract<JournalEntry['payload'], { kind: 'tap' }>;
+    const seq = entry.seq;
+    const tap: TapState = {
+      seq,
+      rawAt: p.at,
+      rawBib: p.bib,
+      unreadable: p.unreadable,
+      undone,
+      assigns: [],
+      consumed: 0,
+      adjusts: [],
+      voids: 0,
+      at: p.at,
+      bib: p.bib,
+      bindSeq: seq,
+      voided: undone,
+      rankIndex: -1,
+      rankEvent: 0,
+      timeAt: 0,
+      timeGun: null,
+      timeOffset: 0,
+      time: undefined,
+    };
+    if (!undone && p.bib === null && !p.unreadable) {
+      const order = this.waiting.shift();
+      if (order) {
+        order.tap = tap;
+        order.modSeq = seq;
+        tap.consumed = order.seq;
+        tap.assigns.push({ seq, value: order.bib, bindSeq: seq });
+        tap.bib = order.bib;
+      }
+    }
+    this.taps.set(seq, tap);
+    this.tapList.push(tap);
+    this.attach(tap);
+  }
+
+  /**
+   * What a shift does to the journal as it stands: the live crossings from..to in crossing order
+   * rotate their bibs (each with its binding) one crossing later or earlier. Nothing when either
+   * end is voided, the ends are the wrong way round, or the crossing the bibs move onto at the
+   * far end has a bib (the shift must lose nothing; the core refuses such a shift).
+   */
+  private shiftMoves(
+    fromSeq: number,
+    toSeq: number,
+    direction: 'earlier' | 'later',
+  ): { tap: TapState; bib: number | null; bindSeq: number }[] {
+    const from = this.tap(fromSeq);
+    const to = this.tap(toSeq);
+    if (from.voided || to.voided || compareCrossings(from.at, from.seq, to.at, to.seq) > 0) {
+      return [];
+    }
+    const block: TapState[] = [];
+    for (const t of this.tapList) {
+      if (t.voided) continue;
+      if (compareCrossings(t.at, t.seq, from.at, from.seq) < 0) continue;
+      if (compareCrossings(t.at, t.seq, to.at, to.seq) > 0) continue;
+      block.push(t);
+    }
+    block.sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq));
+    return rotateBibs(block, direction);
   }
 
   /** Take an entry out of force (its undo is in force): the exact reverse of `activate`. */
@@ -317,6 +535,27 @@ class Engine {
         const target = this.entries.get(p.targetSeq) as EntryRec;
         target.undoneBy--;
         if (target.undoneBy === 0) this.activate(target);
+        return;
+      }
+      case 'shift': {
+        removeNumber(this.lineup, seq);
+        for (const t of this.shifted.get(seq) ?? []) {
+          this.modifyTap(t, (x) => removeBySeq(x.assigns, seq));
+        }
+        this.shifted.delete(seq);
+        return;
+      }
+      case 'order': {
+        // Only reached when no line-up entry in force is newer (else the engine rebuilds), so
+        // taking this bib back moves no other waiting bib.
+        removeNumber(this.lineup, seq);
+        const order = this.orders.get(seq) as OrderRec;
+        this.orders.delete(seq);
+        const tap = order.tap;
+        if (tap) {
+          if (tap.consumed === seq) tap.consumed = 0;
+          this.modifyTap(tap, (t) => removeBySeq(t.assigns, order.modSeq));
+        } else this.waiting.splice(this.waiting.indexOf(order), 1);
         return;
       }
     }
@@ -367,13 +606,13 @@ class Engine {
     const lastAssign = tap.assigns[tap.assigns.length - 1];
     tap.at = tap.adjusts[tap.adjusts.length - 1]?.value ?? tap.rawAt;
     tap.bib = lastAssign ? lastAssign.value : tap.rawBib;
-    tap.bindSeq = lastAssign ? lastAssign.seq : tap.seq;
+    tap.bindSeq = lastAssign ? lastAssign.bindSeq : tap.seq;
     tap.voided = tap.undone || tap.voids > 0;
     this.attach(tap);
   }
 
   private detach(tap: TapState): void {
-    this.untagged.delete(tap);
+    if (!tap.voided && tap.bib === null && !tap.unreadable) this.removeUntagged(tap);
     if (tap.rankIndex >= 0) {
       this.unrank(tap);
       (this.bibs.get(tap.bib as number) as BibState).ranked = null;
@@ -388,11 +627,39 @@ class Engine {
   private attach(tap: TapState): void {
     if (tap.voided) return;
     if (tap.bib === null) {
-      if (!tap.unreadable) this.untagged.add(tap);
+      if (!tap.unreadable) this.addUntagged(tap);
       return;
     }
     this.bib(tap.bib).taps.push(tap);
     this.refresh.add(tap.bib);
+  }
+
+  /** Binary search in the time-only taps (crossing order) for where `tap` is or would go. */
+  private untaggedIndex(tap: TapState): number {
+    const u = this.untagged;
+    let lo = 0;
+    let hi = u.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = u[mid] as TapState;
+      if (compareCrossings(m.at, m.seq, tap.at, tap.seq) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private addUntagged(tap: TapState): void {
+    const u = this.untagged;
+    const last = u[u.length - 1];
+    // Time-first capture appends at the end almost always.
+    if (!last || compareCrossings(last.at, last.seq, tap.at, tap.seq) < 0) u.push(tap);
+    else u.splice(this.untaggedIndex(tap), 0, tap);
+  }
+
+  /** Called before the tap's time changes, so its position is found by its current time. */
+  private removeUntagged(tap: TapState): void {
+    const i = this.untaggedIndex(tap);
+    if (this.untagged[i] === tap) this.untagged.splice(i, 1);
   }
 
   /** Every scored bib of the event has a new time (new gun or offset). */
@@ -539,7 +806,7 @@ class Engine {
   }
 
   /** The net changes since the last call, in key order. */
-  private takeChanges(): FieldChange[] {
+  takeChanges(): FieldChange[] {
     const changes: FieldChange[] = [];
     for (const [keyString, was] of this.before) {
       const now = this.wanted.get(keyString)?.value ?? null;
@@ -608,9 +875,11 @@ class Engine {
   }
 
   untaggedTaps(): number[] {
-    return [...this.untagged]
-      .sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq))
-      .map((t) => t.seq);
+    return this.untagged.map((t) => t.seq);
+  }
+
+  waitingBibs(): number[] {
+    return this.waiting.map((o) => o.bib);
   }
 
   undoTarget(): number | null {
@@ -687,9 +956,21 @@ export class ProjectionState {
       }
       last = e.seq;
     }
-    const changes = this.engine.applyAll(entries);
-    for (const e of entries) this.journal.push(e);
-    return changes;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as JournalEntry;
+      if (this.engine.needsRebuild(e)) {
+        // Diff against what the caller last saw, replaying everything including this batch.
+        const prior = this.engine.priorWanted();
+        for (let k = i; k < entries.length; k++) this.journal.push(entries[k] as JournalEntry);
+        const next = new Engine(this.engine.ctx);
+        next.replay(this.journal);
+        this.engine = next;
+        return diffWanted(prior, next.wanted);
+      }
+      this.engine.applyOne(e);
+      this.journal.push(e);
+    }
+    return this.engine.takeChanges();
   }
 
   /**
@@ -745,6 +1026,11 @@ export class ProjectionState {
   /** Time-only taps still waiting for a bib, oldest crossing first (time-first capture). */
   untaggedTaps(): number[] {
     return this.engine.untaggedTaps();
+  }
+
+  /** Bibs of `order` entries in force still waiting for a time-only crossing, oldest first. */
+  waitingBibs(): number[] {
+    return this.engine.waitingBibs();
   }
 
   /** The newest entry in force that Ctrl+Z should undo (never an undo itself), or null. */

@@ -85,6 +85,8 @@ export interface ProjectionContext {
 export interface Projection {
   crossings: Crossing[];
   wanted: Map<string, WantedField>;
+  /** Bibs of `order` entries still waiting for a time-only crossing, oldest first. */
+  waitingBibs: number[];
 }
 
 export const FIELD_PLACE = 'place';

@@ -108,6 +108,12 @@ export class Journal {
   undo(targetSeq: number): number {
     return this.add({ kind: 'undo', targetSeq });
   }
+  shift(fromTapSeq: number, toTapSeq: number, direction: 'earlier' | 'later'): number {
+    return this.add({ kind: 'shift', fromTapSeq, toTapSeq, direction });
+  }
+  order(bib: number): number {
+    return this.add({ kind: 'order', bib });
+  }
 }
 
 /** A wanted map as a plain sorted object, `key -> value`, for readable assertions. */

@@ -46,7 +46,8 @@ function payload(maxRef: number): fc.Arbitrary<JournalPayload> {
       arbitrary: fc.record({
         kind: fc.constant('tap' as const),
         at,
-        bib: fc.option(bib, { nil: null }),
+        // One in three time-only: bibs come later by assign, order or shift.
+        bib: fc.option(bib, { nil: null, freq: 2 }),
         unreadable: fc.boolean(),
       }),
     },
@@ -78,7 +79,30 @@ function payload(maxRef: number): fc.Arbitrary<JournalPayload> {
       }),
     },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('undo' as const), targetSeq: ref }) },
+    // Line-up tools: shifts over any two seqs (valid, reversed, voided, blocked ends alike) and
+    // bibs in crossing order that bind at once or wait for the next time-only tap.
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('shift' as const),
+        fromTapSeq: ref,
+        toTapSeq: ref,
+        direction: fc.constantFrom('earlier' as const, 'later' as const),
+      }),
+    },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('order' as const), bib }) },
   );
+}
+
+/**
+ * Most shifts re-aimed at a few neighbouring earlier taps (random seqs rarely name two taps in a
+ * useful order); a quarter keep their random, mostly meaningless, ends.
+ */
+function nearbyShift(p: JournalPayload, tapSeqs: readonly number[]): JournalPayload {
+  if (p.kind !== 'shift' || tapSeqs.length === 0 || (p.fromTapSeq + p.toTapSeq) % 4 === 0) return p;
+  const from = p.fromTapSeq % tapSeqs.length;
+  const to = Math.min(tapSeqs.length - 1, from + (p.toTapSeq % 4));
+  return { ...p, fromTapSeq: tapSeqs[from] as number, toTapSeq: tapSeqs[to] as number };
 }
 
 /** A journal with increasing (sometimes gapped) seqs. */
@@ -90,14 +114,14 @@ const journal: fc.Arbitrary<JournalEntry[]> = fc
   .chain((steps) => {
     let seq = 0;
     const seqs = steps.map(([gap]) => (seq += gap === 3 ? 2 : 1));
-    return fc.tuple(...seqs.map((s) => payload(s - 1))).map((payloads) =>
-      payloads.map((p, i): JournalEntry => ({
-        seq: seqs[i] as number,
-        stationId: 'st-1',
-        recordedAt: T0,
-        payload: p,
-      })),
-    );
+    return fc.tuple(...seqs.map((s) => payload(s - 1))).map((payloads) => {
+      const tapSeqs: number[] = [];
+      return payloads.map((p, i): JournalEntry => {
+        const seq = seqs[i] as number;
+        if (p.kind === 'tap') tapSeqs.push(seq);
+        return { seq, stationId: 'st-1', recordedAt: T0, payload: nearbyShift(p, tapSeqs) };
+      });
+    });
   });
 
 const configs: fc.Arbitrary<StationConfig> = fc.constantFrom(
@@ -140,6 +164,7 @@ describe('projection properties', () => {
           .sort((a, b) => a.at - b.at || a.tapSeq - b.tapSeq)
           .map((x) => x.tapSeq);
         expect(state.untaggedTaps()).toEqual(untagged);
+        expect(state.waitingBibs()).toEqual(batch.waitingBibs);
         for (let b = 1; b <= 11; b++) {
           const counted = batch.crossings.some(
             (x) =>
@@ -158,11 +183,12 @@ describe('projection properties', () => {
         const valid = (e: JournalEntry): boolean => {
           const p = e.payload;
           if (p.kind === 'undo') return entries.some((x) => x.seq === p.targetSeq && x.seq < e.seq);
+          const isTap = (seq: number): boolean =>
+            entries.some((x) => x.seq === seq && x.seq < e.seq && x.payload.kind === 'tap');
           if (p.kind === 'assign' || p.kind === 'adjust' || p.kind === 'void') {
-            return entries.some(
-              (x) => x.seq === p.tapSeq && x.seq < e.seq && x.payload.kind === 'tap',
-            );
+            return isTap(p.tapSeq);
           }
+          if (p.kind === 'shift') return isTap(p.fromTapSeq) && isTap(p.toTapSeq);
           return true;
         };
         for (const e of entries) expect(state.isActive(e.seq)).toBe(active.has(e.seq) && valid(e));
@@ -189,6 +215,8 @@ describe('projection properties', () => {
         expect(plain(state.wanted())).toEqual(plain(once.wanted()));
         expect(state.crossings()).toEqual(once.crossings());
         expect(once.crossings()).toEqual(batch.crossings);
+        expect(state.waitingBibs()).toEqual(batch.waitingBibs);
+        expect(once.waitingBibs()).toEqual(batch.waitingBibs);
       }),
       RUNS,
     );
@@ -261,3 +289,48 @@ describe('projection properties', () => {
     );
   });
 });
+
+describe('the journal generator', () => {
+  it('reaches the line-up cases: shifts and orders that change crossings, waiting bibs, undos behind them', () => {
+    const c = ctx(finishConfig());
+    // An undo naming its own seq is a no-op that keeps every other seq in place.
+    const without = (entries: JournalEntry[], kind: 'shift' | 'order'): JournalEntry[] =>
+      entries.map((e) =>
+        e.payload.kind === kind ? { ...e, payload: { kind: 'undo', targetSeq: e.seq } } : e,
+      );
+    let shiftMatters = 0;
+    let orderMatters = 0;
+    let waiting = 0;
+    let undoBehindLineup = 0;
+
+    for (const entries of fc.sample(journal, { numRuns: 300, seed: 42 })) {
+      const base = project(entries, c).crossings;
+
+      if (!isDeepEqual(project(without(entries, 'shift'), c).crossings, base)) shiftMatters++;
+      if (!isDeepEqual(project(without(entries, 'order'), c).crossings, base)) orderMatters++;
+      if (project(entries, c).waitingBibs.length > 0) waiting++;
+      const lineup = entries.filter(
+        (e) => e.payload.kind === 'shift' || e.payload.kind === 'order',
+      );
+      if (
+        entries.some(
+          (u) =>
+            u.payload.kind === 'undo' &&
+            lineup.some(
+              (l) => l.seq < u.seq && l.seq > (u.payload as { targetSeq: number }).targetSeq,
+            ),
+        )
+      ) {
+        undoBehindLineup++;
+      }
+    }
+    expect(shiftMatters).toBeGreaterThan(15);
+    expect(orderMatters).toBeGreaterThan(50);
+    expect(waiting).toBeGreaterThan(50);
+    expect(undoBehindLineup).toBeGreaterThan(50);
+  });
+});
+
+function isDeepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
