@@ -19,6 +19,10 @@ export interface ComposeOptions {
   syncIdlePollMs?: number;
   /** Practice mode uses this running emulator (several stations on one practice race). */
   practiceEmulator?: RunningEmulator;
+  /** The race's time zone for the shared gun (default: the laptop's). */
+  timeZone?: string;
+  /** How often a split station reads the shared gun (default 15 s). */
+  gunPollMs?: number;
 }
 
 export async function composeStationService(options: ComposeOptions): Promise<StationService> {
@@ -34,6 +38,8 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         ...(options.log ? { log: options.log } : {}),
         ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
         ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
       }),
     );
   } catch (error) {

@@ -27,12 +27,18 @@ export interface LaunchOptions {
    * and a split station on the SAME practice race. The caller closes it (after the stations).
    */
   practiceEmulator?: RunningEmulator;
+  /** The race's time zone for the shared gun's text (default: the laptop's). */
+  timeZone?: string;
+  /** How often a split station reads the shared gun (default 15 s). */
+  gunPollMs?: number;
 }
 
 export interface LaunchedStation {
   /** The page to open, token included. */
   url: string;
   origin: string;
+  /** The page for other devices on the network (listening beyond loopback), token included. */
+  lanUrls: string[];
   token: string;
   port: number;
   /** The practice RunSignup running in-process (null when connected to a real one at boot). */
@@ -60,6 +66,8 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
     ...(options.openCore ? { openCore: options.openCore } : {}),
     ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
     ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
   });
   let host;
   try {
@@ -78,6 +86,7 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
   return {
     url: web.url,
     origin: web.origin,
+    lanUrls: web.lanUrls,
     token: web.token,
     port: web.port,
     get emulator() {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorText } from '../app/dispatch';
+import { isTimeZone, localTimeZone } from '../sync/gun-time';
 import { launchWebStation } from './launch';
 
 export function defaultDataDir(): string {
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
       host: { type: 'string', default: process.env.CHUTE_HOST ?? '127.0.0.1' },
       'data-dir': { type: 'string', default: defaultDataDir() },
       seed: { type: 'string', default: '1' },
+      // The race's zone for the shared gun time (RunSignup's start-time call is wall-clock text).
+      'time-zone': { type: 'string', default: process.env.CHUTE_TIME_ZONE ?? localTimeZone() },
     },
     strict: true,
   });
@@ -34,7 +37,12 @@ async function main(): Promise<void> {
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number.`);
+  const timeZone = values['time-zone'];
+  if (!isTimeZone(timeZone)) {
+    throw new Error(`--time-zone must be a time zone such as America/New_York, not "${timeZone}".`);
+  }
   const station = await launchWebStation({
+    timeZone,
     dataDir: values['data-dir'],
     port,
     host: values.host,
@@ -44,8 +52,16 @@ async function main(): Promise<void> {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
     console.warn(`Listening on ${values.host}: anyone who can reach it and has the link can time.`);
   }
-  console.log(`Chute station data: ${values['data-dir']}`);
+  console.log(`Chute station data: ${values['data-dir']} (gun times in ${timeZone})`);
   console.log(`Open the station in your browser:\n\n  ${station.url}\n`);
+  if (station.lanUrls.length > 0) {
+    // A second screen on the same station: the chute recorder's tablet, say.
+    console.log(`On another device on this network, open:\n`);
+    for (const url of station.lanUrls) console.log(`  ${url}`);
+    console.log('');
+  } else if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
+    console.log('No network address found for other devices: is this laptop on a network?\n');
+  }
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StationApi } from '../../src-shared/station-api';
@@ -28,6 +29,11 @@ export interface WebHost {
   url: string;
   /** The origin only, without the token. */
   origin: string;
+  /**
+   * The page as another device on the network opens it (the chute recorder's tablet), token
+   * included: one per address this laptop has when listening beyond loopback, else empty.
+   */
+  lanUrls: string[];
   token: string;
   port: number;
   /** Open sockets (for tests and the status line). */
@@ -43,6 +49,30 @@ function hostAllowed(hostHeader: string | undefined, bindHost: string, port: num
   const allowed = new Set([`${bindHost}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`]);
   if (bindHost === '0.0.0.0' || bindHost === '::') return true; // told to listen everywhere
   return allowed.has(hostHeader.toLowerCase());
+}
+
+const ANY_HOSTS = new Set(['0.0.0.0', '::']);
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * The addresses other devices can use to reach a host bound to `bindHost`: every external IPv4
+ * address when bound to all interfaces, the address itself when bound to one, none on loopback.
+ * Pure over the interface list (os.networkInterfaces()), so it is tested without a network.
+ */
+export function reachableAddresses(
+  bindHost: string,
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): string[] {
+  if (LOOPBACK_HOSTS.has(bindHost)) return [];
+  if (!ANY_HOSTS.has(bindHost)) return [bindHost];
+  const out: string[] = [];
+  for (const list of Object.values(interfaces)) {
+    for (const info of list ?? []) {
+      // IPv4 only: link-local IPv6 needs a zone id no tablet will type.
+      if (!info.internal && info.family === 'IPv4') out.push(info.address);
+    }
+  }
+  return [...new Set(out)];
 }
 
 function send(socket: WebSocket, message: WireMessage): void {
@@ -155,14 +185,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  // Bound to every interface, this laptop itself still opens the loopback address.
+  const urlHost = ANY_HOSTS.has(bindHost) ? '127.0.0.1' : bracket(bindHost);
   const origin = `http://${urlHost}:${port}`;
-  csp = contentSecurityPolicy({ connect: [`ws://${urlHost}:${port}`] });
+  const lanHosts = reachableAddresses(bindHost, networkInterfaces()).map(bracket);
+  csp = contentSecurityPolicy({
+    connect: [...new Set([urlHost, ...lanHosts])].map((h) => `ws://${h}:${port}`),
+  });
+  const withToken = (base: string) => `${base}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
 
   let closing: Promise<void> | null = null;
   return {
-    url: `${origin}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`,
+    url: withToken(origin),
     origin,
+    lanUrls: lanHosts.filter((h) => h !== urlHost).map((h) => withToken(`http://${h}:${port}`)),
     token,
     port,
     connections: () => sockets.size,
