@@ -23,6 +23,7 @@ export function openCorePort(dbPath: string): CorePort {
     outbox: core.outbox,
     guns: () => core.query({ type: 'snapshot', limit: 1 }).guns,
     recordRemoteGun: (eventId, at) => core.recordRemoteGun(eventId, at),
+    forgetAcknowledgements: () => core.outbox.forgetAcknowledgements(),
     subscribe: (listener) => core.subscribe(listener),
     close: () => core.close(),
   };

@@ -59,6 +59,8 @@ export interface CorePort {
     at: number | null;
     source?: 'local' | 'runsignup' | undefined;
   }>;
+  /** Make every acknowledged field pending again (a fresh practice RunSignup); returns how many. */
+  forgetAcknowledgements?(): number;
   /** RunSignup's gun for an event (split stations): appended only when it differs. */
   recordRemoteGun?(eventId: number, at: number): CommandResult;
   subscribe(listener: (event: StationEvent) => void): () => void;
@@ -118,6 +120,11 @@ export interface PracticeHost {
   connection: ResolvedConnection;
   /** The emulator itself (tests and the e2e helper read its results and log). */
   emulator?: RunningEmulator;
+  /**
+   * True when this host started a NEW emulator (empty: nothing posted before survives), false
+   * when it posts to one that was already running (shared by several stations).
+   */
+  fresh?: boolean;
   close(): Promise<void>;
 }
 export type PracticeFactory = (seed: number) => Promise<PracticeHost>;

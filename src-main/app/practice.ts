@@ -5,7 +5,7 @@ import type { PracticeFactory, PracticeHost } from './ports';
 
 export async function startPracticeHost(seed: number): Promise<PracticeHost> {
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed });
-  return { ...practiceHostOver(emulator), close: () => emulator.close() };
+  return { ...practiceHostOver(emulator), fresh: true, close: () => emulator.close() };
 }
 
 /**
@@ -18,6 +18,7 @@ export function practiceHostOver(emulator: RunningEmulator): PracticeHost {
   return {
     connection: { auth: 'api-key', baseUrl: emulator.url, apiKey, apiSecret },
     emulator,
+    fresh: false,
     close: async () => {},
   };
 }

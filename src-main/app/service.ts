@@ -172,6 +172,13 @@ export async function createStationService(parts: StationServiceParts): Promise<
   const ensurePractice = async (): Promise<PracticeHost> => {
     practiceStarting ??= parts.practice(parts.practiceSeed ?? 1).then((host) => {
       practiceHost = host;
+      // The practice RunSignup lives in memory: a new one has none of what the last one
+      // acknowledged. Everything this practice station wants shown is sent again (re-posts are
+      // idempotent), so the screen never claims "sent" for a result RunSignup does not have.
+      if (host.fresh && core.config()?.mode === 'practice' && core.forgetAcknowledgements) {
+        const again = core.forgetAcknowledgements();
+        if (again > 0) log(`Practice RunSignup started empty: sending ${again} field(s) again.`);
+      }
       return host;
     });
     return practiceStarting;

@@ -29,6 +29,12 @@ export interface OutboxStore extends Outbox {
   fieldState(key: Omit<FieldKey, 'eventId'>): FieldSyncState | null;
   /** Every row whose wanted value is not acknowledged (for the screen), keyed `rs|bib|field`. */
   allStates(): Map<string, FieldSyncState>;
+  /**
+   * Forget every acknowledgement, so every wanted value is pending again (a practice RunSignup
+   * lives in memory: after a restart it is empty, and what it had acknowledged must be re-sent).
+   * Returns how many fields became pending again.
+   */
+  forgetAcknowledgements(): number;
 }
 
 export function fieldKeyString(k: { resultSetId: number; bib: number; field: string }): string {
@@ -126,6 +132,10 @@ export function createOutboxStore(db: Database): OutboxStore {
     countAttention: db.prepare<[], { n: number }>(
       `SELECT count(*) AS n FROM outbox WHERE ${ATTENTION}`,
     ),
+    forgetAcks: db.prepare(
+      `UPDATE outbox SET acked_value = NULL, acked_version = 0, acked_at = NULL
+       WHERE acked_version > 0`,
+    ),
     all: db.prepare<[], StateRow>(
       `SELECT result_set_id, bib, field, wanted_value, wanted_version, acked_value, acked_version,
          attention_reason, attention_version FROM outbox`,
@@ -208,6 +218,10 @@ export function createOutboxStore(db: Database): OutboxStore {
         pending: st.countPending.get()?.n ?? 0,
         attention: st.countAttention.get()?.n ?? 0,
       };
+    },
+
+    forgetAcknowledgements() {
+      return st.forgetAcks.run().changes;
     },
 
     fieldState(key) {

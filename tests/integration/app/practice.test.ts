@@ -156,3 +156,47 @@ describe('composed station with RunSignup credentials', () => {
     expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(2);
   });
 });
+
+describe('practice RunSignup across a restart', () => {
+  it('re-sends what the last practice RunSignup had acknowledged, and only shows it sent again once it is there', async () => {
+    const dir = await dataDir();
+    const first = await start(dir, memorySecretStore());
+    const emulator1 = first.practice()!.emulator!;
+    const details = await setUp(first, emulator1.practice.raceId);
+    const event = details.events[0]!;
+    const runners = createPracticeRace(11)
+      .participants.filter((p) => p.eventId === event.eventId && p.bib !== null)
+      .slice(0, 3);
+    const now = Date.now();
+    await first.command({ type: 'gun', eventId: event.eventId, at: now - 1_800_000 });
+    for (const [i, r] of runners.entries()) {
+      expect(
+        (await first.command({ type: 'tap', at: now - 60_000 + i * 1_000, bib: String(r.bib) })).ok,
+      ).toBe(true);
+    }
+    const resultSetId = (await first.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
+    await eventually(async () => {
+      const s = await first.query({ type: 'snapshot' });
+      return s.crossings.every((c) => c.sync === 'sent') ? true : undefined;
+    });
+    const before = emulator1.results(resultSetId).filter((r) => r.clock_time !== '');
+    expect(before).toHaveLength(3);
+    await first.close(); // the practice RunSignup goes with it
+
+    const second = await start(dir, memorySecretStore());
+    const emulator2 = second.practice()!.emulator!;
+    expect(emulator2).not.toBe(emulator1);
+    // A fresh practice RunSignup: the station sends everything again and it all arrives.
+    const after = await eventually(() => {
+      const rows = emulator2.results(resultSetId).filter((r) => r.clock_time !== '');
+      return rows.length === 3 ? rows : undefined;
+    });
+    expect(after.map((r) => [r.bib, r.clock_time])).toEqual(
+      before.map((r) => [r.bib, r.clock_time]),
+    );
+    await eventually(async () => {
+      const s = await second.query({ type: 'snapshot' });
+      return s.crossings.every((c) => c.sync === 'sent') && s.sync.pending === 0 ? true : undefined;
+    });
+  });
+});
