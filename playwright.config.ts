@@ -9,6 +9,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
+  // Prints why the Electron shell tests are skipped here, and where they run.
+  globalSetup: './tests/electron/global-setup.ts',
   outputDir: 'test-results/e2e',
   // e2e: the renderer in Debian's Chromium over the web host. electron: the Electron shell,
   // SKIPPED (with the reason) where no Electron binary is installed.

@@ -3,29 +3,16 @@
 // the reason, never reported as passed.
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { electronBinary, NO_ELECTRON_REASON } from './electron-binary';
 
-const require = createRequire(import.meta.url);
 // Playwright runs from the repository root.
 const root = process.cwd();
 const mainBundle = path.join(root, 'dist', 'electron', 'main.cjs');
 
-function electronBinary(): string | null {
-  try {
-    const binary = require('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
-
 const binary = electronBinary();
-test.skip(
-  binary === null,
-  'SKIPPED: no Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); the Electron shell was NOT tested here.',
-);
+test.skip(binary === null, NO_ELECTRON_REASON);
 test.skip(
   !existsSync(mainBundle),
   'SKIPPED: dist/electron/main.cjs is missing; run `npm run build`.',
