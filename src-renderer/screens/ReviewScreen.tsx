@@ -4,6 +4,8 @@ import { useEffect, useState } from 'react';
 import { QueryResult } from '../../src-shared/station-api';
 import type { z } from 'zod';
 import { useChute } from '../context';
+import { NoticeLine } from '../components/NoticeLine';
+import { attentionRows } from '../lib/attention';
 import { formatTimeOfDay } from '../lib/format';
 import { SYNC_LABELS } from '../lib/sync-status';
 import { useChuteApi } from '../api-context';
@@ -78,12 +80,14 @@ export function ReviewScreen() {
   };
 
   const crossings = snapshot?.crossings ?? [];
-  const attention = crossings.filter((c) => c.sync === 'attention');
+  const attention = attentionRows(snapshot);
   const untagged = crossings.filter((c) => c.bib === null);
-  const attentionCount = snapshot?.sync.attention ?? attention.length;
+  const attentionCount = Math.max(snapshot?.sync.attention ?? 0, attention.length);
 
   return (
     <section className="screen review-screen">
+      {/* The outcome of Retry and of the assignments below shows here, not only on Timing. */}
+      <NoticeLine />
       <h2>Needs attention ({attentionCount})</h2>
       {attentionCount === 0 ? (
         <p className="muted">RunSignup accepted everything sent so far.</p>
@@ -92,25 +96,33 @@ export function ReviewScreen() {
           <table className="crossings" data-testid="attention">
             <thead>
               <tr>
-                <th>#</th>
                 <th>Bib</th>
                 <th>Name</th>
-                <th>Time</th>
+                <th>Event</th>
+                <th>Field</th>
+                <th>Value sent</th>
                 <th>RunSignup said</th>
               </tr>
             </thead>
             <tbody>
-              {attention.map((c) => (
-                <tr key={c.tapSeq} className="row-warn">
-                  <td>{c.tapSeq}</td>
-                  <td>{c.bib ?? ''}</td>
-                  <td>{c.name ?? ''}</td>
-                  <td>{c.time ?? c.status ?? ''}</td>
-                  <td>{c.syncReason ?? 'rejected'}</td>
+              {attention.map((a) => (
+                <tr key={a.key} className="row-warn">
+                  <td className="cell-bib">{a.bib ?? ''}</td>
+                  <td>{a.name}</td>
+                  <td>{a.event}</td>
+                  <td>{a.field}</td>
+                  <td className="cell-time">{a.value}</td>
+                  <td>{a.reason}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {attention.length < attentionCount && (
+            <p className="muted">
+              {attentionCount - attention.length} more not listed here (only the oldest are shown);
+              Retry sends them all.
+            </p>
+          )}
           <button
             type="button"
             className="btn-primary"

@@ -168,3 +168,30 @@ test('status bar: clock offset, re-measure with a warning, manual offset confirm
   await expect(page.getByTestId('gun-notice')).toBeHidden();
   await expect(bib(page)).toBeFocused();
 });
+
+test('review: every row needing attention, status-only ones too, with the reason and Retry', async ({
+  page,
+}) => {
+  await open(page);
+  await gun(page);
+  for (const b of ['101', '102', '103', '104', '105']) {
+    await bib(page).pressSequentially(b);
+    await bib(page).press('Shift+Enter');
+  }
+  // A DNS typed by bib, no crossing: a status-only field.
+  await bib(page).pressSequentially('201');
+  await bib(page).press('s');
+  await expect(page.getByTestId('notice')).toContainText('Saved: DNS bib 201');
+  await page.keyboard.press('F3');
+  const table = page.getByTestId('attention');
+  await expect(page.getByRole('heading', { name: 'Needs attention (2)' })).toBeVisible();
+  await expect(table.locator('tbody tr')).toHaveCount(2);
+  await expect(table).toContainText('Bib number invalid (error 115)');
+  const statusRow = table.locator('tbody tr', { hasText: '201' });
+  await expect(statusRow).toContainText('DNS');
+  await expect(statusRow).toContainText('No result row for this bib yet (error 201)');
+  await expect(statusRow).toContainText('finish time');
+  await page.screenshot({ path: 'test-results/screens/review-attention.png', fullPage: true });
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Saved: retry');
+});

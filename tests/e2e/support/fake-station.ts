@@ -143,6 +143,27 @@ export function createFakeStation(options: {
         source: gunSources.get(e.eventId) ?? 'local',
       })),
       waitingBibs: [...waiting],
+      attention: [
+        ...rows
+          .filter((r) => r.sync === 'attention' && r.bib !== null)
+          .map((r) => ({
+            bib: r.bib!,
+            eventId: r.eventId ?? 1,
+            field: 'clock_time',
+            value: r.time ?? '',
+            reason: r.syncReason ?? 'rejected',
+          })),
+        // A status for a bib that never crossed: a status-only row RunSignup refused.
+        ...[...statuses]
+          .filter(([b]) => !rows.some((r) => r.bib === b))
+          .map(([b, status]) => ({
+            bib: b,
+            eventId: person(b)?.[3] ?? 1,
+            field: 'clock_time',
+            value: status,
+            reason: 'No result row for this bib yet (error 201)',
+          })),
+      ],
       clock,
       offsetMs,
       crossings: rows,
@@ -150,7 +171,9 @@ export function createFakeStation(options: {
         online: true,
         pending: rows.filter((r) => r.sync === 'unposted').length,
         inFlight: 0,
-        attention: rows.filter((r) => r.sync === 'attention').length,
+        attention:
+          rows.filter((r) => r.sync === 'attention').length +
+          [...statuses.keys()].filter((b) => !rows.some((r) => r.bib === b)).length,
         lastSuccessAt: now() - 4000,
         lastError: null,
         nextRetryAt: null,
