@@ -159,6 +159,21 @@ export const Snapshot = z.object({
   ),
   /** Bibs typed in crossing order that are still waiting for a time-only crossing. */
   waitingBibs: z.array(z.number().int()).optional(),
+  /**
+   * Every field RunSignup refused (needs the timer), crossing or not: a DNS without a crossing
+   * or a status-only field shows here too. Oldest first, at most 500.
+   */
+  attention: z
+    .array(
+      z.object({
+        bib: z.number().int(),
+        eventId: z.number().int(),
+        field: z.string(),
+        value: z.string(),
+        reason: z.string(),
+      }),
+    )
+    .optional(),
   clock: ClockStatus.nullable().optional(),
   offsetMs: z.number().int(),
   crossings: z.array(CrossingView),

@@ -15,6 +15,8 @@ export const JOURNAL_COMMANDS = [
   'gun',
   'offset',
   'undo',
+  'shift',
+  'order',
 ] as const;
 export type JournalCommand = Extract<Command, { type: (typeof JOURNAL_COMMANDS)[number] }>;
 
@@ -35,6 +37,8 @@ export interface ValidationView {
   crossing(tapSeq: number): Crossing | null;
   statusOf(bib: number): ResultStatus | null;
   undoTarget(): number | null;
+  /** The live crossings from..to (inclusive) in crossing order (a shift's block). */
+  block(fromTapSeq: number, toTapSeq: number): Crossing[];
 }
 
 export type Validated = { ok: true; payload: JournalPayload } | { ok: false; error: string };
@@ -134,5 +138,62 @@ export function toJournalPayload(cmd: JournalCommand, view: ValidationView): Val
       if (target === null) return fail('Nothing to undo');
       return ok({ kind: 'undo', targetSeq: target });
     }
+    case 'shift':
+      return checkShift(cmd, view);
+    case 'order': {
+      const b = bibOf(cmd.bib);
+      if ('error' in b) return fail(b.error);
+      return ok({ kind: 'order', bib: b.bib });
+    }
   }
+}
+
+/**
+ * A shift must name two live crossings in crossing order, and lose nothing: the crossing at the
+ * end the bibs move onto must have no bib (`later`: the last one, `earlier`: the first). Every
+ * refusal says what to do instead.
+ */
+function checkShift(
+  cmd: Extract<JournalCommand, { type: 'shift' }>,
+  view: ValidationView,
+): Validated {
+  const from = liveTap(view, cmd.fromTapSeq);
+  if ('error' in from) return fail(from.error);
+  const to = liveTap(view, cmd.toTapSeq);
+  if ('error' in to) return fail(to.error);
+  const f = from.crossing;
+  const t = to.crossing;
+  if (f.at > t.at || (f.at === t.at && f.tapSeq > t.tapSeq)) {
+    return fail(
+      `Crossing ${f.tapSeq} comes after crossing ${t.tapSeq}: choose the earlier crossing as the start of the block`,
+    );
+  }
+  if (f.tapSeq === t.tapSeq) {
+    return fail('A shift needs a block of at least two crossings: choose a different end');
+  }
+  const open = cmd.direction === 'later' ? t : f;
+  if (open.bib !== null) {
+    const side = cmd.direction === 'later' ? 'last' : 'first';
+    return fail(
+      `The ${side} crossing of the block (${open.tapSeq}) has bib ${open.bib}: shifting ${cmd.direction} would push it out. ` +
+        `Extend the block to a crossing without a bib, or insert the missing crossing first (a tap with its time)`,
+    );
+  }
+  const block = view.block(cmd.fromTapSeq, cmd.toTapSeq);
+  if (!block.some((c) => c.bib !== null)) {
+    return fail(`No crossing from ${f.tapSeq} to ${t.tapSeq} has a bib: there is nothing to shift`);
+  }
+  // A placeholder marks its crossing, not a bib: shifting would move bibs onto or off it.
+  const placeholder = block.find((c) => c.unreadable);
+  if (placeholder) {
+    return fail(
+      `Crossing ${placeholder.tapSeq} in the block is an unreadable-bib placeholder: type its bib or remove it before shifting`,
+    );
+  }
+  return ok({
+    kind: 'shift',
+    fromTapSeq: cmd.fromTapSeq,
+    toTapSeq: cmd.toTapSeq,
+    direction: cmd.direction,
+  });
 }

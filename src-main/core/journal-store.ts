@@ -48,11 +48,23 @@ export function checkPayload(kind: string, value: unknown, seq: number): Journal
       case 'clear':
         return isInt(p.bib);
       case 'gun':
-        return isInt(p.eventId) && isInt(p.at);
+        return (
+          isInt(p.eventId) &&
+          isInt(p.at) &&
+          (p.source === undefined || p.source === 'local' || p.source === 'runsignup')
+        );
       case 'offset':
         return isInt(p.ms);
       case 'undo':
         return isInt(p.targetSeq);
+      case 'shift':
+        return (
+          isInt(p.fromTapSeq) &&
+          isInt(p.toTapSeq) &&
+          (p.direction === 'earlier' || p.direction === 'later')
+        );
+      case 'order':
+        return isInt(p.bib);
       default:
         return false;
     }

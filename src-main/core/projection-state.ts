@@ -489,15 +489,7 @@ class Engine {
     if (from.voided || to.voided || compareCrossings(from.at, from.seq, to.at, to.seq) > 0) {
       return [];
     }
-    const block: TapState[] = [];
-    for (const t of this.tapList) {
-      if (t.voided) continue;
-      if (compareCrossings(t.at, t.seq, from.at, from.seq) < 0) continue;
-      if (compareCrossings(t.at, t.seq, to.at, to.seq) > 0) continue;
-      block.push(t);
-    }
-    block.sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq));
-    return rotateBibs(block, direction);
+    return rotateBibs(this.blockTaps(from, to), direction);
   }
 
   /** Take an entry out of force (its undo is in force): the exact reverse of `activate`. */
@@ -851,6 +843,26 @@ class Engine {
     return this.tapList.slice(from).map((t) => this.crossingOf(t));
   }
 
+  /** The live crossings from..to in crossing order (empty when either is not a live tap). */
+  block(fromSeq: number, toSeq: number): Crossing[] {
+    const from = this.taps.get(fromSeq);
+    const to = this.taps.get(toSeq);
+    if (!from || !to || from.voided || to.voided) return [];
+    return this.blockTaps(from, to).map((t) => this.crossingOf(t));
+  }
+
+  /** Live taps between two taps (inclusive) in crossing order: one pass over the taps. */
+  private blockTaps(from: TapState, to: TapState): TapState[] {
+    const out: TapState[] = [];
+    for (const t of this.tapList) {
+      if (t.voided) continue;
+      if (compareCrossings(t.at, t.seq, from.at, from.seq) < 0) continue;
+      if (compareCrossings(t.at, t.seq, to.at, to.seq) > 0) continue;
+      out.push(t);
+    }
+    return out.sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq));
+  }
+
   crossingsOfBib(bib: number): Crossing[] {
     const bs = this.bibs.get(bib);
     if (!bs) return [];
@@ -996,6 +1008,11 @@ export class ProjectionState {
   /** Crossings in tap (seq) order; `limit` keeps only the newest. */
   crossings(opts: { limit?: number } = {}): Crossing[] {
     return this.engine.crossings(opts.limit);
+  }
+
+  /** The live crossings from..to (inclusive) in crossing order: a shift's block. */
+  block(fromTapSeq: number, toTapSeq: number): Crossing[] {
+    return this.engine.block(fromTapSeq, toTapSeq);
   }
 
   /** Every crossing now carrying this bib (not voided), in tap order. */

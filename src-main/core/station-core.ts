@@ -27,6 +27,7 @@ import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
 import { createJournalStore, type JournalStore } from './journal-store';
 import { createOutboxStore, type OutboxChange, type OutboxStore } from './outbox-store';
+import { createAttentionReader, reconcileChanges } from './outbox-review';
 import {
   CROSSING_FLAG_MESSAGES,
   indexParticipants,
@@ -140,6 +141,20 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const loadProjection = (): ProjectionState | null =>
     config ? ProjectionState.fromJournal(journal.all(), { config, participants }) : null;
   let projection = loadProjection();
+  const readAttention = createAttentionReader(db);
+
+  // The outbox is stored, not rebuilt: a crash between writes (impossible by the transaction,
+  // but cheap to check) or new projection rules in a new version could leave it out of step
+  // with the journal. Bring it in line once, atomically, before anything is sent.
+  if (projection) {
+    const changes = reconcileChanges(db, projection.wanted());
+    if (changes.length > 0) {
+      db.transaction(() => outbox.applyChanges(changes, now()))();
+      console.warn(
+        `Chute: start-up check brought ${changes.length} RunSignup field(s) back in line with the journal`,
+      );
+    }
+  }
 
   const backupDir =
     options.backupDir === undefined ? join(dirname(options.dbPath), 'backups') : options.backupDir;
@@ -203,6 +218,21 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     }
   };
 
+  /** As you type a bib in crossing order: unknown, other event, already recorded or waiting. */
+  const orderWarnings = (bib: number): Warning[] => {
+    const p = projection as ProjectionState;
+    const flags = p.previewBib(bib);
+    if (!flags.includes('already-recorded') && p.waitingBibs().includes(bib)) {
+      flags.push('already-recorded');
+    }
+    const warnings = flagWarnings(flags);
+    const participant = participants.get(bib);
+    if (participant && plans.has(participant.eventId) && p.gunAt(participant.eventId) === null) {
+      warnings.push({ code: 'no-gun', message: CROSSING_FLAG_MESSAGES['no-gun'] });
+    }
+    return warnings;
+  };
+
   /** Re-project after a config or participants change, writing the outbox difference. */
   const reproject = (write: () => void, nextConfig: StationConfig | null): void => {
     const at = now();
@@ -241,10 +271,13 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       crossing: (seq) => p.crossing(seq),
       statusOf: (bib) => p.statusOf(bib),
       undoTarget: () => p.undoTarget(),
+      block: (from, to) => p.block(from, to),
     });
     if (!validated.ok) return { ok: false, error: validated.error };
+    // An order's warnings describe the bib as typed, before it lands on a crossing.
+    const early = validated.payload.kind === 'order' ? orderWarnings(validated.payload.bib) : null;
     const seq = commit(validated.payload);
-    const warnings = warningsFor(validated.payload, seq);
+    const warnings = early ?? warningsFor(validated.payload, seq);
     emit({ type: 'changed', journalLength });
     return { ok: true, seq, warnings };
   };
@@ -337,6 +370,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       mode: config ? config.mode : 'setup',
       config,
       guns: p ? p.guns() : [],
+      waitingBibs: p ? p.waitingBibs() : [],
+      attention: counts.attention > 0 ? readAttention() : [],
       offsetMs: p ? p.offsetMs() : 0,
       crossings,
       sync: { ...syncStatus, pending: counts.pending, attention: counts.attention },

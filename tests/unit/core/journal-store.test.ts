@@ -22,7 +22,28 @@ const EVERY_KIND: JournalPayload[] = [
   { kind: 'gun', eventId: 4, at: 0 },
   { kind: 'offset', ms: -40 },
   { kind: 'undo', targetSeq: 3 },
+  { kind: 'gun', eventId: 4, at: 5, source: 'runsignup' },
+  { kind: 'gun', eventId: 4, at: 6, source: 'local' },
+  { kind: 'shift', fromTapSeq: 1, toTapSeq: 2, direction: 'later' },
+  { kind: 'shift', fromTapSeq: 1, toTapSeq: 2, direction: 'earlier' },
+  { kind: 'order', bib: 12 },
 ];
+
+// Every kind of the contract must be in EVERY_KIND: the compiler checks this list is complete,
+// the test below checks EVERY_KIND covers it (a new kind the store forgets fails here).
+const ALL_KINDS: Record<JournalPayload['kind'], true> = {
+  tap: true,
+  assign: true,
+  adjust: true,
+  void: true,
+  status: true,
+  clear: true,
+  gun: true,
+  offset: true,
+  undo: true,
+  shift: true,
+  order: true,
+};
 
 describe('journal store', () => {
   it('round-trips every kind, in seq order, with the station id made once', () => {
@@ -40,7 +61,8 @@ describe('journal store', () => {
       payload: EVERY_KIND[5],
     });
     expect(store.get(99)).toBeNull();
-    expect(store.page(3).map((e) => e.seq)).toEqual([11, 10, 9]);
+    const n = EVERY_KIND.length;
+    expect(store.page(3).map((e) => e.seq)).toEqual([n, n - 1, n - 2]);
     expect(store.page(3, 9).map((e) => e.seq)).toEqual([8, 7, 6]);
     expect(createJournalStore(db).stationId).toBe(store.stationId);
     db.close();
@@ -55,6 +77,20 @@ describe('journal store', () => {
     ).run();
     expect(() => store.all()).toThrow('Journal row 2 (tap) does not have the expected shape');
     db.close();
+  });
+
+  it('the samples cover every journal kind of the contract', () => {
+    expect(new Set(EVERY_KIND.map((p) => p.kind))).toEqual(new Set(Object.keys(ALL_KINDS)));
+  });
+
+  it('refuses a bad gun source, shift direction or order bib', () => {
+    expect(() => decodePayload('gun', '{"kind":"gun","eventId":1,"at":2,"source":"x"}', 1)).toThrow(
+      /shape/,
+    );
+    expect(() =>
+      decodePayload('shift', '{"kind":"shift","fromTapSeq":1,"toTapSeq":2,"direction":"up"}', 1),
+    ).toThrow(/shape/);
+    expect(() => decodePayload('order', '{"kind":"order","bib":"7"}', 1)).toThrow(/shape/);
   });
 
   it('decodePayload checks kind agreement and every field type', () => {
