@@ -14,6 +14,7 @@ import type {
 } from '../src-shared/station-api';
 import { sanitizeBibText, type Screen } from './lib/keys';
 import { gunChanges } from './lib/guns';
+import { provisionalRow, withProvisional, type TypedRunner } from './lib/provisional';
 import { reuseRows } from './lib/rows';
 import { moveSelection, reconcileSelection } from './lib/selection';
 import type { LinkState, Tone } from './lib/sync-status';
@@ -69,7 +70,11 @@ export interface ChuteActions {
   setDialogOpen(open: boolean): void;
   refresh(): Promise<void>;
   /** Sends a command; resolves with its result after the notice and a fresh snapshot are set. */
-  run(command: Command, label: string, opts?: { fillsTap?: number | null }): Promise<CommandResult>;
+  run(
+    command: Command,
+    label: string,
+    opts?: { fillsTap?: number | null; runner?: TypedRunner | null },
+  ): Promise<CommandResult>;
   dismissNotice(): void;
   /** Shows an outcome that needed no command (e.g. "select a row first"), with its sound. */
   notify(tone: Tone, text: string): void;
@@ -113,19 +118,26 @@ export function toneOf(result: CommandResult): Tone {
 
 export function createChuteStore(deps: StoreDeps): ChuteStore {
   const now = deps.now ?? (() => Date.now());
-  const limit = deps.snapshotLimit ?? 200;
+  const limit = deps.snapshotLimit ?? 100;
   let nextPendingId = 1;
   let refreshing: Promise<void> | null = null;
   let refreshAgain = false;
   let lookupToken = 0;
+  // Rows drawn from a `tap` answer, kept until a snapshot that includes them arrives (a snapshot
+  // asked for just before the commit must not make a saved row vanish for a moment).
+  let provisional: CrossingView[] = [];
 
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
       try {
         const snapshot = await deps.api.query({ type: 'snapshot', limit });
         const before = get().snapshot;
+        provisional = provisional.filter((r) => r.tapSeq > snapshot.journalLength);
         // Unchanged rows keep their objects so the memoised list re-renders only what changed.
-        const rows = reuseRows(before?.crossings ?? [], orderCrossings(snapshot.crossings));
+        const rows = provisional.reduce(
+          withProvisional,
+          reuseRows(before?.crossings ?? [], orderCrossings(snapshot.crossings)),
+        );
         const seqs = rows.map((r) => r.tapSeq);
         const selected = reconcileSelection(seqs, get().selected);
         const names = new Map((snapshot.config?.events ?? []).map((e) => [e.eventId, e.name]));
@@ -244,7 +256,25 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
           result = { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
         const tone = toneOf(result);
+        // A saved crossing shows at once, drawn from the answer; the snapshot on its way
+        // replaces it with the full row (place, time). Only after the core said ok.
+        const shownNow = get().snapshot;
+        let drawn = {};
+        if (
+          result.ok &&
+          result.seq !== null &&
+          command.type === 'tap' &&
+          shownNow !== null &&
+          shownNow.journalLength < result.seq
+        ) {
+          const row = provisionalRow(command, result.seq, opts?.runner ?? null);
+          provisional = [...provisional, row];
+          drawn = {
+            snapshot: { ...shownNow, crossings: withProvisional(shownNow.crossings, row) },
+          };
+        }
         set({
+          ...drawn,
           pending: get().pending.filter((p) => p.id !== entry.id),
           notice: {
             tone,

@@ -1,7 +1,7 @@
 // The audit trail and the to-do list: rows RunSignup refused (with its reason and Retry),
 // crossings still without a bib, and the journal, newest first, paged.
 import { useEffect, useState } from 'react';
-import { QueryResult } from '../../src-shared/station-api';
+import { QueryResult, type CrossingView } from '../../src-shared/station-api';
 import type { z } from 'zod';
 import { useChute } from '../context';
 import { NoticeLine } from '../components/NoticeLine';
@@ -79,7 +79,20 @@ export function ReviewScreen() {
     }
   };
 
-  const crossings = snapshot?.crossings ?? [];
+  // The timing screen's snapshot is a short page (it is reloaded on every key); the crossings
+  // without a bib are looked for over the whole race here.
+  const [allCrossings, setAllCrossings] = useState<CrossingView[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .query({ type: 'snapshot', limit: 5000 })
+      .then((s) => live && setAllCrossings(s.crossings))
+      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, [api, journalLength]);
+  const crossings = allCrossings ?? snapshot?.crossings ?? [];
   const attention = attentionRows(snapshot);
   const untagged = crossings.filter((c) => c.bib === null);
   const attentionCount = Math.max(snapshot?.sync.attention ?? 0, attention.length);

@@ -14,6 +14,7 @@ import { visibleRowCount } from '../lib/selection';
 import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
 import { CORRECTION_KEYS, LINEUP_KEYS, timingAction, type Correction } from '../lib/keys';
 import { blockRows, planShift } from '../lib/lineup';
+import { typedRunner } from '../lib/provisional';
 import type { PendingCommand } from '../store';
 
 function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
@@ -138,9 +139,10 @@ export function TimingScreen() {
           return;
         }
         const typed = state.bibText;
+        const runner = typedRunner(state.lookup, typed);
         state.setBibText('');
         void state
-          .run(decision.command, decision.describe, { fillsTap: decision.fillsTap })
+          .run(decision.command, decision.describe, { fillsTap: decision.fillsTap, runner })
           .then((result) => {
             // Not saved: give the bib back (if nothing new was typed) so one Enter retries it.
             if (!result.ok && store.getState().bibText === '') store.getState().setBibText(typed);

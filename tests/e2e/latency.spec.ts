@@ -24,6 +24,7 @@ async function installProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { __lat: number[]; __keyAt: number | null };
     w.__lat = [];
+    (window as unknown as { __keys: number[] }).__keys = [];
     w.__keyAt = null;
     const seen = new Set<string>();
     document
@@ -32,7 +33,10 @@ async function installProbe(page: Page): Promise<void> {
     window.addEventListener(
       'keydown',
       (e) => {
-        if (e.key === ' ') w.__keyAt = e.timeStamp;
+        if (e.key === ' ') {
+          w.__keyAt = e.timeStamp;
+          (window as unknown as { __keys: number[] }).__keys.push(e.timeStamp);
+        }
       },
       true,
     );
@@ -49,9 +53,50 @@ async function installProbe(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Before the renderer starts: wraps the page's WebSocket so each request and answer is
+ * timestamped (performance.now) with its kind and size — to say WHERE a key's time goes.
+ */
+const WS_TAP = `(() => {
+  const log = [];
+  window.__ws = log;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (ev) => {
+        const text = String(ev.data);
+        let what = 'other';
+        try {
+          const m = JSON.parse(text);
+          what = m.event ? 'event:' + m.event.type : Array.isArray(m.result && m.result.crossings) ? 'answer:snapshot' : 'answer:' + (m.result && 'ok' in m.result ? 'command' : 'query');
+        } catch {}
+        log.push({ t: performance.now(), dir: 'in', what, bytes: text.length });
+      });
+    }
+    send(data) {
+      let what = 'other';
+      try {
+        const m = JSON.parse(data);
+        what = m.kind + ':' + m.body.type;
+      } catch {}
+      log.push({ t: performance.now(), dir: 'out', what, bytes: String(data).length });
+      return super.send(data);
+    }
+  };
+})();`;
+
+interface WsEntry {
+  t: number;
+  dir: 'in' | 'out';
+  what: string;
+  bytes: number;
+}
+
 test('latency: Space → its row on screen, p50/p99 reported', async ({ page }) => {
   test.setTimeout(120_000);
   env = await startStation(1);
+  await page.addInitScript({ content: WS_TAP });
   await page.goto(env.station.url);
   // Configure a practice station straight through the API (Setup is covered elsewhere).
   const service = env.station.service;
@@ -94,5 +139,39 @@ test('latency: Space → its row on screen, p50/p99 reported', async ({ page }) 
     `p50 ${percentile(lat, 50).toFixed(1)} ms · p99 ${percentile(lat, 99).toFixed(1)} ms · ` +
     `max ${Math.max(...lat).toFixed(1)} ms`;
   console.log(line);
+  // Where the time goes: per key, the first command sent, its answer, the snapshot that
+  // followed (request, answer, size), medians over the measured keys.
+  const { keys, ws } = await page.evaluate(() => ({
+    keys: (window as unknown as { __keys: number[] }).__keys,
+    ws: (window as unknown as { __ws: WsEntry[] }).__ws,
+  }));
+  const phases: Record<string, number[]> = {
+    'key → command sent': [],
+    'command sent → answer': [],
+    'answer → snapshot asked': [],
+    'snapshot asked → answer': [],
+    'snapshot bytes': [],
+  };
+  keys.slice(WARMUP).forEach((k, i) => {
+    const next = keys[WARMUP + i + 1] ?? Infinity;
+    const mine = ws.filter((m) => m.t >= k && m.t < next);
+    const sent = mine.find((m) => m.what === 'command:tap');
+    const answer = mine.find((m) => m.what === 'answer:command');
+    const asked = mine.find((m) => m.what === 'query:snapshot');
+    const snap = mine.find((m) => m.what === 'answer:snapshot');
+    if (!sent || !answer || !asked || !snap) return;
+    phases['key → command sent']!.push(sent.t - k);
+    phases['command sent → answer']!.push(answer.t - sent.t);
+    phases['answer → snapshot asked']!.push(asked.t - answer.t);
+    phases['snapshot asked → answer']!.push(snap.t - asked.t);
+    phases['snapshot bytes']!.push(snap.bytes);
+  });
+  const breakdown = Object.entries(phases)
+    .filter(([, v]) => v.length > 0)
+    .map(
+      ([k, v]) => `${k} p50 ${percentile(v, 50).toFixed(1)} / p99 ${percentile(v, 99).toFixed(1)}`,
+    )
+    .join(' · ');
+  console.log(`  where it goes (${phases['snapshot bytes']!.length} keys): ${breakdown}`);
   test.info().annotations.push({ type: 'latency', description: line });
 });

@@ -193,4 +193,73 @@ describe('store', () => {
     expect(store.getState().link).toBe('open');
     expect(store.getState().snapshotError).toBe('station unreachable');
   });
+
+  it('draws a saved crossing from the answer at once, and never before the answer', async () => {
+    const f = fakeApi(snapshot([crossing({ tapSeq: 1, at: 1_000 })], 1));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    f.holdCommands();
+    const run = store.getState().run({ type: 'tap', at: 2_000, bib: '7' }, 'bib 7', {
+      runner: { name: 'Ada Lovelace', eventId: 10, eventName: '5K' },
+    });
+    // Not saved yet: only the pending line, no row.
+    expect(store.getState().snapshot?.crossings.map((c) => c.tapSeq)).toEqual([1]);
+    // The answer arrives while the station's snapshot still lags behind (journal length 1).
+    f.release({ ok: true, seq: 2, warnings: [] });
+    await run;
+    const rows = store.getState().snapshot?.crossings ?? [];
+    expect(rows.map((c) => c.tapSeq)).toEqual([2, 1]);
+    expect(rows[0]).toMatchObject({ bib: 7, name: 'Ada Lovelace', sync: 'saved', place: null });
+    // A lagging snapshot keeps it; the one that includes it replaces it with the full row.
+    await store.getState().refresh();
+    expect(store.getState().snapshot?.crossings.map((c) => c.tapSeq)).toEqual([2, 1]);
+    f.setSnapshot(
+      snapshot(
+        [crossing({ tapSeq: 1, at: 1_000 }), crossing({ tapSeq: 2, at: 2_000, bib: 7, place: 1 })],
+        2,
+      ),
+    );
+    await store.getState().refresh();
+    expect(store.getState().snapshot?.crossings[0]).toMatchObject({ tapSeq: 2, place: 1 });
+  });
+
+  it('draws nothing for a refused tap', async () => {
+    const f = fakeApi(snapshot([], 0));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    f.holdCommands();
+    const run = store.getState().run({ type: 'tap', at: 2_000 }, 'time only');
+    f.release({ ok: false, error: 'disk full' });
+    await run;
+    expect(store.getState().snapshot?.crossings).toEqual([]);
+  });
+
+  it('stretches a block with extendSelection and drops it on a plain move', async () => {
+    const f = fakeApi(snapshot([1, 2, 3, 4].map((s) => crossing({ tapSeq: s, at: s }))));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    store.getState().moveSelection(1); // newest: #4
+    store.getState().extendSelection(1);
+    store.getState().extendSelection(1);
+    expect(store.getState()).toMatchObject({ anchor: 4, selected: 2 });
+    store.getState().moveSelection(-1);
+    expect(store.getState()).toMatchObject({ anchor: null, selected: 3 });
+  });
+
+  it('notices a gun read from RunSignup that changed, and only that', async () => {
+    const at = 1_700_000_000_000;
+    const base = snapshot([]);
+    const f = fakeApi({ ...base, guns: [{ eventId: 10, at: null }] });
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    f.setSnapshot({ ...base, guns: [{ eventId: 10, at, source: 'local' }] });
+    await store.getState().refresh();
+    expect(store.getState().gunNotices).toEqual([]);
+    f.setSnapshot({ ...base, guns: [{ eventId: 10, at: at + 1000, source: 'runsignup' }] });
+    await store.getState().refresh();
+    expect(store.getState().gunNotices).toHaveLength(1);
+    expect(store.getState().gunNotices[0]).toMatch(/^Gun for 5K changed \(from RunSignup\)/);
+    store.getState().dismissGunNotices();
+    expect(store.getState().gunNotices).toEqual([]);
+  });
 });
