@@ -51,6 +51,11 @@ export const StationConfig = z.object({
   role: StationRole,
   /** Digits after the seconds' point in posted times; hand times round up to it. */
   precision: TimePrecision.default(1),
+  /**
+   * The race's IANA time zone, for the shared gun's text (RunSignup's start-time call is wall
+   * clock). Absent: the laptop's zone. Every station of a race must agree.
+   */
+  timeZone: z.string().min(1).max(64).optional(),
 });
 export type StationConfig = z.infer<typeof StationConfig>;
 

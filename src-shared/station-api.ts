@@ -69,6 +69,8 @@ export const Command = z.discriminatedUnion('type', [
     role: StationRole,
     stationName: z.string().min(1).max(60),
     precision: TimePrecision.optional(),
+    /** The race's IANA time zone for the shared gun (default: kept, else the laptop's). */
+    timeZone: z.string().min(1).max(64).optional(),
     /** The result set chosen per event (optional: without it the station picks the event's first). */
     resultSets: z
       .array(z.object({ eventId: z.number().int(), resultSetId: z.number().int() }))

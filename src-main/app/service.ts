@@ -270,6 +270,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
     return currentClient();
   }
 
+  /** The zone the shared gun's text is in: the station's setting, else the laptop's. */
+  const zoneOf = (config: StationConfig): string =>
+    config.timeZone && isTimeZone(config.timeZone) ? config.timeZone : timeZone;
+
   // The shared gun: the finish station publishes, split stations poll (sync/gun-share.ts).
   let publisher: GunPublisher | null = null;
   let poller: GunPoller | null = null;
@@ -296,7 +300,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
       publisher = new GunPublisher({
         guns,
         post: (eventId, text) => postStartTime.call(source, raceId, eventId, text),
-        timeZone,
+        timeZone: zoneOf(config),
         ...(parts.gunIdlePollMs ? { idlePollMs: parts.gunIdlePollMs } : {}),
         onStatus: logChange('Gun time'),
       });
@@ -310,7 +314,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
           const result = recordRemoteGun(eventId, at);
           return result.ok ? { ok: true } : { ok: false, error: result.error };
         },
-        timeZone,
+        timeZone: zoneOf(config),
         ...(parts.gunPollMs ? { everyMs: parts.gunPollMs } : {}),
         onStatus: logChange('Shared gun time'),
       });
@@ -437,6 +441,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
       return fail(`Could not download the participants: ${errorText(error)}`);
     }
     const mode = connection.auth === 'practice' ? 'practice' : 'live';
+    const zone = command.timeZone ?? core.config()?.timeZone ?? timeZone;
+    if (!isTimeZone(zone)) {
+      return fail(`"${zone}" is not a time zone this computer knows (e.g. America/New_York).`);
+    }
     try {
       core.cacheRace?.(details);
       core.cacheParticipants(participants);
@@ -448,6 +456,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
         events: chosen.events,
         role: command.role,
         precision: command.precision ?? 1,
+        timeZone: zone,
       });
     } catch (error) {
       return fail(errorText(error));

@@ -182,7 +182,13 @@ async function start(): Promise<void> {
   const { store, warning } = await safeStorageSecretStore(dataDir);
   if (warning) log(warning);
   // The single-instance lock was taken before this point: only one process opens the database.
-  const station = await composeStationService({ dataDir, secrets: store, log });
+  const station = await composeStationService({
+    dataDir,
+    secrets: store,
+    log,
+    // The race's zone for the shared gun, when not the laptop's (also settable at setup).
+    ...(process.env.CHUTE_TIME_ZONE ? { timeZone: process.env.CHUTE_TIME_ZONE } : {}),
+  });
   service = station;
   station.subscribe((event) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, event);
