@@ -29,12 +29,23 @@ export function describeClock(clock: ClockStatus | null | undefined, manualMs: n
     };
   }
   const plusMinus = clock.uncertaintyMs === null ? '' : ` ± ${seconds(clock.uncertaintyMs, false)}`;
-  const over = Math.abs(clock.offsetMs) > CLOCK_WARN_MS;
-  const warning =
-    clock.warning ??
-    (over
-      ? `This computer's clock is ${seconds(clock.offsetMs, false)} ${clock.offsetMs > 0 ? 'behind' : 'ahead of'} RunSignup's: set the offset or fix the clock`
-      : null);
+  // What is left after the offset in force: entries are timed with the applied offset, so
+  // that is what must stay within the threshold.
+  const residual = clock.offsetMs - manualMs;
+  let warning: string | null;
+  if (Math.abs(residual) > CLOCK_WARN_MS) {
+    warning =
+      `This computer's clock is ${seconds(residual, false)} ${residual > 0 ? 'behind' : 'ahead of'} RunSignup's` +
+      `${manualMs !== 0 ? ' even with the applied offset' : ''}: set the offset or fix the clock`;
+  } else if (Math.abs(clock.offsetMs) <= CLOCK_WARN_MS) {
+    // The station's own sentence (an uncertain or inconsistent estimate) when the offset is small.
+    warning = clock.warning;
+  } else if (clock.uncertaintyMs !== null && clock.uncertaintyMs > CLOCK_WARN_MS) {
+    // Large but compensated: the station's sentence is about the raw offset; keep only doubt.
+    warning = `The offset is only known to within ${seconds(clock.uncertaintyMs, false)}: measure again`;
+  } else {
+    warning = null;
+  }
   return {
     text: `Clock vs RunSignup: ${seconds(clock.offsetMs, true)}${plusMinus}${applied}`,
     tone: warning !== null ? 'warn' : 'ok',

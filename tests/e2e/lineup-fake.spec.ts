@@ -153,6 +153,8 @@ test('status bar: clock offset, re-measure with a warning, manual offset confirm
   await dialog.getByRole('button', { name: 'Set offset' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId('status-clock')).toContainText('applied +0.70 s');
+  // The applied offset covers the measured one: no warning left.
+  await expect(page.getByTestId('clock-warning')).toHaveCount(0);
   await expect(page.getByTestId('gun-1')).toContainText('typed here');
 
   // Another station's gun arrives from RunSignup.

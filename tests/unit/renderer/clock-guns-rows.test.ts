@@ -44,6 +44,30 @@ describe('describeClock', () => {
   });
 });
 
+describe('describeClock with an applied offset', () => {
+  const measured = {
+    offsetMs: 730,
+    uncertaintyMs: 40,
+    measuredAt: 1,
+    warning: 'raw: 0.7 s behind',
+  };
+  it('is calm once the applied offset covers the measured one', () => {
+    expect(describeClock(measured, 700)).toEqual({
+      text: 'Clock vs RunSignup: +0.73 s ± 0.04 s · applied +0.70 s',
+      tone: 'ok',
+      warning: null,
+    });
+  });
+  it('warns about what is left when the applied offset is wrong', () => {
+    const v = describeClock(measured, -200);
+    expect(v.warning).toMatch(/0\.93 s behind RunSignup's even with the applied offset/);
+  });
+  it('keeps doubt about a large, compensated but uncertain offset', () => {
+    const v = describeClock({ ...measured, uncertaintyMs: 800 }, 700);
+    expect(v).toMatchObject({ tone: 'warn', warning: expect.stringMatching(/within 0\.80 s/) });
+  });
+});
+
 describe('parseOffsetSeconds', () => {
   it('reads signed seconds into whole ms', () => {
     expect(parseOffsetSeconds('+0.35')).toEqual({ ok: true, ms: 350 });
