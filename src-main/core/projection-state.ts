@@ -251,10 +251,12 @@ class Engine {
    * as `project()` reads it. Rankings per entry; wanted fields once at the end.
    */
   replay(entries: readonly JournalEntry[]): void {
-    const recs: EntryRec[] = [];
-    const bySeq = new Map<number, EntryRec>();
+    if (this.lastSeq !== 0) throw new Error('A replay needs a fresh projection engine');
+    const recs: EntryRec[] = new Array<EntryRec>(entries.length);
+    const bySeq = this.entries;
     const tapSeqs = new Set<number>();
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as JournalEntry;
       if (!Number.isInteger(entry.seq) || entry.seq <= this.lastSeq) {
         throw new Error(
           `Journal entry seq ${entry.seq} is not after ${this.lastSeq}: entries must be applied in order`,
@@ -264,7 +266,7 @@ class Engine {
       const p = entry.payload;
       const rec: EntryRec = { entry, undoneBy: 0, valid: validIn(entry, tapSeqs, bySeq) };
       if (p.kind === 'tap') tapSeqs.add(entry.seq);
-      recs.push(rec);
+      recs[i] = rec;
       bySeq.set(entry.seq, rec);
     }
     for (let i = recs.length - 1; i >= 0; i--) {
@@ -274,23 +276,44 @@ class Engine {
         (bySeq.get(p.targetSeq) as EntryRec).undoneBy++;
       }
     }
+    // Rankings are built once at the end (`rankAll`), not per entry: a mid-race correction
+    // would otherwise re-index every later crossing of its event once per correction.
     this.replaying = true;
     try {
       for (const rec of recs) {
-        this.entries.set(rec.entry.seq, rec);
         this.entryList.push(rec);
         const kind = rec.entry.payload.kind;
         if (kind === 'undo' || !rec.valid) continue;
         // An undone tap still exists (later corrections still name it) but never counts.
         if (rec.undoneBy === 0) this.activate(rec);
         else if (kind === 'tap') this.createTap(rec.entry, true);
-        this.settle();
+        this.refresh.clear();
       }
+      this.rankAll();
     } finally {
       this.replaying = false;
+      this.refresh.clear();
       this.dirty.clear();
       for (const bs of this.bibs.values()) this.rewant(bs);
       this.before.clear();
+    }
+  }
+
+  /** After a replay: each bib's scored crossing, and each event's ranking sorted once. */
+  private rankAll(): void {
+    for (const bs of this.bibs.values()) {
+      const want = bs.plan && this.statusOf(bs) === null ? this.primaryOf(bs) : null;
+      bs.ranked = want;
+      if (want && bs.plan) (this.events.get(bs.plan.eventId) as EventState).ranking.push(want);
+    }
+    for (const ev of this.events.values()) {
+      const r = ev.ranking;
+      r.sort((a, b) => compareCrossings(a.at, a.seq, b.at, b.seq));
+      for (let i = 0; i < r.length; i++) {
+        const t = r[i] as TapState;
+        t.rankIndex = i;
+        t.rankEvent = ev.plan.eventId;
+      }
     }
   }
 
@@ -894,6 +917,16 @@ class Engine {
     return this.waiting.map((o) => o.bib);
   }
 
+  wantedValue(bib: number, resultSetId: number, eventId: number, field: string): string | null {
+    const bs = this.bibs.get(bib);
+    const plan = bs?.plan;
+    if (!bs || !plan || plan.resultSetId !== resultSetId || plan.eventId !== eventId) return null;
+    for (let i = 0; i < bs.fieldKeys.length; i++) {
+      if ((bs.fieldKeys[i] as FieldKey).field === field) return bs.values[i] ?? null;
+    }
+    return null;
+  }
+
   undoTarget(): number | null {
     for (let i = this.entryList.length - 1; i >= 0; i--) {
       const rec = this.entryList[i] as EntryRec;
@@ -1048,6 +1081,11 @@ export class ProjectionState {
   /** Bibs of `order` entries in force still waiting for a time-only crossing, oldest first. */
   waitingBibs(): number[] {
     return this.engine.waitingBibs();
+  }
+
+  /** The value wanted in one field (as `wanted().get(fieldKeyString(key))`), without strings. */
+  wantedValue(bib: number, resultSetId: number, eventId: number, field: string): string | null {
+    return this.engine.wantedValue(bib, resultSetId, eventId, field);
   }
 
   /** The newest entry in force that Ctrl+Z should undo (never an undo itself), or null. */

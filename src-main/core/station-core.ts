@@ -147,7 +147,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   // but cheap to check) or new projection rules in a new version could leave it out of step
   // with the journal. Bring it in line once, atomically, before anything is sent.
   if (projection) {
-    const changes = reconcileChanges(db, projection.wanted());
+    const changes = reconcileChanges(db, projection);
     if (changes.length > 0) {
       db.transaction(() => outbox.applyChanges(changes, now()))();
       console.warn(

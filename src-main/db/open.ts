@@ -12,8 +12,10 @@ export interface OpenOptions {
   platform?: NodeJS.Platform;
   busyTimeoutMs?: number;
   migrations?: readonly Migration[];
-  /** Skip `PRAGMA integrity_check` (only for benchmarks that open a file they just checked). */
+  /** Skip the integrity check (only for benchmarks that open a file they just checked). */
   skipIntegrityCheck?: boolean;
+  /** `quick` (default, O(N)) or `full` (`PRAGMA integrity_check`); see `checkIntegrity`. */
+  integrityCheck?: 'quick' | 'full';
 }
 
 export class DatabaseOpenError extends Error {
@@ -58,10 +60,21 @@ export function verifyPragmas(db: Db, specs: PragmaSpec[]): void {
   }
 }
 
-export function checkIntegrity(db: Db, path: string): void {
+/**
+ * `quick` (the start-up default): `PRAGMA quick_check`, every page and record checked, O(N) —
+ * measured 76 ms against 400 ms for the full check on a 100,000-row station (DESIGN §6: ready in
+ * 1 s). It skips only the cross-check of index entries against their rows, which the start-up
+ * outbox reconciliation and the projection rebuild (both read the tables themselves) would not
+ * trust anyway. `full`: `PRAGMA integrity_check`, for tools and backups.
+ */
+export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'quick'): void {
   let rows: Array<{ integrity_check: string }>;
   try {
-    rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+    const pragma = mode === 'quick' ? 'quick_check' : 'integrity_check';
+    // Same one-column result either way; named as integrity_check below.
+    rows = (db.pragma(pragma) as Array<Record<string, string>>).map((r) => ({
+      integrity_check: String(Object.values(r)[0]),
+    }));
   } catch (err) {
     throw new DatabaseOpenError(
       `The station database ${path} is damaged (${(err as Error).message}). ` +
@@ -107,7 +120,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       );
     }
     verifyPragmas(db, requiredPragmas(platform, busy));
-    if (!options.skipIntegrityCheck) checkIntegrity(db, path);
+    if (!options.skipIntegrityCheck) checkIntegrity(db, path, options.integrityCheck ?? 'quick');
     migrate(db, options.migrations ?? MIGRATIONS);
     return db;
   } catch (err) {

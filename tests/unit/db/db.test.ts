@@ -88,9 +88,12 @@ describe('openDatabase', () => {
       writeSync(fd, Buffer.alloc(64, 0xff), 0, 64, p * pageSize + 8);
     }
     closeSync(fd);
-    expect(() => openDatabase(path)).toThrow(
-      /(failed its integrity check|is damaged|unreadable).*Restore it from a backup/,
-    );
+    // The start-up quick check and the full check both refuse it.
+    for (const integrityCheck of ['quick', 'full'] as const) {
+      expect(() => openDatabase(path, { integrityCheck })).toThrow(
+        /(failed its integrity check|is damaged|unreadable).*Restore it from a backup/,
+      );
+    }
   });
 });
 
