@@ -175,3 +175,71 @@ test('timer and chute on one station: times from one page, bib order from the ot
   await timer.close();
   await chute.close();
 });
+
+test('line-up tools on a real station: bibs in order, a missed crossing inserted, a block shifted (a refusal first), the extra dropped; RunSignup ends equal to the screen', async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  shared = await startSharedRace(SEED, 1);
+  const page = await browser.newPage();
+  await setUpStation(page, shared.stations[0]!.url, race.raceId, 'finish', 'Finish A');
+  await page.keyboard.press('F2');
+  await page.getByRole('button', { name: 'GUN', exact: true }).click();
+  await page.getByRole('button', { name: 'Set gun' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  const [a, b, c] = runners as [number, number, number];
+  const rows = page.locator('[data-testid=crossings] tbody tr[data-seq]');
+  const bibCells = () =>
+    rows.locator('td.cell-bib').evaluateAll((tds) => tds.map((td) => td.textContent ?? ''));
+
+  // Three crossings timed, then the three bibs typed in order: they fill the times oldest first.
+  for (let i = 0; i < 3; i++) await bib(page).press('Space');
+  await expect(rows).toHaveCount(3);
+  for (const x of [a, b, c]) {
+    await bib(page).pressSequentially(String(x));
+    await bib(page).press('Enter');
+    await expect(page.getByTestId('notice')).toContainText(`Saved: bib ${x} in order`);
+  }
+  await expect.poll(bibCells).toEqual([c, b, a].map(String));
+
+  // One crossing was missed right after the gun: every bib sits one crossing late.
+  await bib(page).press('i');
+  const dialog = page.getByRole('dialog', { name: 'Insert a missing crossing' });
+  await dialog.locator('input[name=insert-time]').fill('0:00:00.010');
+  await dialog.getByRole('button', { name: 'Insert' }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(bibCells).toEqual([String(c), String(b), String(a), '— waiting']);
+
+  await bib(page).press('ArrowDown');
+  for (let i = 0; i < 3; i++) await bib(page).press('Shift+ArrowDown');
+  await expect(page.getByTestId('row-actions')).toContainText('Block of 4 crossings');
+  await bib(page).press(']');
+  await expect(page.getByTestId('notice')).toContainText('NOT saved');
+  await page.screenshot({ path: 'test-results/screens/lineup-refused.png', fullPage: true });
+  await bib(page).press('[');
+  await expect(page.getByTestId('notice')).toContainText('Saved: bibs of 4 crossings');
+  await expect.poll(bibCells).toEqual(['— waiting', String(c), String(b), String(a)]);
+  await bib(page).press('Escape');
+  await bib(page).press('ArrowDown');
+  await bib(page).press('v');
+  await expect.poll(bibCells).toEqual([c, b, a].map(String));
+  await waitSynced(page);
+  await page.screenshot({ path: 'test-results/screens/lineup-real.png', fullPage: true });
+
+  const times: Record<number, string> = {};
+  for (const x of [a, b, c]) {
+    times[x] = normalValue(await cellOfBib(page, x, 'cell-time').textContent());
+  }
+  expect(times[a]).toMatch(/^\d{1,3}ms$/);
+  await expect
+    .poll(
+      () =>
+        [a, b, c].map((x) => {
+          const row = shared!.emulator.results(resultSet.resultSetId).find((r) => r.bib === x);
+          return normalValue(String(row?.clock_time ?? ''));
+        }),
+      { timeout: 20_000 },
+    )
+    .toEqual([a, b, c].map((x) => times[x]));
+  await page.close();
+});
