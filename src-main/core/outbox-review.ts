@@ -48,6 +48,8 @@ export function createAttentionReader(db: Database): (limit?: number) => Attenti
  */
 export interface WantedView {
   wanted(): WantedMap;
+  /** `wanted().size`, without building the map. */
+  wantedSize(): number;
   /** The wanted value of one field, or null; the same as `wanted()`, looked up by numbers. */
   wantedValue(bib: number, resultSetId: number, eventId: number, field: string): string | null;
 }
@@ -63,7 +65,6 @@ export function reconcileChanges(db: Database, projection: WantedView): OutboxCh
     .pluck()
     .get();
   const rows = JSON.parse(json ?? '[]') as Array<[number, number, number, string, string]>;
-  const wanted = projection.wanted();
   const withdraw: OutboxChange[] = [];
   const set: OutboxChange[] = [];
   let matched = 0;
@@ -83,10 +84,10 @@ export function reconcileChanges(db: Database, projection: WantedView): OutboxCh
       withdraw.push({ resultSetId, eventId, bib, field, value: null });
     }
   }
-  if (matched !== wanted.size) {
+  if (matched !== projection.wantedSize()) {
     // Some wanted field has no outbox value (rare: only after a lost write): find which.
     const present = new Set(rows.map(([bib, rs, ev, field]) => `${rs}:${ev}:${bib}:${field}`));
-    for (const [k, w] of wanted) if (!present.has(k)) set.push({ ...w.key, value: w.value });
+    for (const [k, w] of projection.wanted()) if (!present.has(k)) set.push({ ...w.key, value: w.value });
   }
   return [...withdraw, ...set];
 }

@@ -124,7 +124,8 @@ interface BibState {
   plan: EventPlan | null;
   /** The bib's field keys and key strings, and the value wanted in each (null: none). */
   fieldKeys: FieldKey[];
-  keyStrings: string[];
+  /** Made on first need (a change to report, or the wanted map built): most bibs never need them. */
+  keyStrings: string[] | null;
   values: (string | null)[];
 }
 
@@ -150,6 +151,15 @@ function insertNumber(list: number[], n: number): void {
   let i = list.length;
   while (i > 0 && (list[i - 1] as number) > n) i--;
   list.splice(i, 0, n);
+}
+
+function keyStringOf(bs: BibState, i: number): string {
+  let ks = bs.keyStrings;
+  if (!ks) {
+    ks = bs.fieldKeys.map(fieldKeyString);
+    bs.keyStrings = ks;
+  }
+  return ks[i] as string;
 }
 
 function removeNumber(list: number[], n: number): void {
@@ -206,7 +216,14 @@ class Engine {
   private readonly shifted = new Map<number, TapState[]>();
   /** Seqs of the line-up entries (shift, order) in force, ascending. */
   private readonly lineup: number[] = [];
-  readonly wanted = new Map<string, WantedField>();
+  /**
+   * The wanted fields as a map, built on first request and kept up to date from then on. The
+   * values themselves live in each BibState: a cold start need not build 100,000 key strings
+   * and map entries before the station is ready (the screen and the sync loop never read it).
+   */
+  private wantedCache: Map<string, WantedField> | null = null;
+  /** How many fields have a wanted value (the map's size, kept without the map). */
+  private wantedCount = 0;
   lastSeq = 0;
   /**
    * During a cold replay nobody wants the changes, and a mid-race correction would re-value
@@ -217,7 +234,10 @@ class Engine {
   // Per-apply work lists.
   private readonly refresh = new Set<number>();
   private readonly dirty = new Set<number>();
-  private readonly before = new Map<string, { key: FieldKey; value: string | null }>();
+  private readonly before = new Map<
+    string,
+    { key: FieldKey; value: string | null; bs: BibState; i: number }
+  >();
 
   constructor(readonly ctx: ProjectionContext) {
     this.plans = planEvents(ctx.config);
@@ -290,11 +310,12 @@ class Engine {
         this.refresh.clear();
       }
       this.rankAll();
+      // Still replaying: nobody wants these as changes, so no key strings, no `before` entries.
+      for (const bs of this.bibs.values()) this.rewant(bs);
     } finally {
       this.replaying = false;
       this.refresh.clear();
       this.dirty.clear();
-      for (const bs of this.bibs.values()) this.rewant(bs);
       this.before.clear();
     }
   }
@@ -594,11 +615,8 @@ class Engine {
         ranked: null,
         plan,
         fieldKeys,
-        keyStrings:
-          fieldKeys.length === 2
-            ? [fieldKeyString(fieldKeys[0] as FieldKey), fieldKeyString(fieldKeys[1] as FieldKey)]
-            : fieldKeys.map(fieldKeyString),
-        values: fieldKeys.map(() => null),
+        keyStrings: null,
+        values: fieldKeys.length === 2 ? [null, null] : fieldKeys.map(() => null),
       };
       this.bibs.set(bib, s);
     }
@@ -792,13 +810,37 @@ class Engine {
       const value = values[i] ?? null;
       const old = bs.values[i] ?? null;
       if (value === old) continue;
-      const k = bs.keyStrings[i] as string;
       const key = bs.fieldKeys[i] as FieldKey;
-      if (!this.replaying && !this.before.has(k)) this.before.set(k, { key, value: old });
       bs.values[i] = value;
-      if (value === null) this.wanted.delete(k);
-      else this.wanted.set(k, { key, value });
+      if (old === null) this.wantedCount++;
+      else if (value === null) this.wantedCount--;
+      if (this.replaying && this.wantedCache === null) continue;
+      const k = keyStringOf(bs, i);
+      if (!this.replaying && !this.before.has(k)) this.before.set(k, { key, value: old, bs, i });
+      const cache = this.wantedCache;
+      if (cache) {
+        if (value === null) cache.delete(k);
+        else cache.set(k, { key, value });
+      }
     }
+  }
+
+  /** The wanted fields by `fieldKeyString` (built on first call, then maintained). */
+  get wanted(): Map<string, WantedField> {
+    if (this.wantedCache) return this.wantedCache;
+    const map = new Map<string, WantedField>();
+    for (const bs of this.bibs.values()) {
+      for (let i = 0; i < bs.values.length; i++) {
+        const value = bs.values[i];
+        if (value != null) map.set(keyStringOf(bs, i), { key: bs.fieldKeys[i] as FieldKey, value });
+      }
+    }
+    this.wantedCache = map;
+    return map;
+  }
+
+  wantedSize(): number {
+    return this.wantedCount;
   }
 
   /** A scored crossing's formatted time, cached: a shifted place must not re-format it. */
@@ -824,7 +866,7 @@ class Engine {
   takeChanges(): FieldChange[] {
     const changes: FieldChange[] = [];
     for (const [keyString, was] of this.before) {
-      const now = this.wanted.get(keyString)?.value ?? null;
+      const now = was.bs.values[was.i] ?? null;
       if (now !== was.value) changes.push({ keyString, key: was.key, value: now });
     }
     this.before.clear();
@@ -1081,6 +1123,11 @@ export class ProjectionState {
   /** Bibs of `order` entries in force still waiting for a time-only crossing, oldest first. */
   waitingBibs(): number[] {
     return this.engine.waitingBibs();
+  }
+
+  /** How many fields are wanted (`wanted().size`, without building the map). */
+  wantedSize(): number {
+    return this.engine.wantedSize();
   }
 
   /** The value wanted in one field (as `wanted().get(fieldKeyString(key))`), without strings. */
