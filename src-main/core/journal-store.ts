@@ -114,11 +114,14 @@ export function createJournalStore(db: Database): JournalStore {
     last: db.prepare<[], { s: number | null }>(`SELECT max(seq) AS s FROM journal`),
     get: db.prepare<[number], Row>(`SELECT * FROM journal WHERE seq = ?`),
     // Cold start: SQLite builds ONE JSON array of every row and JavaScript parses it once,
-    // measured ~35% faster than 100,000 row objects each with its own JSON.parse.
+    // measured ~35% faster than 100,000 row objects each with its own JSON.parse. The station
+    // id is left out (null) when it is this station's, as it always is: 100,000 copies of a
+    // 36-character id were a tenth of the text to parse.
     all: db
-      .prepare<[], string>(
+      .prepare<[string], string>(
         `SELECT json_group_array(
-           json_array(seq, station_id, recorded_at, kind, json(payload)) ORDER BY seq)
+           json_array(seq, CASE WHEN station_id = ? THEN NULL ELSE station_id END, recorded_at,
+             kind, json(payload)) ORDER BY seq)
          FROM journal`,
       )
       .pluck(),
@@ -139,16 +142,21 @@ export function createJournalStore(db: Database): JournalStore {
       return r ? toEntry(r) : null;
     },
     all() {
-      let rows: Array<[number, string, number, string, unknown]>;
+      let rows: Array<[number, string | null, number, string, unknown]>;
       try {
-        rows = JSON.parse(st.all.get() ?? '[]') as typeof rows;
+        rows = JSON.parse(st.all.get(stationId) ?? '[]') as typeof rows;
       } catch (err) {
         throw new Error(`The journal is unreadable: ${(err as Error).message}`);
       }
       const out = new Array<JournalEntry>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [seq, stationId, recordedAt, kind, payload] = rows[i]!;
-        out[i] = { seq, stationId, recordedAt, payload: checkPayload(kind, payload, seq) };
+        const [seq, rowStation, recordedAt, kind, payload] = rows[i]!;
+        out[i] = {
+          seq,
+          stationId: rowStation ?? stationId,
+          recordedAt,
+          payload: checkPayload(kind, payload, seq),
+        };
       }
       return out;
     },

@@ -79,6 +79,17 @@ describe('journal store', () => {
     db.close();
   });
 
+  it('a row written by another station keeps its station id on the cold-start read', () => {
+    const db = fresh();
+    const store = createJournalStore(db);
+    store.append({ kind: 'offset', ms: 1 }, 1);
+    db.prepare(
+      `INSERT INTO journal (station_id, recorded_at, kind, payload) VALUES ('other', 2, 'clear', '{"kind":"clear","bib":4}')`,
+    ).run();
+    expect(store.all().map((e) => e.stationId)).toEqual([store.stationId, 'other']);
+    db.close();
+  });
+
   it('the samples cover every journal kind of the contract', () => {
     expect(new Set(EVERY_KIND.map((p) => p.kind))).toEqual(new Set(Object.keys(ALL_KINDS)));
   });
