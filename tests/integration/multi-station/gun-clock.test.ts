@@ -36,11 +36,7 @@ async function setup(options: EmulatorOptions = {}) {
   });
   const event = emulator.practice.events.find((e) => e.resultSets[0]?.splits.length)!;
   const set = event.resultSets[0]!;
-  const station = async (
-    name: string,
-    role: StationRole,
-    zone?: string,
-  ): Promise<StationService> => {
+  const open = async (name: string): Promise<StationService> => {
     const service = await composeStationService({
       dataDir: path.join(dir, name),
       secrets: memorySecretStore(),
@@ -50,6 +46,14 @@ async function setup(options: EmulatorOptions = {}) {
       gunPollMs: 60_000, // polled explicitly below
     });
     cleanup.push(() => service.close());
+    return service;
+  };
+  const station = async (
+    name: string,
+    role: StationRole,
+    zone?: string,
+  ): Promise<StationService> => {
+    const service = await open(name);
     const configured = await service.command({
       type: 'configure',
       raceId: emulator.practice.raceId,
@@ -67,7 +71,7 @@ async function setup(options: EmulatorOptions = {}) {
     name: 'Mile 1',
     splits: [{ eventId: event.eventId, splitId: set.splits[0]!.splitId }],
   };
-  return { emulator, event, set, station, splitRole };
+  return { emulator, event, set, open, station, splitRole };
 }
 
 async function startTimeOn(emulator: RunningEmulator, eventId: number): Promise<unknown> {
@@ -122,6 +126,31 @@ describe('several stations on one race', () => {
     const length = after.journalLength;
     await split.pollGunNow();
     expect((await split.query({ type: 'snapshot' })).journalLength).toBe(length);
+  });
+
+  it('a gun RunSignup never got before a restart is sent after it', async () => {
+    const { emulator, event, open, station } = await setup();
+    const before = await startTimeOn(emulator, event.eventId);
+    const finish = await station('finish', { kind: 'finish' });
+    emulator.setFaults({ probability: 1, kinds: ['http-503'] });
+    expect(await finish.command({ type: 'gun', eventId: event.eventId, at: GUN })).toMatchObject({
+      ok: true,
+    });
+    for (let i = 0; i < 250; i++) {
+      if (emulator.log.some((e) => e.path.endsWith('/start-time') && e.fault === 'http-503')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // It tried, and RunSignup failed it: the gun is only in this station's journal.
+    expect(emulator.log.some((e) => e.path.endsWith('/start-time') && e.fault === 'http-503')).toBe(
+      true,
+    );
+    await finish.close();
+    emulator.setFaults(null);
+    expect(await startTimeOn(emulator, event.eventId)).toBe(before);
+
+    const again = await open('finish');
+    await again.gunsSent();
+    expect(await startTimeOn(emulator, event.eventId)).toMatch(/\.250$/);
   });
 
   it('[assumed] sends whole seconds to a RunSignup that refuses fractions', async () => {
