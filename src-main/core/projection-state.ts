@@ -168,13 +168,47 @@ function removeNumber(list: number[], n: number): void {
 }
 
 /**
+ * Items by seq, appended in increasing seq (journal order): two parallel arrays and a binary
+ * search instead of a Map, so a 100,000-row replay makes no hash-table entries.
+ */
+class SeqIndex<T> {
+  private readonly seqs: number[] = [];
+  private readonly items: T[] = [];
+
+  set(seq: number, item: T): void {
+    const last = this.seqs[this.seqs.length - 1];
+    if (last !== undefined && seq <= last) throw new Error(`SeqIndex: seq ${seq} after ${last}`);
+    this.seqs.push(seq);
+    this.items.push(item);
+  }
+
+  get(seq: number): T | undefined {
+    const a = this.seqs;
+    let lo = 0;
+    let hi = a.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = a[mid] as number;
+      if (v === seq) return this.items[mid];
+      if (v < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  has(seq: number): boolean {
+    return this.get(seq) !== undefined;
+  }
+}
+
+/**
  * Static validity of an entry during a replay (the same rule as `Engine.isValid`): what it names
  * must be an earlier tap, or for an undo an earlier entry.
  */
 function validIn(
   entry: JournalEntry,
-  tapSeqs: ReadonlySet<number>,
-  entries: ReadonlyMap<number, unknown>,
+  tapSeqs: SeqIndex<unknown>,
+  entries: SeqIndex<unknown>,
 ): boolean {
   const p = entry.payload;
   switch (p.kind) {
@@ -195,9 +229,9 @@ function validIn(
 class Engine {
   readonly plans: Map<number, EventPlan>;
   private readonly precision: number;
-  private readonly entries = new Map<number, EntryRec>();
+  private readonly entries = new SeqIndex<EntryRec>();
   private readonly entryList: EntryRec[] = [];
-  private readonly taps = new Map<number, TapState>();
+  private readonly taps = new SeqIndex<TapState>();
   /** Taps in seq order (the screen's order). */
   private readonly tapList: TapState[] = [];
   private readonly bibs = new Map<number, BibState>();
@@ -274,7 +308,7 @@ class Engine {
     if (this.lastSeq !== 0) throw new Error('A replay needs a fresh projection engine');
     const recs: EntryRec[] = new Array<EntryRec>(entries.length);
     const bySeq = this.entries;
-    const tapSeqs = new Set<number>();
+    const tapSeqs = new SeqIndex<true>();
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as JournalEntry;
       if (!Number.isInteger(entry.seq) || entry.seq <= this.lastSeq) {
@@ -285,7 +319,7 @@ class Engine {
       this.lastSeq = entry.seq;
       const p = entry.payload;
       const rec: EntryRec = { entry, undoneBy: 0, valid: validIn(entry, tapSeqs, bySeq) };
-      if (p.kind === 'tap') tapSeqs.add(entry.seq);
+      if (p.kind === 'tap') tapSeqs.set(entry.seq, true);
       recs[i] = rec;
       bySeq.set(entry.seq, rec);
     }
