@@ -2,10 +2,12 @@
 // A REPORTED figure, printed to the console: speed is measured, never asserted in a test (the
 // machine is shared and loaded). What is checked is that every key produced exactly one row.
 import { expect, test, type Page } from '@playwright/test';
+import { createPracticeRace } from '../../src-main/runsignup/emulator';
 import { startStation, type E2eStation } from './support/station';
 import { percentile } from './support/latency';
 
 const KEYS = 120;
+const BIB_KEYS = 40;
 const WARMUP = 10;
 const PRELOADED = 600;
 
@@ -25,6 +27,7 @@ async function installProbe(page: Page): Promise<void> {
     const w = window as unknown as { __lat: number[]; __keyAt: number | null };
     w.__lat = [];
     (window as unknown as { __keys: number[] }).__keys = [];
+    (window as unknown as { __enterKeys: number[] }).__enterKeys = [];
     w.__keyAt = null;
     const seen = new Set<string>();
     document
@@ -36,6 +39,9 @@ async function installProbe(page: Page): Promise<void> {
         if (e.key === ' ') {
           w.__keyAt = e.timeStamp;
           (window as unknown as { __keys: number[] }).__keys.push(e.timeStamp);
+        } else if (e.key === 'Enter') {
+          w.__keyAt = e.timeStamp;
+          (window as unknown as { __enterKeys: number[] }).__enterKeys.push(e.timeStamp);
         }
       },
       true,
@@ -93,6 +99,52 @@ interface WsEntry {
   bytes: number;
 }
 
+/**
+ * Where a key's time goes: per key, the command sent, its answer, the snapshot that followed
+ * (asked, answered, size); p50/p99 over the keys after `skip`.
+ */
+async function breakdown(page: Page, keysName: string, skip: number): Promise<string> {
+  const { keys, ws } = await page.evaluate(
+    (name) => ({
+      keys: (window as unknown as Record<string, number[]>)[name] ?? [],
+      ws: (window as unknown as { __ws: WsEntry[] }).__ws,
+    }),
+    keysName,
+  );
+  const phases: Record<string, number[]> = {
+    'key → command sent': [],
+    'command sent → answer': [],
+    'answer → snapshot asked': [],
+    'snapshot asked → answer': [],
+    'snapshot bytes': [],
+  };
+  keys.slice(skip).forEach((k, i) => {
+    const next = keys[skip + i + 1] ?? Infinity;
+    const mine = ws.filter((m) => m.t >= k && m.t < next);
+    const sent = mine.find((m) => m.what === 'command:tap');
+    const answer = mine.find((m) => m.what === 'answer:command');
+    const asked = mine.find((m) => m.what === 'query:snapshot');
+    const snap = mine.find((m) => m.what === 'answer:snapshot');
+    if (!sent || !answer || !asked || !snap) return;
+    phases['key → command sent']!.push(sent.t - k);
+    phases['command sent → answer']!.push(answer.t - sent.t);
+    phases['answer → snapshot asked']!.push(asked.t - answer.t);
+    phases['snapshot asked → answer']!.push(snap.t - asked.t);
+    phases['snapshot bytes']!.push(snap.bytes);
+  });
+  const n = phases['snapshot bytes']!.length;
+  if (n === 0) return 'no complete key (command, answer, snapshot) to split';
+  return (
+    `(${n} keys) ` +
+    Object.entries(phases)
+      .map(
+        ([k, v]) =>
+          `${k} p50 ${percentile(v, 50).toFixed(1)} / p99 ${percentile(v, 99).toFixed(1)}`,
+      )
+      .join(' · ')
+  );
+}
+
 test('latency: Space → its row on screen, p50/p99 reported', async ({ page }) => {
   test.setTimeout(120_000);
   env = await startStation(1);
@@ -139,39 +191,37 @@ test('latency: Space → its row on screen, p50/p99 reported', async ({ page }) 
     `p50 ${percentile(lat, 50).toFixed(1)} ms · p99 ${percentile(lat, 99).toFixed(1)} ms · ` +
     `max ${Math.max(...lat).toFixed(1)} ms`;
   console.log(line);
-  // Where the time goes: per key, the first command sent, its answer, the snapshot that
-  // followed (request, answer, size), medians over the measured keys.
-  const { keys, ws } = await page.evaluate(() => ({
-    keys: (window as unknown as { __keys: number[] }).__keys,
-    ws: (window as unknown as { __ws: WsEntry[] }).__ws,
-  }));
-  const phases: Record<string, number[]> = {
-    'key → command sent': [],
-    'command sent → answer': [],
-    'answer → snapshot asked': [],
-    'snapshot asked → answer': [],
-    'snapshot bytes': [],
-  };
-  keys.slice(WARMUP).forEach((k, i) => {
-    const next = keys[WARMUP + i + 1] ?? Infinity;
-    const mine = ws.filter((m) => m.t >= k && m.t < next);
-    const sent = mine.find((m) => m.what === 'command:tap');
-    const answer = mine.find((m) => m.what === 'answer:command');
-    const asked = mine.find((m) => m.what === 'query:snapshot');
-    const snap = mine.find((m) => m.what === 'answer:snapshot');
-    if (!sent || !answer || !asked || !snap) return;
-    phases['key → command sent']!.push(sent.t - k);
-    phases['command sent → answer']!.push(answer.t - sent.t);
-    phases['answer → snapshot asked']!.push(asked.t - answer.t);
-    phases['snapshot asked → answer']!.push(snap.t - asked.t);
-    phases['snapshot bytes']!.push(snap.bytes);
-  });
-  const breakdown = Object.entries(phases)
-    .filter(([, v]) => v.length > 0)
-    .map(
-      ([k, v]) => `${k} p50 ${percentile(v, 50).toFixed(1)} / p99 ${percentile(v, 99).toFixed(1)}`,
-    )
-    .join(' · ');
-  console.log(`  where it goes (${phases['snapshot bytes']!.length} keys): ${breakdown}`);
+  console.log(`  where it goes: ${await breakdown(page, '__keys', WARMUP)}`);
   test.info().annotations.push({ type: 'latency', description: line });
+
+  // Bib-first: digits typed (the name shows), then Enter; timed from the Enter key. The
+  // time-only crossings above still wait for bibs (Enter would fill them, no new row), so
+  // Shift+Enter: the same `tap` with a bib that Enter sends when no time waits.
+  await page.evaluate(() => {
+    (window as unknown as { __lat: number[] }).__lat = [];
+  });
+  const bibs = createPracticeRace(1)
+    .participants.map((p) => p.bib)
+    .filter((b): b is number => b !== null)
+    .slice(0, BIB_KEYS);
+  for (const [i, b] of bibs.entries()) {
+    await bib.pressSequentially(String(b));
+    await expect(page.getByTestId('lookup')).not.toContainText('…');
+    await bib.press('Shift+Enter');
+    await page.waitForFunction(
+      (n) => (window as unknown as { __lat: number[] }).__lat.length >= n,
+      i + 1,
+    );
+  }
+  const enter = await page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+  expect(enter).toHaveLength(bibs.length);
+  const bibLine =
+    `bib + Enter → row with the name (${enter.length} runners): p50 ${percentile(enter, 50).toFixed(1)} ms · ` +
+    `p99 ${percentile(enter, 99).toFixed(1)} ms · max ${Math.max(...enter).toFixed(1)} ms`;
+  console.log(bibLine);
+  console.log(`  where it goes: ${await breakdown(page, '__enterKeys', 0)}`);
+  test.info().annotations.push({ type: 'latency', description: bibLine });
+  await expect(page.locator('[data-testid=crossings] tbody tr[data-seq]').first()).toContainText(
+    String(bibs[bibs.length - 1]),
+  );
 });
