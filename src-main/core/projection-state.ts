@@ -1041,7 +1041,7 @@ class Engine {
 export class ProjectionState {
   private engine: Engine;
   /** Kept for `withParticipants`, which must replay. */
-  private readonly journal: JournalEntry[] = [];
+  private journal: JournalEntry[] = [];
 
   constructor(ctx: ProjectionContext) {
     this.engine = new Engine(ctx);
@@ -1050,9 +1050,10 @@ export class ProjectionState {
   /** Cold start: replay a journal (any order; a duplicate seq throws). */
   static fromJournal(entries: readonly JournalEntry[], ctx: ProjectionContext): ProjectionState {
     const state = new ProjectionState(ctx);
+    // sortJournal returns a fresh array (the caller's is never kept or reordered).
     const sorted = sortJournal(entries);
     state.engine.replay(sorted);
-    for (const e of sorted) state.journal.push(e);
+    state.journal = sorted;
     return state;
   }
 
