@@ -22,6 +22,13 @@
 //   or assign made AFTER the clear (or a later status) gives it a value again. Crossings that
 //   had the bib before the clear are kept for the record, marked `cleared`, never scored.
 // - Fields: finish station `place` + `clock_time`; split station `split-<id>` of the bib's event.
+// - Line-up tools act on the journal as it stood when they were written (entries in force before
+//   them). `order` (a bib in crossing order) gives its bib to the oldest time-only crossing (no
+//   bib, not a placeholder, not voided; by time, then seq), or waits; each new time-only tap takes
+//   the oldest waiting bib. `shift` rotates the bibs of the live crossings from..to (crossing
+//   order) one crossing later or earlier, each bib keeping its binding (a cleared bib stays
+//   cleared); it does nothing unless both ends are live, in order, and the crossing at the end the
+//   bibs move onto has no bib (so nothing is lost). Undo takes either back exactly.
 // - A field no longer wanted simply leaves the wanted map; `diffWanted` / `apply` report it as
 //   `value: null`. The OUTBOX decides whether that becomes "X" (RunSignup acknowledged a real
 //   value) or nothing (it never had one). Only an explicit clear makes the projection want "X".

@@ -122,7 +122,7 @@ export function summarizeEntry(
     case 'gun': {
       const name =
         config?.events.find((ev) => ev.eventId === p.eventId)?.name ?? `event ${p.eventId}`;
-      s = `Gun for ${name} at ${clock(p.at)}`;
+      s = `Gun for ${name} at ${clock(p.at)}${p.source === 'runsignup' ? ' (from RunSignup)' : ''}`;
       break;
     }
     case 'offset':

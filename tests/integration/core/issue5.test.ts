@@ -38,6 +38,13 @@ describe('recordRemoteGun', () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 + 5_000 }));
     expect(snap().guns[0]).toEqual({ eventId: 101, at: T0 + 5_000, source: 'local' });
     expect(h.core.recordRemoteGun(101, T0 + 5_000)).toEqual({ ok: true, seq: null, warnings: [] });
+    // The audit trail says where each gun came from.
+    const audit = h.core.query({ type: 'journal', limit: 10 }).filter((e) => e.kind === 'gun');
+    expect(audit.map((e) => e.summary)).toEqual([
+      'Gun for 5K at 13:00:05.000',
+      'Gun for 5K at 13:00:10.000 (from RunSignup)',
+      'Gun for 5K at 13:00:00.000 (from RunSignup)',
+    ]);
   });
 
   it('refuses an unknown event, a non-time and a start still in the future, writing nothing', () => {
