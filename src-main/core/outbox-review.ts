@@ -87,7 +87,8 @@ export function reconcileChanges(db: Database, projection: WantedView): OutboxCh
   if (matched !== projection.wantedSize()) {
     // Some wanted field has no outbox value (rare: only after a lost write): find which.
     const present = new Set(rows.map(([bib, rs, ev, field]) => `${rs}:${ev}:${bib}:${field}`));
-    for (const [k, w] of projection.wanted()) if (!present.has(k)) set.push({ ...w.key, value: w.value });
+    for (const [k, w] of projection.wanted())
+      if (!present.has(k)) set.push({ ...w.key, value: w.value });
   }
   return [...withdraw, ...set];
 }
