@@ -11,7 +11,8 @@ export interface ClockView {
 
 function seconds(ms: number, signed: boolean): string {
   const s = (Math.abs(ms) / 1000).toFixed(2);
-  if (!signed) return `${s} s`;
+  // No sign on what rounds to zero: "−0.00 s" reads like a problem.
+  if (!signed || s === '0.00') return `${s} s`;
   return `${ms < 0 ? '−' : '+'}${s} s`;
 }
 

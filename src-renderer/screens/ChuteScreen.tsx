@@ -28,9 +28,12 @@ export function ChuteScreen() {
     };
     refocus();
     const later = () => setTimeout(refocus, 0);
+    const el = input.current;
+    el?.addEventListener('blur', later);
     document.addEventListener('mouseup', later);
     window.addEventListener('focus', later);
     return () => {
+      el?.removeEventListener('blur', later);
       document.removeEventListener('mouseup', later);
       window.removeEventListener('focus', later);
     };

@@ -117,6 +117,11 @@ test('chute screen: big bib field, names, waiting list, last bibs; F5 from anywh
   await input.press('Enter');
   await input.press('x'); // stray letter: swallowed
   await expect(input).toHaveValue('');
+  // Neither Tab nor a click elsewhere takes the field's focus away.
+  await input.press('Tab');
+  await expect(input).toBeFocused();
+  await page.locator('.chute-title').click();
+  await expect(input).toBeFocused();
   await expect(page.getByTestId('chute-waiting')).toContainText('101');
   await expect(page.getByTestId('chute-waiting')).toContainText('Grace Hopper');
   // The timer's times arrive (another device, same station): the waiting bibs get them.

@@ -35,6 +35,10 @@ describe('describeClock', () => {
       describeClock({ offsetMs: 500, uncertaintyMs: 1, measuredAt: 1, warning: null }, 0).tone,
     ).toBe('ok');
   });
+  it('shows no sign on an offset that rounds to zero', () => {
+    const v = describeClock({ offsetMs: -4, uncertaintyMs: 60, measuredAt: 1, warning: null }, 0);
+    expect(v.text).toBe('Clock vs RunSignup: 0.00 s ± 0.06 s');
+  });
   it("uses the station's own warning when it has one", () => {
     const v = describeClock(
       { offsetMs: 10, uncertaintyMs: 900, measuredAt: 1, warning: 'Too uncertain to trust' },
