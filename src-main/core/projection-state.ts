@@ -122,8 +122,11 @@ interface BibState {
   ranked: TapState | null;
   /** The bib's event plan (null: unknown bib or event not timed here); fixed per engine. */
   plan: EventPlan | null;
-  /** The bib's field keys and key strings, and the value wanted in each (null: none). */
-  fieldKeys: FieldKey[];
+  /**
+   * The bib's field keys (`bibFieldKeys` order) and key strings, made on first need like the key
+   * strings; and the value wanted in each (null: none), always there.
+   */
+  fieldKeys: FieldKey[] | null;
   /** Made on first need (a change to report, or the wanted map built): most bibs never need them. */
   keyStrings: string[] | null;
   values: (string | null)[];
@@ -153,10 +156,19 @@ function insertNumber(list: number[], n: number): void {
   list.splice(i, 0, n);
 }
 
+function fieldKeysOf(bs: BibState): FieldKey[] {
+  let keys = bs.fieldKeys;
+  if (!keys) {
+    keys = bs.plan ? bibFieldKeys(bs.bib, bs.plan) : [];
+    bs.fieldKeys = keys;
+  }
+  return keys;
+}
+
 function keyStringOf(bs: BibState, i: number): string {
   let ks = bs.keyStrings;
   if (!ks) {
-    ks = bs.fieldKeys.map(fieldKeyString);
+    ks = fieldKeysOf(bs).map(fieldKeyString);
     bs.keyStrings = ks;
   }
   return ks[i] as string;
@@ -640,7 +652,7 @@ class Engine {
     if (!s) {
       const p = this.ctx.participants.get(bib);
       const plan = (p && this.plans.get(p.eventId)) ?? null;
-      const fieldKeys = plan ? bibFieldKeys(bib, plan) : [];
+      const fields = plan ? (plan.placeField === null ? 1 : 2) : 0;
       s = {
         bib,
         taps: [],
@@ -648,9 +660,9 @@ class Engine {
         clears: [],
         ranked: null,
         plan,
-        fieldKeys,
+        fieldKeys: null,
         keyStrings: null,
-        values: fieldKeys.length === 2 ? [null, null] : fieldKeys.map(() => null),
+        values: fields === 2 ? [null, null] : fields === 1 ? [null] : [],
       };
       this.bibs.set(bib, s);
     }
@@ -844,11 +856,11 @@ class Engine {
       const value = values[i] ?? null;
       const old = bs.values[i] ?? null;
       if (value === old) continue;
-      const key = bs.fieldKeys[i] as FieldKey;
       bs.values[i] = value;
       if (old === null) this.wantedCount++;
       else if (value === null) this.wantedCount--;
       if (this.replaying && this.wantedCache === null) continue;
+      const key = fieldKeysOf(bs)[i] as FieldKey;
       const k = keyStringOf(bs, i);
       if (!this.replaying && !this.before.has(k)) this.before.set(k, { key, value: old, bs, i });
       const cache = this.wantedCache;
@@ -866,7 +878,8 @@ class Engine {
     for (const bs of this.bibs.values()) {
       for (let i = 0; i < bs.values.length; i++) {
         const value = bs.values[i];
-        if (value != null) map.set(keyStringOf(bs, i), { key: bs.fieldKeys[i] as FieldKey, value });
+        if (value != null)
+          map.set(keyStringOf(bs, i), { key: fieldKeysOf(bs)[i] as FieldKey, value });
       }
     }
     this.wantedCache = map;
@@ -997,9 +1010,9 @@ class Engine {
     const bs = this.bibs.get(bib);
     const plan = bs?.plan;
     if (!bs || !plan || plan.resultSetId !== resultSetId || plan.eventId !== eventId) return null;
-    for (let i = 0; i < bs.fieldKeys.length; i++) {
-      if ((bs.fieldKeys[i] as FieldKey).field === field) return bs.values[i] ?? null;
-    }
+    // `bibFieldKeys` order: place (when the plan posts one), then the time field.
+    if (field === plan.timeField) return bs.values[plan.placeField === null ? 0 : 1] ?? null;
+    if (field === plan.placeField) return bs.values[0] ?? null;
     return null;
   }
 
