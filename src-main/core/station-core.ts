@@ -64,7 +64,8 @@ export interface StationCore {
   /**
    * The gun RunSignup's start-time call reports for an event (the gun sync polls it). Appends a
    * `gun` entry with `source: 'runsignup'` only when it differs from the gun in force, so polling
-   * never grows the journal; `seq` is null when nothing was written. Never throws.
+   * never grows the journal; `seq` is null when nothing was written (the same gun, or a start
+   * time still in the future: the scheduled start, with a `no-gun` warning). Never throws.
    */
   recordRemoteGun(eventId: number, at: number): CommandResult;
   query<Q extends Query>(query: Q): QueryResultOf<Q>;
@@ -447,12 +448,11 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         if (!Number.isSafeInteger(at) || at < 0)
           return { ok: false, error: `RunSignup's start time for event ${eventId} is not a time` };
         if (projection.gunAt(eventId) === at) return { ok: true, seq: null, warnings: [] };
-        // A start time still in the future is the scheduled start, not a gun that was fired.
+        // A start time still in the future is the scheduled start, not a gun that was fired:
+        // nothing to record yet (not an error: the poller asks again later).
         if (at > now() + MAX_FUTURE_MS) {
-          return {
-            ok: false,
-            error: `RunSignup's start time for event ${eventId} is in the future: not fired yet`,
-          };
+          const message = `RunSignup's start time for event ${eventId} is still in the future (the scheduled start): not used until it has passed`;
+          return { ok: true, seq: null, warnings: [{ code: 'no-gun', message }] };
         }
         const seq = commit({ kind: 'gun', eventId, at, source: 'runsignup' });
         emit({ type: 'changed', journalLength });
