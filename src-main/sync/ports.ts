@@ -28,6 +28,23 @@ export interface Outbox {
   counts(): { pending: number; attention: number };
 }
 
+/**
+ * [assumed] "X" is documented to clear splits only (RUNSIGNUP-API.md §4). When RunSignup
+ * acknowledges "X" in a finish field (`clock_time`, `chip_time`), the row is not trusted as
+ * cleared until a read-back of get-results shows the field empty: until then its crossing shows
+ * "verify on RunSignup". Implemented by the outbox store (core), driven by the sync side.
+ */
+export interface ClearVerification {
+  /** Acknowledged "X" rows in finish fields whose clear has not been confirmed by a read-back. */
+  awaitingReadBack(): OutboxRow[];
+  /**
+   * The read-back's verdict for a row at the version that was acknowledged: `cleared` ends the
+   * verification; otherwise the row needs attention with `reason` (it is not re-posted blindly).
+   * Ignored when the row has a newer wanted version since.
+   */
+  confirmReadBack(row: OutboxRow, cleared: boolean, reason: string | null): void;
+}
+
 /** A row of Post Event Results: fields by RunSignup's names, one registrant per row. */
 export type ResultPostRow = Record<string, string | number>;
 
