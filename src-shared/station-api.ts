@@ -102,7 +102,8 @@ export const CommandResult = z.discriminatedUnion('ok', [
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;
 
-export const SyncState = z.enum(['saved', 'sent', 'attention', 'unposted']);
+/** `verify`: RunSignup accepted "X" in a finish field; a read-back has not yet shown it cleared. */
+export const SyncState = z.enum(['saved', 'sent', 'verify', 'attention', 'unposted']);
 export type SyncState = z.infer<typeof SyncState>;
 
 /** One crossing as the timing screen shows it. */

@@ -58,6 +58,7 @@ function formatIn(at: number, now: number): string {
 export const SYNC_LABELS: Record<SyncState, string> = {
   saved: 'saved',
   sent: 'sent ✓',
+  verify: 'verify on RunSignup',
   attention: 'attention!',
   unposted: 'local only',
 };
