@@ -98,6 +98,14 @@ export function createOutboxStore(db: Database): OutboxStore {
       `SELECT event_id, result_set_id FROM outbox WHERE ${PENDING}
        ORDER BY wanted_at, result_set_id, bib, field LIMIT 1`,
     ),
+    // The oldest pending target not in a JSON list of [eventId, resultSetId] pairs (paused ones).
+    oldestPendingExcept: db.prepare<[string], { event_id: number; result_set_id: number }>(
+      `SELECT event_id, result_set_id FROM outbox WHERE ${PENDING}
+         AND NOT EXISTS (SELECT 1 FROM json_each(?) j
+                         WHERE json_extract(j.value, '$[0]') = event_id
+                           AND json_extract(j.value, '$[1]') = result_set_id)
+       ORDER BY wanted_at, result_set_id, bib, field LIMIT 1`,
+    ),
     pendingOf: db.prepare<[number, number, number], RawRow>(
       `SELECT result_set_id, event_id, bib, field, wanted_value, wanted_version FROM outbox
        WHERE ${PENDING} AND event_id = ? AND result_set_id = ?
@@ -166,10 +174,15 @@ export function createOutboxStore(db: Database): OutboxStore {
       for (const c of changes) applyOne(c, at);
     },
 
-    takePending(limit) {
+    takePending(limit, exclude) {
       if (!Number.isInteger(limit) || limit < 1) return [];
       return db.transaction(() => {
-        const first = st.oldestPending.get();
+        const first =
+          exclude && exclude.length > 0
+            ? st.oldestPendingExcept.get(
+                JSON.stringify(exclude.map((t) => [t.eventId, t.resultSetId])),
+              )
+            : st.oldestPending.get();
         if (!first) return [];
         const rows = st.pendingOf.all(first.event_id, first.result_set_id, limit);
         for (const r of rows) st.markTaken.run(r.result_set_id, r.bib, r.field, r.wanted_version);
@@ -182,6 +195,21 @@ export function createOutboxStore(db: Database): OutboxStore {
           version: r.wanted_version,
         }));
       })();
+    },
+
+    stillPending(rows) {
+      // Same wanted version as given (so the same value), still newer than the ack, not parked.
+      return rows.filter((r) => {
+        const now = st.get.get(r.resultSetId, r.bib, r.field);
+        return (
+          now !== undefined &&
+          now.wanted_value !== null &&
+          now.wanted_version === r.version &&
+          now.wanted_value === r.value &&
+          now.acked_version < r.version &&
+          (now.attention_version === null || now.attention_version < r.version)
+        );
+      });
     },
 
     acknowledge(rows, at) {

@@ -13,12 +13,26 @@ export interface OutboxRow {
   version: number;
 }
 
+/** Where a batch goes: one event's result set. */
+export interface PostTarget {
+  eventId: number;
+  resultSetId: number;
+}
+
 export interface Outbox {
   /**
    * The oldest fields whose wanted version is newer than the acknowledged one and which are not
    * parked as needing attention, grouped so every returned row shares one (eventId, resultSetId).
+   * Targets in `exclude` are skipped (they are paused: RunSignup does not know that event).
    */
-  takePending(limit: number): OutboxRow[];
+  takePending(limit: number, exclude?: readonly PostTarget[]): OutboxRow[];
+  /**
+   * The given rows that the outbox still wants posted exactly as given: the same wanted version
+   * (so the same value), not acknowledged, not parked. A retry re-reads its rows through this
+   * before every re-post, so a value the timer corrected meanwhile is never sent again (the
+   * newer version is taken fresh instead).
+   */
+  stillPending(rows: readonly OutboxRow[]): OutboxRow[];
   /** RunSignup accepted these rows; an ack never overwrites a newer wanted version. */
   acknowledge(rows: OutboxRow[], at: number): void;
   /** RunSignup rejected this row at this version: park it with the reason until it changes or is retried. */

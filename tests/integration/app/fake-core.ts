@@ -70,6 +70,7 @@ export function createFakeCore(initial: { config?: StationConfig | null } = {}):
     cachedRace: (raceId) => core.races.get(raceId) ?? null,
     outbox: {
       takePending: (limit) => core.pending.slice(0, limit),
+      stillPending: (rows) => rows.filter((r) => core.pending.includes(r)),
       acknowledge(rows) {
         core.acked.push(...rows);
         core.pending = core.pending.filter((p) => !rows.includes(p));
