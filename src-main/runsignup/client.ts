@@ -140,6 +140,14 @@ class Limiter {
   }
 }
 
+/** A host name that can only mean this computer: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export function normaliseBaseUrl(baseUrl: string): string {
   let url: URL;
   try {
@@ -148,7 +156,15 @@ export function normaliseBaseUrl(baseUrl: string): string {
     throw new Error('The RunSignup address is not a valid URL (e.g. https://runsignup.com/Rest).');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error('The RunSignup address must start with http:// or https://.');
+    throw new Error('The RunSignup address must start with https://.');
+  }
+  // Secrets travel in the query string (api_secret, tmp_secret) or the form (password): over
+  // plain http anyone on the venue's Wi-Fi could read them. Only this machine (the emulator,
+  // a local proxy) may be reached without TLS.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new Error(
+      `The RunSignup address must start with https:// (plain http:// is allowed only for this computer, e.g. the practice emulator), not http://${url.host}.`,
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new Error('The RunSignup address must not contain credentials, a query or a fragment.');

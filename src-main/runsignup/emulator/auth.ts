@@ -2,6 +2,7 @@
 // call's tmp_key+tmp_secret (expiring an hour after last use), rsu_api_key + X-RSU-API-SECRET,
 // and OAuth2 Bearer. Secrets are compared here and never copied anywhere else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { CREDENTIAL_PARAMS } from '../redact';
 import { ApiError, invalidParam } from './errors';
 
 export interface PracticeCredentials {
@@ -138,5 +139,8 @@ export class Authenticator {
   }
 }
 
-/** Query keys whose values are secrets: never written to the request log. */
-export const SECRET_PARAMS = new Set(['api_secret', 'tmp_secret', 'password', 'access_token']);
+/**
+ * Query keys whose values are secrets or session keys: never written to the request log. The
+ * client's list, so the emulator's log and the client's log mask exactly the same names.
+ */
+export const SECRET_PARAMS: ReadonlySet<string> = new Set(CREDENTIAL_PARAMS);

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
+import { SECRET_PARAMS } from '../../../src-main/runsignup/emulator/auth';
+import { CREDENTIAL_PARAMS } from '../../../src-main/runsignup/redact';
 import { call, errorOf, ids } from './support';
 
 const FIXTURES = '/work/shared/fixtures/runsignup';
@@ -262,5 +264,24 @@ describe('authentication', () => {
       expect(logged).not.toContain(secret);
     }
     expect(emu.log.some((e) => e.query.api_secret === '[redacted]')).toBe(true);
+  });
+
+  it("masks session and API keys in the request log with the client's own list", async () => {
+    const c = emu.practice.credentials;
+    const login = await call(emu, 'POST', '/login', {
+      auth: 'none',
+      form: { email: c.email, password: c.password },
+    });
+    const tmpKey = (login.json as { tmp_key: string }).tmp_key;
+    expect(tmpKey.length).toBeGreaterThan(8);
+    await call(emu, 'GET', `/race/${ids(emu).raceId}`, {
+      auth: { query: { tmp_key: tmpKey, tmp_secret: 'whatever' }, headers: {} },
+    });
+    await call(emu, 'GET', `/race/${ids(emu).raceId}`, {
+      auth: { query: { rsu_api_key: c.v2Key }, headers: { 'X-RSU-API-SECRET': c.v2Secret } },
+    });
+    const logged = JSON.stringify(emu.log);
+    for (const key of [tmpKey, c.apiKey, c.v2Key]) expect(logged).not.toContain(key);
+    for (const name of CREDENTIAL_PARAMS) expect(SECRET_PARAMS.has(name)).toBe(true);
   });
 });

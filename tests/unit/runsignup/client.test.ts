@@ -5,7 +5,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
+import {
+  isLoopbackHost,
+  normaliseBaseUrl,
+  RunSignupClient,
+  type RunSignupClientOptions,
+} from '../../../src-main/runsignup/client';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
 
 interface Seen {
@@ -365,6 +370,26 @@ describe('configuration', () => {
           timeouts: { connectMs: 0 },
         }),
     ).toThrow(/connectMs/);
+  });
+  it('refuses plain http:// to any host but this computer (secrets travel in the query)', () => {
+    for (const url of [
+      'http://runsignup.com/Rest',
+      'http://test.runsignup.com/Rest',
+      'http://192.168.1.20:8080/Rest',
+      'http://127.example.com/Rest',
+    ]) {
+      expect(() => normaliseBaseUrl(url), url).toThrow(/must start with https:\/\//);
+    }
+    for (const url of [
+      'https://runsignup.com/Rest',
+      'http://127.0.0.1:9/Rest',
+      'http://localhost:9/Rest',
+      'http://[::1]:9/Rest',
+    ]) {
+      expect(normaliseBaseUrl(url), url).toBe(url);
+    }
+    expect(isLoopbackHost('127.10.0.1')).toBe(true);
+    expect(isLoopbackHost('10.0.0.1')).toBe(false);
   });
   it('strips a trailing slash from the base URL', () => {
     expect(client({ baseUrl: `${base}/` }).baseUrl).toBe(base);
