@@ -3,26 +3,86 @@
 // here, so that when a behaviour is verified against the live API, one file changes.
 
 /**
- * How the client treats the undocumented parts of Post Event Results. The client never depends
- * on the success body: success is HTTP 2xx with no `error` key.
+ * How the client treats the undocumented parts of Post Event Results. Every flag here is read by
+ * code (the client, the sync loop); a flag nothing reads does not belong here.
  */
 export const CLIENT_ASSUMPTIONS = {
-  /** The success body of full-results is unknown: ignore it beyond "no error key". */
-  ignoreSuccessBody: true,
+  /**
+   * The success body of full-results is undocumented: success is HTTP 2xx with no `error` key.
+   * Whether RunSignup ever reports refused rows INSIDE a success body is unknown, so the one
+   * thing read from it is chosen here:
+   * - `ignore`: nothing (a half-saved batch would pass as saved);
+   * - `failure-lists`: a non-empty list of row entries under a key naming errors, failures,
+   *   invalid or rejected rows (`{"failed": [{"bib": 7, ...}]}`) fails the batch;
+   * - `failure-lists-and-counts`: also a bare count (`{"num_failed": 2}`).
+   * Keys about SKIPPED rows (`num_invalid_registration_ids_skipped`) are never failures: a skip
+   * is what the caller asked for with skip_invalid_registration_ids. Lists only by default: a
+   * count whose meaning is a guess would park saved rows as "needs attention" and repost them.
+   */
+  successBodyRowFailures: 'failure-lists' as
+    'ignore' | 'failure-lists' | 'failure-lists-and-counts',
   /** Whether one bad row fails a whole batch is unknown: the sync loop isolates by splitting. */
   isolateBadRowsBySplitting: true,
-  /** Re-posting a matched registrant without `result_id` updates that registrant's row. */
-  repostUpdatesMatchedRegistrant: true,
   /**
    * `"X"` is documented to clear splits only. Chute sends it for clock/chip time too and flags
-   * such rows "verify on RunSignup" until a read-back of get-results shows the field empty.
+   * such rows "verify on RunSignup" until a read-back of get-results shows the field empty
+   * (RunSignup could refuse it, or answer success and keep the time: the emulator's
+   * `clearFinishWithX` switch has all three).
    */
   clearFinishWithX: true,
   /** Code 14's HTTP status and Retry-After are undocumented: treat both 200+14 and 429 as throttled. */
   throttleRetryAfterDefaultMs: 2_000,
-  /** RunSignup's developer terms reportedly allow no more than 2 concurrent calls; we use 1. */
+  /**
+   * RunSignup's developer terms reportedly allow no more than 2 concurrent calls; a client sends
+   * at most this many at once (its default), and the sync loop keeps this many posts in flight.
+   */
   maxConcurrentRequests: 1,
 } as const;
+
+/**
+ * How failures are classified where RunSignup documents nothing (RUNSIGNUP-API.md §1 lists the
+ * codes' texts, not what a client should do). Read by `errors.ts`.
+ */
+export const ERROR_CLASSIFICATION_ASSUMPTIONS = {
+  /** 14 "too many requests": try again later. */
+  retryableCodes: [14],
+  /**
+   * 6/7/13 are key, access and login failures. 101–103 are the login call's bad email/password
+   * answers: [assumed] to be credential problems too (retrying cannot fix them).
+   */
+  authCodes: [6, 7, 13, 101, 102, 103],
+  /**
+   * Codes about the request or one row in it: isolate the bad row, the rest keep flowing.
+   * 9 (invalid date) and 15 (invalid id) are [assumed] row-level: a value in one row, never a
+   * reason to hold every later finish of the station at the head of the queue.
+   */
+  rejectedCodes: [3, 9, 11, 15, 104, 105, 106, 107, 115, 116],
+  /** 201/301: the race or the event does not exist. */
+  notFoundCodes: [201, 301],
+  /**
+   * HTTP 401/403 with no error envelope: [assumed] to mean the credentials (a Bearer token
+   * expired, say), since nothing else at this address asks for authorisation.
+   */
+  bareHttp401Or403: 'auth',
+  /**
+   * An HTML page where JSON/XML was asked: [assumed] a proxy, captive portal or gateway error
+   * page, so it passes: retry later.
+   */
+  htmlBody: 'retryable',
+  /**
+   * A body that is neither JSON, XML nor HTML, or JSON of an unexpected shape: [assumed] not to
+   * fix itself, so it is shown to the timer with the text (unknown), not retried silently.
+   */
+  garbageBody: 'unknown',
+} as const satisfies {
+  retryableCodes: readonly number[];
+  authCodes: readonly number[];
+  rejectedCodes: readonly number[];
+  notFoundCodes: readonly number[];
+  bareHttp401Or403: 'auth' | 'unknown';
+  htmlBody: 'retryable' | 'unknown';
+  garbageBody: 'retryable' | 'unknown';
+};
 
 /**
  * The start-time call (shared gun, issue 5). RUNSIGNUP-API.md §5 gives only the shape
@@ -59,8 +119,12 @@ export interface EmulatorAssumptions {
   throttle: 'http-200-code-14' | 'http-429';
   /** Whether a throttled answer carries Retry-After (seconds). */
   retryAfterSeconds: number | null;
-  /** `"X"` in clock_time/chip_time: clears like a split, or is rejected as a malformed time (error 3). */
-  clearFinishWithX: 'clears' | 'rejected';
+  /**
+   * `"X"` in clock_time/chip_time: clears like a split, is rejected as a malformed time (error
+   * 3), or is `ignored`: answered as a success while the time stays (the dangerous variant, which
+   * only a read-back of get-results can catch).
+   */
+  clearFinishWithX: 'clears' | 'rejected' | 'ignored';
   /** The shape of GET result-set-splits: as the POST response, or wrapped per result set. */
   resultSetSplitsShape: 'flat' | 'wrapped';
   /** The start-time call with a fraction of a second (`08:00:00.123`): stored as sent, or refused (error 9). */
@@ -86,6 +150,50 @@ export const EMULATOR_ASSUMPTION_VARIANTS: ReadonlyArray<Partial<EmulatorAssumpt
   { successBody: 'results-echo' },
   { throttle: 'http-429', retryAfterSeconds: 1 },
   { clearFinishWithX: 'rejected' },
+  { clearFinishWithX: 'ignored' },
   { resultSetSplitsShape: 'wrapped' },
   { startTimeFractions: 'rejected' },
 ];
+
+/**
+ * The emulator's other guesses: fixed choices rather than switches (no client decision depends on
+ * them), each read by the emulator from here so the guess is visible in one place.
+ */
+export const EMULATOR_CHOICES = {
+  /**
+   * A malformed time in a time field. RunSignup's list has both 3 (invalid parameters) and 9
+   * (invalid date); which one a bad result time gets is unknown. 3, because the field is a
+   * parameter of the row; the client classifies both as a row rejection, so nothing hangs on it.
+   */
+  invalidTimeCode: 3,
+  /**
+   * A registration_id not registered for the event (without skip_invalid_registration_ids):
+   * 3 as an invalid parameter; the documented skip flag implies RunSignup refuses it somehow.
+   */
+  unknownRegistrationIdCode: 3,
+  /** tmp_key together with api_key or rsu_api_key: 3 (two ways to authenticate in one call). */
+  mixedAuthenticationCode: 3,
+  /**
+   * A call with no credentials at all on a call that needs them: 7 ("no access"), never 13
+   * (which RunSignup's list reserves for a login that is required; when it sends 13 is unknown).
+   * The client classifies both as auth.
+   */
+  unauthenticatedCode: 7,
+  /**
+   * results_per_page of get-participants: the doc says only "max 2500". The default when it is
+   * left out (50) and an error 3 above the maximum (rather than a silent cap) are guesses; the
+   * client always sends 2500.
+   */
+  participantsPerPage: { default: 50, max: 2500, overMax: 'error' as 'error' | 'cap' },
+  /**
+   * A bare-seconds time ("42.1"): the doc shows only H:MM:SS / MM:SS forms, so it is refused
+   * as malformed. Chute's mapper always sends a form with a colon.
+   */
+  bareSecondsTimes: 'rejected' as 'rejected' | 'accepted',
+  /**
+   * Dates RunSignup shows as `M/D/YYYY HH:MM` (registration_date, an event's start_time) are
+   * [assumed] to be in the race's own time zone (the race's `timezone`, with its daylight
+   * saving), not in UTC.
+   */
+  displayTimeZone: 'race',
+} as const;

@@ -13,7 +13,14 @@ import {
 } from './auth';
 import type { DecodedBody } from './body';
 import { isRunSignupError, KEY_AUTH_FAILED_CODE, RunSignupError } from './errors';
-import { fullResultsForm, rowFailuresError, rowFailuresOf, validatePostRows } from './full-results';
+import { CLIENT_ASSUMPTIONS } from './assumptions';
+import {
+  fullResultsForm,
+  rowFailuresError,
+  rowFailuresOf,
+  validatePostRows,
+  type SuccessBodyRowFailures,
+} from './full-results';
 import { interpretAnswer } from './interpret';
 import { redact, redactUrl } from './redact';
 import {
@@ -49,10 +56,10 @@ export const RACES_MAX_PAGES = 10;
 /** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
 const MAX_PAGES = 500;
 /**
- * RunSignup's developer terms allow 2 concurrent calls; the client never exceeds that even when
- * shared (the sync loop itself keeps 1 in flight).
+ * RunSignup's developer terms reportedly allow 2 concurrent calls; a client shared by the sync
+ * loop, the gun poller and the participant refresh sends at most this many at once.
  */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS = 2;
+export const DEFAULT_MAX_CONCURRENT_REQUESTS: number = CLIENT_ASSUMPTIONS.maxConcurrentRequests;
 
 export interface ResponseTiming {
   /** The response's `Date` header (ms since epoch, 1 s resolution), null when absent. */
@@ -82,6 +89,8 @@ export interface RunSignupClientOptions {
   maxPages?: number;
   /** The race `postResults` (ResultsPoster) posts to; see also `posterFor(raceId)`. */
   raceId?: number;
+  /** What a success body of full-results may say about refused rows (default: CLIENT_ASSUMPTIONS). */
+  successBodyRowFailures?: SuccessBodyRowFailures;
 }
 
 export interface PostResultsOptions {
@@ -645,9 +654,12 @@ export class RunSignupClient implements ResultsPoster {
       query,
       form: fullResultsForm(rows),
     });
-    // The success body is undocumented: only a per-row failure report is read from it.
+    // The success body is undocumented: only a per-row failure report may be read from it.
     if (decoded.type === 'json' || decoded.type === 'xml') {
-      const failures = rowFailuresOf(decoded.value);
+      const failures = rowFailuresOf(
+        decoded.value,
+        this.#options.successBodyRowFailures ?? CLIENT_ASSUMPTIONS.successBodyRowFailures,
+      );
       if (failures.length > 0) throw this.scrub(rowFailuresError(failures));
     }
     return { serverDate: response.serverDate, elapsedMs: Math.max(0, this.now() - started) };

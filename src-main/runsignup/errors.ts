@@ -1,6 +1,6 @@
 // Every way a RunSignup call can fail, reduced to the five kinds the sync loop acts on
 // (RUNSIGNUP-API.md §1). Pure: no I/O, so the classification is unit-tested exhaustively.
-import { CLIENT_ASSUMPTIONS } from './assumptions';
+import { CLIENT_ASSUMPTIONS, ERROR_CLASSIFICATION_ASSUMPTIONS } from './assumptions';
 
 /**
  * - `retryable`: try the same request again later (network, timeout, 5xx, 429, code 14, a cut-off body).
@@ -11,12 +11,13 @@ import { CLIENT_ASSUMPTIONS } from './assumptions';
  */
 export type RunSignupErrorKind = 'retryable' | 'auth' | 'rejected' | 'not-found' | 'unknown';
 
-/** Codes of the error envelope, by what the client should do about them. */
-const RETRYABLE_CODES = new Set([14]);
-// 101–103 are the login call's failures (bad email/password): an auth problem, like 6/7/13.
-const AUTH_CODES = new Set([6, 7, 13, 101, 102, 103]);
-const REJECTED_CODES = new Set([3, 11, 104, 105, 106, 107, 115, 116]);
-const NOT_FOUND_CODES = new Set([201, 301]);
+// Codes of the error envelope, by what the client should do about them. Which code means what
+// to a client is not documented: the lists are ERROR_CLASSIFICATION_ASSUMPTIONS.
+const RULES = ERROR_CLASSIFICATION_ASSUMPTIONS;
+const RETRYABLE_CODES = new Set<number>(RULES.retryableCodes);
+const AUTH_CODES = new Set<number>(RULES.authCodes);
+const REJECTED_CODES = new Set<number>(RULES.rejectedCodes);
+const NOT_FOUND_CODES = new Set<number>(RULES.notFoundCodes);
 
 export const THROTTLED_CODE = 14;
 export const KEY_AUTH_FAILED_CODE = 6;
@@ -54,16 +55,15 @@ export function classifyFailure(facts: FailureFacts): RunSignupErrorKind {
     case 'http': {
       if (facts.status === 429 || facts.status >= 500) return 'retryable';
       if (facts.code != null) return classifyErrorCode(facts.code);
-      // No envelope: 401/403 can only mean the credentials (a Bearer token expired, say).
-      if (facts.status === 401 || facts.status === 403) return 'auth';
+      if (facts.status === 401 || facts.status === 403) return RULES.bareHttp401Or403;
       return 'unknown';
     }
     case 'envelope':
       return facts.code == null ? 'unknown' : classifyErrorCode(facts.code);
     case 'body':
-      // A cut-off body is a network hiccup; an HTML page at this address is a proxy, captive
-      // portal or gateway error page: both pass. Garbage or a wrong shape will not fix itself.
-      return facts.problem === 'truncated' || facts.problem === 'html' ? 'retryable' : 'unknown';
+      // A cut-off body is a network hiccup; the rest are assumptions (see RULES).
+      if (facts.problem === 'truncated') return 'retryable';
+      return facts.problem === 'html' ? RULES.htmlBody : RULES.garbageBody;
   }
 }
 

@@ -1,8 +1,9 @@
 // Post Event Results (RUNSIGNUP-API.md §4): the request payload, and reading the answer. The
-// success body is undocumented, so success is "HTTP 2xx and no error key" (CLIENT_ASSUMPTIONS);
-// the one thing read from it is a per-row failure report, if RunSignup ever sends one, so a
-// half-accepted batch is never taken for a fully accepted one.
+// success body is undocumented, so success is "HTTP 2xx and no error key"; what else is read
+// from it (a per-row failure report, if RunSignup ever sends one) is
+// CLIENT_ASSUMPTIONS.successBodyRowFailures.
 import type { ResultPostRow } from '../sync/ports';
+import { CLIENT_ASSUMPTIONS } from './assumptions';
 import { classifyErrorCode, RunSignupError } from './errors';
 
 /** Checks the rows before anything is sent: a clear error instead of a confusing server answer. */
@@ -74,22 +75,33 @@ function toRowFailure(entry: unknown): RowFailure | null {
   };
 }
 
+/** What `rowFailuresOf` reads from a success body (CLIENT_ASSUMPTIONS.successBodyRowFailures). */
+export type SuccessBodyRowFailures = (typeof CLIENT_ASSUMPTIONS)['successBodyRowFailures'];
+
+// A key about rows skipped on request (skip_invalid_registration_ids) never names a failure.
+const SKIPPED_KEY = /(^|_)skip(ped|s)?(_|$)/i;
+
 /**
- * Per-row failures in a successful full-results answer: any non-empty list under a key that
- * says errors/failed/invalid/rejected, at the top level or one level down (e.g. `{"results":
- * {"failed":[...]}}`). A count such as `{"num_failed": 2}` without details also counts.
+ * Per-row failures in a successful full-results answer, as far as `mode` trusts the
+ * undocumented body: with `failure-lists`, a non-empty list of entries under a key that says
+ * errors/failed/invalid/rejected, at the top level or one level down (e.g. `{"results":
+ * {"failed":[...]}}`); with `failure-lists-and-counts`, a count such as `{"num_failed": 2}` too;
+ * with `ignore`, nothing.
  */
-export function rowFailuresOf(body: unknown): RowFailure[] {
-  if (!isRecord(body)) return [];
+export function rowFailuresOf(
+  body: unknown,
+  mode: SuccessBodyRowFailures = CLIENT_ASSUMPTIONS.successBodyRowFailures,
+): RowFailure[] {
+  if (mode === 'ignore' || !isRecord(body)) return [];
   const scopes: Record<string, unknown>[] = [body, ...Object.values(body).filter(isRecord)];
   for (const scope of scopes) {
     for (const [key, value] of Object.entries(scope)) {
-      if (!FAILURE_LIST_KEY.test(key)) continue;
+      if (!FAILURE_LIST_KEY.test(key) || SKIPPED_KEY.test(key)) continue;
       if (Array.isArray(value) && value.length > 0) {
         const failures = value.map(toRowFailure).filter((f): f is RowFailure => f !== null);
         if (failures.length > 0) return failures;
       }
-      if (typeof value === 'number' && value > 0) {
+      if (mode === 'failure-lists-and-counts' && typeof value === 'number' && value > 0) {
         return [
           {
             row: null,

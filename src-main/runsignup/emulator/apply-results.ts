@@ -2,6 +2,7 @@
 // bib/bib_num or chip_num, edit by result_id, names required for a new non-registrant, a blank
 // keeps the old value, "X" clears, statuses in any time field, malformed times rejected. The
 // [assumed] parts (bad row in a batch, "X" on a finish time) follow the switches passed in.
+import { EMULATOR_CHOICES, type EmulatorAssumptions } from '../assumptions';
 import { ApiError } from './errors';
 import type { PostedRow } from './request-rows';
 import {
@@ -16,8 +17,8 @@ import { displayValue, parseTimeValue } from './time';
 import type { PracticeParticipantData } from './practice-race';
 
 export interface ApplyOptions {
-  badRow: 'whole-batch-error' | 'per-row-report';
-  clearFinishWithX: 'clears' | 'rejected';
+  badRow: EmulatorAssumptions['badRow'];
+  clearFinishWithX: EmulatorAssumptions['clearFinishWithX'];
   skipInvalidRegistrationIds: boolean;
 }
 
@@ -108,12 +109,23 @@ export function validateFields(
     if (field === 'clock_time' || field === 'chip_time' || (split && !split[2])) {
       const parsed = parseTimeValue(value);
       if (!parsed) {
-        return rowError(rowNo, 3, `invalid time "${value}" in field ${field}.`);
+        return rowError(
+          rowNo,
+          EMULATOR_CHOICES.invalidTimeCode,
+          `invalid time "${value}" in field ${field}.`,
+        );
       }
       if (parsed.kind === 'clear') {
         if (field !== 'clock_time' && field !== 'chip_time') changes.set(field, null);
         else if (clearFinishWithX === 'clears') changes.set(field, null);
-        else return rowError(rowNo, 3, `invalid time "${value}" in field ${field}.`);
+        else if (clearFinishWithX === 'rejected') {
+          return rowError(
+            rowNo,
+            EMULATOR_CHOICES.invalidTimeCode,
+            `invalid time "${value}" in field ${field}.`,
+          );
+        }
+        // 'ignored': answered like any saved row while the finish time stays as it was.
       } else changes.set(field, displayValue(parsed));
     } else if (field === 'place' || (split && split[2]) || division) {
       // Both spellings RunSignup documents (-place, -placement) are stored as -placement.
@@ -152,7 +164,7 @@ function resolveTarget(
       if (skipInvalid) return { existing: null, registrant: null, skip: true };
       return rowError(
         rowNo,
-        3,
+        EMULATOR_CHOICES.unknownRegistrationIdCode,
         `registration_id ${regText} is not registered for event ${event.event.eventId}.`,
       );
     }

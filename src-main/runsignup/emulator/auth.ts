@@ -2,6 +2,7 @@
 // call's tmp_key+tmp_secret (expiring an hour after last use), rsu_api_key + X-RSU-API-SECRET,
 // and OAuth2 Bearer. Secrets are compared here and never copied anywhere else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { EMULATOR_CHOICES } from '../assumptions';
 import { CREDENTIAL_PARAMS } from '../redact';
 import { ApiError, invalidParam } from './errors';
 
@@ -94,7 +95,10 @@ export class Authenticator {
       query.tmp_key !== undefined &&
       (query.api_key !== undefined || query.rsu_api_key !== undefined)
     ) {
-      throw invalidParam('tmp_key cannot be combined with api_key or rsu_api_key.');
+      throw invalidParam(
+        'tmp_key cannot be combined with api_key or rsu_api_key.',
+        EMULATOR_CHOICES.mixedAuthenticationCode,
+      );
     }
     if (query.api_key !== undefined) {
       const secret = query.api_secret ?? '';

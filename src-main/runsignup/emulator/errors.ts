@@ -41,9 +41,9 @@ export class ApiError extends Error {
   }
 }
 
-/** Error 3 with a sentence that says which parameter is wrong. */
-export function invalidParam(message: string): ApiError {
-  return new ApiError(3, `Invalid parameters: ${message}`);
+/** Error 3 (or the code an [assumed] choice gives) with a sentence that says which parameter is wrong. */
+export function invalidParam(message: string, code = 3): ApiError {
+  return new ApiError(code, `Invalid parameters: ${message}`);
 }
 
 export function errorEnvelope(err: ApiError): { error: Record<string, unknown> } {

@@ -1,5 +1,6 @@
 // Result time values as Post Event Results accepts them (RUNSIGNUP-API.md §4) and as
 // get-results returns them (compact, e.g. "8:27.42"). Pure.
+import { EMULATOR_CHOICES } from '../assumptions';
 
 export const STATUS_VALUES = ['DQ', 'DNS', 'DNF', 'DNQ'] as const;
 export type StatusValue = (typeof STATUS_VALUES)[number];
@@ -17,12 +18,17 @@ export type TimeValue =
 const WITH_HOURS = /^(\d{1,3}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$/;
 // ... or MM:SS.s / M:SS.s ("17:00.1", "8:27.42"): minutes 1-3 digits, seconds 2 digits.
 const MINUTES_ONLY = /^(\d{1,3}):([0-5]\d)(?:\.(\d{1,3}))?$/;
+// ... or bare seconds ("42.1"), only when EMULATOR_CHOICES.bareSecondsTimes accepts them.
+const SECONDS_ONLY = /^(\d{1,5})(?:\.(\d{1,3}))?$/;
 
 /**
  * Parses one posted time-field value that is not blank. Returns null when it is malformed.
  * `"X"` clears; DQ/DNS/DNF/DNQ are statuses (any case).
  */
-export function parseTimeValue(raw: string): TimeValue | null {
+export function parseTimeValue(
+  raw: string,
+  bareSeconds: 'rejected' | 'accepted' = EMULATOR_CHOICES.bareSecondsTimes,
+): TimeValue | null {
   const text = raw.trim();
   if (text.toUpperCase() === 'X') return { kind: 'clear' };
   const upper = text.toUpperCase();
@@ -41,10 +47,16 @@ export function parseTimeValue(raw: string): TimeValue | null {
     fraction = h[4];
   } else {
     const m = MINUTES_ONLY.exec(text);
-    if (!m) return null;
-    minutes = Number(m[1]);
-    seconds = Number(m[2]);
-    fraction = m[3];
+    const s = m || bareSeconds === 'rejected' ? null : SECONDS_ONLY.exec(text);
+    if (m) {
+      minutes = Number(m[1]);
+      seconds = Number(m[2]);
+      fraction = m[3];
+    } else if (s) {
+      minutes = 0;
+      seconds = Number(s[1]);
+      fraction = s[2];
+    } else return null;
   }
   const fracMs = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
   return {

@@ -167,6 +167,29 @@ describe('clearFinishWithX', () => {
   });
 });
 
+describe('clearFinishWithX: ignored', () => {
+  it('"X" in clock_time/chip_time is answered as a success while both times stay', async () => {
+    const e = await start({ assumptions: { clearFinishWithX: 'ignored' } });
+    const split = `split-${ids(e).mile1}`;
+    await postRows(e, [{ bib: A!.bib!, clock_time: '20:00', chip_time: '19:58', [split]: '6:00' }]);
+    const r = await postRows(e, [{ bib: A!.bib!, clock_time: 'X', chip_time: 'X' }]);
+    expect(r.status).toBe(200);
+    expect(errorOf(r)).toBeNull();
+    const row = rowByBib(e, ids(e).fiveKSet, A!.bib!);
+    expect(row).toBeDefined();
+    expect(row).toMatchObject({ clock_time: '20:00', chip_time: '19:58' });
+    // A split still clears: only the undocumented finish-time X is in question.
+    expect(errorOf(await postRows(e, [{ bib: A!.bib!, [split]: 'X' }]))).toBeNull();
+    expect(rowByBib(e, ids(e).fiveKSet, A!.bib!)).toMatchObject({
+      clock_time: '20:00',
+      [split]: '',
+    });
+  });
+  it('is one of the variants every contract test runs against', () => {
+    expect(EMULATOR_ASSUMPTION_VARIANTS).toContainEqual({ clearFinishWithX: 'ignored' });
+  });
+});
+
 describe('resultSetSplitsShape', () => {
   it('wrapped: GET result-set-splits nests the list per result set', async () => {
     const e = await start({ assumptions: { resultSetSplitsShape: 'wrapped' } });

@@ -11,6 +11,7 @@ import {
   RunSignupClient,
   type RunSignupClientOptions,
 } from '../../../src-main/runsignup/client';
+import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
 
 interface Seen {
@@ -332,6 +333,35 @@ describe('postResults (ResultsPoster) never throws', () => {
       message: expect.stringContaining('bib 9'),
     });
   });
+  it('a success body that only counts SKIPPED rows is a success in every mode', async () => {
+    handler = (_q, res) => json(res, { num_invalid_registration_ids_skipped: 2 });
+    for (const mode of ['ignore', 'failure-lists', 'failure-lists-and-counts'] as const) {
+      const out = await client({ successBodyRowFailures: mode })
+        .posterFor(1)
+        .postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }]);
+      expect(out, mode).toMatchObject({ ok: true });
+    }
+  });
+  it('a failure list in a 200 body is a success when the assumption says ignore', async () => {
+    handler = (_q, res) => json(res, { failed: [{ bib: 9, error_code: 115 }] });
+    const out = await client({ successBodyRowFailures: 'ignore' })
+      .posterFor(1)
+      .postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 9 }]);
+    expect(out).toMatchObject({ ok: true });
+  });
+  it('a bare failure count fails the batch only with failure-lists-and-counts', async () => {
+    handler = (_q, res) => json(res, { num_failed: 2 });
+    const post = (mode: 'failure-lists' | 'failure-lists-and-counts') =>
+      client({ successBodyRowFailures: mode })
+        .posterFor(1)
+        .postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }]);
+    expect(await post('failure-lists')).toMatchObject({ ok: true });
+    expect(await post('failure-lists-and-counts')).toMatchObject({
+      ok: false,
+      kind: 'rejected',
+      message: expect.stringContaining('2 row(s) not saved'),
+    });
+  });
   it('503 with Retry-After is retryable with the wait', async () => {
     handler = (_q, res) => json(res, 'busy', 503, { 'Retry-After': '7' });
     expect(await client().postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1 }])).toEqual({
@@ -450,7 +480,7 @@ describe('edges of paging and posting', () => {
 });
 
 describe('sharing one client', () => {
-  it('never has more than maxConcurrentRequests (default 2) in flight', async () => {
+  it('never has more than maxConcurrentRequests (default: CLIENT_ASSUMPTIONS, 1) in flight', async () => {
     let active = 0;
     let peak = 0;
     handler = (_q, res) => {
@@ -462,15 +492,15 @@ describe('sharing one client', () => {
         json(res, { start_time: '2026-05-01 08:00:00' });
       }, 15);
     };
+    expect(CLIENT_ASSUMPTIONS.maxConcurrentRequests).toBe(1);
     const c = client();
-    await Promise.all(Array.from({ length: 8 }, () => c.getStartTime(1, 2)));
-    expect(seen).toHaveLength(8);
-    expect(peak).toBeGreaterThanOrEqual(1);
-    expect(peak).toBeLessThanOrEqual(2);
+    await Promise.all(Array.from({ length: 6 }, () => c.getStartTime(1, 2)));
+    expect(seen).toHaveLength(6);
+    expect(peak).toBe(CLIENT_ASSUMPTIONS.maxConcurrentRequests);
     peak = 0;
-    const one = client({ maxConcurrentRequests: 1 });
-    await Promise.all(Array.from({ length: 4 }, () => one.getStartTime(1, 2)));
-    expect(peak).toBe(1);
+    const two = client({ maxConcurrentRequests: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => two.getStartTime(1, 2)));
+    expect(peak).toBe(2);
   });
 });
 

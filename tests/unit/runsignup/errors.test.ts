@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
+import {
+  CLIENT_ASSUMPTIONS,
+  ERROR_CLASSIFICATION_ASSUMPTIONS,
+} from '../../../src-main/runsignup/assumptions';
 import {
   classifyErrorCode,
   classifyFailure,
@@ -24,21 +27,45 @@ describe('classifyErrorCode', () => {
     [107, 'rejected'],
     [115, 'rejected'],
     [116, 'rejected'],
+    // 9 (invalid date) and 15 (invalid id) are one row's value: isolated, never head-of-line.
+    [9, 'rejected'],
+    [15, 'rejected'],
     [201, 'not-found'],
     [301, 'not-found'],
     [1, 'unknown'],
     [2, 'unknown'],
     [4, 'unknown'],
     [5, 'unknown'],
-    [9, 'unknown'],
     [10, 'unknown'],
     [12, 'unknown'],
-    [15, 'unknown'],
     [0, 'unknown'],
     [-1, 'unknown'],
     [99999, 'unknown'],
   ])('code %i is %s', (code, kind) => {
     expect(classifyErrorCode(code)).toBe(kind);
+  });
+});
+
+describe('the classification reads ERROR_CLASSIFICATION_ASSUMPTIONS', () => {
+  it('every listed code has the kind of its list, and the lists do not overlap', () => {
+    const A = ERROR_CLASSIFICATION_ASSUMPTIONS;
+    const lists = [
+      [A.retryableCodes, 'retryable'],
+      [A.authCodes, 'auth'],
+      [A.rejectedCodes, 'rejected'],
+      [A.notFoundCodes, 'not-found'],
+    ] as const;
+    const seen = new Set<number>();
+    for (const [codes, kind] of lists) {
+      for (const code of codes) {
+        expect(seen.has(code), `code ${code} in two lists`).toBe(false);
+        seen.add(code);
+        expect(classifyErrorCode(code)).toBe(kind);
+      }
+    }
+    expect(classifyFailure({ type: 'http', status: 401 })).toBe(A.bareHttp401Or403);
+    expect(classifyFailure({ type: 'body', problem: 'html' })).toBe(A.htmlBody);
+    expect(classifyFailure({ type: 'body', problem: 'garbage' })).toBe(A.garbageBody);
   });
 });
 

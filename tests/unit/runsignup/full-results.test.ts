@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
 import {
   fullResultsForm,
   rowFailuresError,
@@ -59,7 +60,18 @@ describe('rowFailuresOf (per-row reports in a success body)', () => {
     expect(rowFailuresOf({ invalid_results: ['bib 7 unknown'] })).toEqual([
       { row: null, bib: null, code: null, message: 'bib 7 unknown' },
     ]);
-    expect(rowFailuresOf({ num_failed: 2 })).toHaveLength(1);
+  });
+  it('reads counts only in failure-lists-and-counts, never skip counts, nothing in ignore', () => {
+    expect(CLIENT_ASSUMPTIONS.successBodyRowFailures).toBe('failure-lists');
+    expect(rowFailuresOf({ num_failed: 2 })).toEqual([]);
+    expect(rowFailuresOf({ num_failed: 2 }, 'failure-lists-and-counts')).toHaveLength(1);
+    for (const mode of ['ignore', 'failure-lists', 'failure-lists-and-counts'] as const) {
+      expect(rowFailuresOf({ num_invalid_registration_ids_skipped: 2 }, mode)).toEqual([]);
+      expect(rowFailuresOf({ invalid_registration_ids_skipped: ['12', '13'] }, mode)).toEqual([]);
+    }
+    const listed = { failed: [{ bib: 9, error_code: 115, error_msg: 'Bib number invalid' }] };
+    expect(rowFailuresOf(listed, 'ignore')).toEqual([]);
+    expect(rowFailuresOf(listed, 'failure-lists-and-counts')).toHaveLength(1);
   });
   it('turns failures into one rejected error naming the rows', () => {
     const e = rowFailuresError([

@@ -1,6 +1,6 @@
 // What every endpoint handler receives, and the lookups most of them start with (race, event,
 // result set), each failing with RunSignup's code for that case.
-import type { EmulatorAssumptions } from '../../assumptions';
+import { EMULATOR_CHOICES, type EmulatorAssumptions } from '../../assumptions';
 import type { Authenticator, Principal } from '../auth';
 import { ApiError, invalidParam } from '../errors';
 import type { PostedRow } from '../request-rows';
@@ -44,11 +44,13 @@ export type Handler = (ctx: RequestContext) => HandlerResult;
 export function requireRace(ctx: RequestContext): void {
   const raceId = ctx.pathIds[0];
   if (raceId !== ctx.state.race.raceId) throw new ApiError(201);
-  if (ctx.principal.kind === 'none' || !ctx.principal.hasRaceAccess) throw new ApiError(7);
+  requireUser(ctx);
+  if (ctx.principal.kind === 'user' && !ctx.principal.hasRaceAccess) throw new ApiError(7);
 }
 
+/** No credentials at all: the [assumed] code of EMULATOR_CHOICES. */
 export function requireUser(ctx: RequestContext): void {
-  if (ctx.principal.kind === 'none') throw new ApiError(7);
+  if (ctx.principal.kind === 'none') throw new ApiError(EMULATOR_CHOICES.unauthenticatedCode);
 }
 
 export function intParam(ctx: RequestContext, name: string): number | undefined {
@@ -133,10 +135,50 @@ export function jsonRequest(ctx: RequestContext): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** `M/D/YYYY HH:MM` from unix seconds, in US Eastern daylight time (race season). */
-export function rsuDateTime(unixSeconds: number): string {
-  const d = new Date((unixSeconds - 4 * 3600) * 1000);
-  const hh = String(d.getUTCHours()).padStart(2, '0');
-  const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hh}:${mm}`;
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * `M/D/YYYY HH:MM` from unix seconds, on the wall clock of `timeZone` (an IANA zone such as
+ * America/New_York) with its daylight saving: a November date is EST, a May date EDT.
+ */
+export function rsuDateTime(unixSeconds: number, timeZone: string): string {
+  let format = wallClocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    wallClocks.set(timeZone, format);
+  }
+  const part: Record<string, string> = {};
+  for (const p of format.formatToParts(new Date(unixSeconds * 1000))) part[p.type] = p.value;
+  return `${part.month}/${part.day}/${part.year} ${part.hour}:${part.minute}`;
+}
+
+/** The zone's offset from UTC (ms, east positive) at instant `ms`, to the minute. */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+  const m = /^(\d+)\/(\d+)\/(\d+) (\d+):(\d+)$/.exec(rsuDateTime(Math.floor(ms / 1000), timeZone));
+  if (!m) return 0;
+  const wall = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]));
+  return wall - Math.floor(ms / 60_000) * 60_000;
+}
+
+/** A wall-clock time of `timeZone` (its daylight saving included) → ms since epoch. */
+export function wallClockToMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  timeZone: string,
+): number {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  // Two rounds: the offset at the first guess can differ across a DST change.
+  const first = asUtc - zoneOffsetMs(asUtc, timeZone);
+  return asUtc - zoneOffsetMs(first, timeZone);
 }

@@ -1,4 +1,5 @@
 // Reading the race (RUNSIGNUP-API.md §3): GET race, GET races, participants, divisions.
+import { EMULATOR_CHOICES } from '../../assumptions';
 import { invalidParam } from '../errors';
 import type { PracticeEventData, PracticeParticipantData } from '../practice-race';
 import type { RaceState } from '../state';
@@ -9,15 +10,27 @@ import {
   requireRace,
   requireUser,
   rsuDateTime,
+  wallClockToMs,
   type Handler,
   type RequestContext,
 } from './context';
 
-/** `M/D/YYYY HH:MM` (race time zone, EDT) → ms since epoch. */
-function eventStartMs(when: string): number {
+/** `M/D/YYYY HH:MM` on the race's wall clock (EMULATOR_CHOICES.displayTimeZone) → ms since epoch. */
+function eventStartMs(when: string, timeZone: string): number {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{2}):(\d{2})$/.exec(when);
   if (!m) return 0;
-  return Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]) + 4, Number(m[5]));
+  return wallClockToMs(
+    Number(m[3]),
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[4]),
+    Number(m[5]),
+    timeZone,
+  );
+}
+
+function displayZone(state: RaceState): string {
+  return EMULATOR_CHOICES.displayTimeZone === 'race' ? state.race.timeZone : 'UTC';
 }
 
 function datePart(when: string): string {
@@ -49,7 +62,8 @@ function visibleEvents(ctx: RequestContext): PracticeEventData[] {
   const futureOnly = boolParam(ctx, 'future_events_only', false);
   const mostRecentOnly = boolParam(ctx, 'most_recent_events_only', true);
   let events = ctx.state.race.events;
-  if (futureOnly) events = events.filter((e) => eventStartMs(e.startTime) > ctx.now());
+  if (futureOnly)
+    events = events.filter((e) => eventStartMs(e.startTime, displayZone(ctx.state)) > ctx.now());
   if (mostRecentOnly && events.length > 0) {
     // The most recent event day: the latest date any remaining event starts on.
     const latest = events
@@ -69,7 +83,7 @@ function raceView(state: RaceState, events: PracticeEventData[] | null, now: num
   const race = state.race;
   const first = race.events[0];
   const raceDay = first ? datePart(first.startTime) : null;
-  const past = first ? eventStartMs(first.startTime) < now : true;
+  const past = first ? eventStartMs(first.startTime, displayZone(state)) < now : true;
   return {
     race_id: race.raceId,
     name: race.name,
@@ -119,7 +133,7 @@ const SORT_KEYS: Record<string, (p: PracticeParticipantData) => number | string 
   first_name: (p) => p.firstName.toLowerCase(),
 };
 
-function participantView(p: PracticeParticipantData) {
+function participantView(p: PracticeParticipantData, timeZone: string) {
   return {
     user: {
       user_id: p.userId,
@@ -140,7 +154,7 @@ function participantView(p: PracticeParticipantData) {
     },
     event_id: p.eventId,
     registration_id: p.registrationId,
-    registration_date: rsuDateTime(p.registrationDate),
+    registration_date: rsuDateTime(p.registrationDate, timeZone),
     last_modified: p.lastModified,
     bib_num: p.bib,
     chip_num: p.chip,
@@ -150,18 +164,21 @@ function participantView(p: PracticeParticipantData) {
   };
 }
 
-export const MAX_PARTICIPANTS_PER_PAGE = 2500;
+export const MAX_PARTICIPANTS_PER_PAGE = EMULATOR_CHOICES.participantsPerPage.max;
 
 export const getParticipants: Handler = (ctx) => {
   requireRace(ctx);
   const events =
     ctx.params.event_id !== undefined ? [requireEvent(ctx)] : [...ctx.state.events.values()];
   const page = intParam(ctx, 'page') ?? 1;
-  const perPage = intParam(ctx, 'results_per_page') ?? 50;
+  const zone = displayZone(ctx.state);
+  const asked = intParam(ctx, 'results_per_page') ?? EMULATOR_CHOICES.participantsPerPage.default;
   if (page < 1) throw invalidParam('page starts at 1.');
-  if (perPage < 1 || perPage > MAX_PARTICIPANTS_PER_PAGE) {
+  const overMax = asked > MAX_PARTICIPANTS_PER_PAGE;
+  if (asked < 1 || (overMax && EMULATOR_CHOICES.participantsPerPage.overMax === 'error')) {
     throw invalidParam(`results_per_page must be 1 to ${MAX_PARTICIPANTS_PER_PAGE}.`);
   }
+  const perPage = Math.min(asked, MAX_PARTICIPANTS_PER_PAGE);
   const sortText = (ctx.params.sort ?? 'registration_id ASC').trim();
   const sortMatch = /^(\w+)(?:\s+(ASC|DESC))?$/i.exec(sortText);
   const keyOf = sortMatch ? SORT_KEYS[sortMatch[1]!.toLowerCase()] : undefined;
@@ -182,7 +199,7 @@ export const getParticipants: Handler = (ctx) => {
         return c * direction || a.registrationId - b.registrationId;
       })
       .slice((page - 1) * perPage, page * perPage)
-      .map(participantView);
+      .map((p) => participantView(p, zone));
     rows += list.length;
     // The per-event list is always empty; the real list is the top-level one (recorded shape).
     return { event: { event_id: event.event.eventId, participants: [] }, participants: list };
