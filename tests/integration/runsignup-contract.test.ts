@@ -181,16 +181,18 @@ describe('every call (api-key auth, default assumptions)', () => {
     const read = await client.getResults(emu.practice.raceId, eventId, resultSetId);
     expect(read).toEqual(emu.results(resultSetId));
     expect(read.map((r) => r['bib'])).toEqual(expect.arrayContaining(bibs));
-    expect(read.find((r) => r['bib'] === bibs[0])!['clock_time']).not.toBe('');
+    expect(read.find((r) => r['bib'] === bibs[0])?.['clock_time']).toBe('20:00.5');
+    expect(read.find((r) => r['bib'] === bibs[2])?.['clock_time']).toBe('22:00.5');
     // A split station posts only its split: the finish time stays.
     if (splits[0]) {
       const field = `split-${splits[0].splitId}`;
       await client.postFullResults(emu.practice.raceId, eventId, resultSetId, [
         { bib: bibs[0]!, [field]: '0:08:00.1' },
       ]);
-      const row = rowOf(emu, resultSetId, bibs[0]!)!;
-      expect(row[field]).not.toBe('');
-      expect(row['clock_time']).not.toBe('');
+      const row = rowOf(emu, resultSetId, bibs[0]!);
+      expect(row).toBeDefined();
+      expect(row?.[field]).toBe('8:00.1');
+      expect(row?.['clock_time']).toBe('20:00.5');
     }
     await client.clearResults(emu.practice.raceId, eventId, resultSetId);
     expect(await client.getResults(emu.practice.raceId, eventId, resultSetId)).toEqual([]);
@@ -216,7 +218,8 @@ describe('every call (api-key auth, default assumptions)', () => {
       skipInvalidRegistrationIds: true,
     });
     expect(emu.log.at(-1)!.query['skip_invalid_registration_ids']).toBe('T');
-    expect(rowOf(emu, resultSetId, known.bib!)?.['clock_time']).not.toBe('');
+    expect(rowOf(emu, resultSetId, known.bib!)).toBeDefined();
+    expect(rowOf(emu, resultSetId, known.bib!)?.['clock_time']).toBe('31:00.0');
   });
 
   it('a split cleared with "X" is empty again; a blank never clears', async () => {
@@ -231,10 +234,12 @@ describe('every call (api-key auth, default assumptions)', () => {
     await client.postFullResults(emu.practice.raceId, event.eventId, set.resultSetId, [
       { bib: bib!, [field]: '' },
     ]);
-    expect(rowOf(emu, set.resultSetId, bib!)?.[field]).not.toBe('');
+    expect(rowOf(emu, set.resultSetId, bib!)).toBeDefined();
+    expect(rowOf(emu, set.resultSetId, bib!)?.[field]).toBe('7:00.0');
     await client.postFullResults(emu.practice.raceId, event.eventId, set.resultSetId, [
       { bib: bib!, [field]: 'X' },
     ]);
+    expect(rowOf(emu, set.resultSetId, bib!)).toBeDefined();
     expect(rowOf(emu, set.resultSetId, bib!)?.[field]).toBe('');
   });
 
@@ -245,6 +250,9 @@ describe('every call (api-key auth, default assumptions)', () => {
     const statuses = ['DQ', 'DNF', 'DNS', 'DNQ'];
     const rows = statuses.map((status, i) => ({ bib: bibs[4 + i]!, clock_time: status }));
     expect(await client.postResults({ eventId, resultSetId }, rows)).toMatchObject({ ok: true });
+    expect(statuses.map((_, i) => rowOf(emu, resultSetId, bibs[4 + i]!)?.['clock_time'])).toEqual(
+      statuses,
+    );
   });
 
   it('a client shared by many concurrent callers answers each of them', async () => {
@@ -288,6 +296,7 @@ describe('every call (api-key auth, default assumptions)', () => {
       elapsedMs: expect.any(Number),
     });
     if (out.ok) expect(Math.abs(out.serverDate! - Date.now())).toBeLessThan(60_000);
+    expect(rowOf(emu, resultSetId, bib!)?.['clock_time']).toBe('30:00.0');
   });
 });
 
@@ -456,8 +465,10 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
         { bib: bibs[1]!, place: 2, clock_time: '0:18:05.7' },
       ]);
       expect(out).toMatchObject({ ok: true });
-      expect(rowOf(emu, target.resultSetId, bibs[0]!)?.['clock_time']).not.toBe('');
-      expect(rowOf(emu, target.resultSetId, bibs[1]!)?.['clock_time']).not.toBe('');
+      expect(rowOf(emu, target.resultSetId, bibs[0]!)).toBeDefined();
+      expect(rowOf(emu, target.resultSetId, bibs[0]!)?.['clock_time']).toBe('18:01.2');
+      expect(rowOf(emu, target.resultSetId, bibs[1]!)?.['clock_time']).toBe('18:05.7');
+      expect(rowOf(emu, target.resultSetId, bibs[1]!)?.['place']).toBe(2);
     });
 
     it('a bad row makes the post "rejected" with RunSignup\'s reason, never ok', async () => {
@@ -472,7 +483,7 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
       expect(out.code).not.toBeNull();
       expect(out.message.length).toBeGreaterThan(0);
       const goodSaved = rowOf(emu, target.resultSetId, bibs[2]!)?.['clock_time'];
-      if (variant.badRow === 'per-row-report') expect(goodSaved).toBeTruthy();
+      if (variant.badRow === 'per-row-report') expect(goodSaved).toBe('19:00.0');
       else expect(goodSaved ?? '').toBe('');
       expect(rowOf(emu, target.resultSetId, 987_654)).toBeUndefined();
     });
@@ -498,17 +509,28 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
       ).toMatchObject({ ok: true });
     });
 
-    it('a clear with "X" either clears or is rejected, never silently ignored', async () => {
+    it('a clear with "X": cleared, rejected, or ignored behind an ok that only a read-back shows', async () => {
       client = clientFor(emu);
       const bib = bibs[4]!;
       expect(await client.postResults(target, [{ bib, clock_time: '0:21:00.0' }])).toMatchObject({
         ok: true,
       });
+      expect(rowOf(emu, target.resultSetId, bib)?.['clock_time']).toBe('21:00.0');
       const out = await client.postResults(target, [{ bib, clock_time: 'X' }]);
-      const after = rowOf(emu, target.resultSetId, bib)?.['clock_time'] ?? '';
+      expect(rowOf(emu, target.resultSetId, bib)).toBeDefined();
+      const after = rowOf(emu, target.resultSetId, bib)?.['clock_time'];
+      // What the read-back (get-results) a sync loop must do sees, in every variant.
+      const readBack = (
+        await client.getResults(emu.practice.raceId, target.eventId, target.resultSetId)
+      ).find((r) => r['bib'] === bib);
+      expect(readBack?.['clock_time']).toBe(after);
       if (variant.clearFinishWithX === 'rejected') {
         expect(out).toMatchObject({ ok: false, kind: 'rejected', code: 3 });
-        expect(after).not.toBe('');
+        expect(after).toBe('21:00.0');
+      } else if (variant.clearFinishWithX === 'ignored') {
+        // The dangerous variant: the post looks fine; only the read-back shows the time stayed.
+        expect(out).toMatchObject({ ok: true });
+        expect(after).toBe('21:00.0');
       } else {
         expect(out).toMatchObject({ ok: true });
         expect(after).toBe('');
@@ -564,7 +586,8 @@ describe('injected faults, each classified', () => {
       emu.setFaults(null);
       // idempotent re-post (reset-after-apply had already saved it)
       expect(await client.postResults(target, [row])).toMatchObject({ ok: true });
-      expect(rowOf(emu, target.resultSetId, bib)?.['clock_time']).not.toBe('');
+      expect(rowOf(emu, target.resultSetId, bib)).toBeDefined();
+      expect(rowOf(emu, target.resultSetId, bib)?.['clock_time']).toBe('22:22.2');
     });
   }
 
@@ -595,6 +618,7 @@ describe('injected faults, each classified', () => {
       ok: true,
     });
     emu.setFaults(null);
+    expect(rowOf(emu, target.resultSetId, bib)?.['clock_time']).toBe('24:00.0');
   });
 
   it('onResponse sees a Date header on every answer, error answers included', async () => {
