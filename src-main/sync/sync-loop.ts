@@ -2,6 +2,7 @@
 // gives up silently (DESIGN.md §5). Everything it touches is injected (outbox, poster, clock,
 // timers, randomness), so every path is tested without a network.
 import type { SyncStatus } from '../../src-shared/station-api';
+import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { type BatchSizePolicy, DEFAULT_BATCH_SIZE, nextBatchSize } from './batch-size';
 import { type ClockSample, type OffsetEstimate, addSample, estimateOffset } from './clock-offset';
@@ -41,14 +42,59 @@ export interface SyncLoopOptions {
   onClockSample?: (sample: ClockSample) => void;
   /** Called after every post with the rows (and versions) it carried and how it ended (audit, tests). */
   onPost?: (target: PostTarget, rows: OutboxRow[], outcome: PostOutcome) => void;
+  /** Called just before every post with the rows it carries (tests compare them with the outbox). */
+  beforePost?: (target: PostTarget, rows: OutboxRow[]) => void;
+  /**
+   * Whether a target (event, result set) is in the station's current race setup. Rows for any
+   * other target are never posted: they are parked with the reason (review finding 1). Default:
+   * every target is current.
+   */
+  isCurrentTarget?: (target: PostTarget) => boolean;
+  /**
+   * The least time between two posts while a rejected batch is being halved, so isolating one
+   * bad row in a big batch does not hammer RunSignup (its own example pauses 1 s). Default 1 s.
+   */
+  isolationPaceMs?: number;
+  /**
+   * After this many `unknown` failures in a row of one batch, it is isolated as if rejected,
+   * so one row RunSignup cannot take never blocks the rows behind it. Default 3.
+   */
+  isolateAfterUnknown?: number;
+  /** [assumed] Whether a rejected batch is halved to find the bad row (CLIENT_ASSUMPTIONS). */
+  isolateBadRowsBySplitting?: boolean;
 }
 
 /** A batch being worked on: fresh from the outbox, or a half of a rejected one being isolated. */
 interface Work {
   target: PostTarget;
+  /**
+   * The rows as last read from the outbox. Never trusted across a failure: every queued work is
+   * re-read (`stillPending`) just before it is posted again (review finding 5).
+   */
   units: PostUnit[];
   /** True while looking for a bad row by halving. */
   isolating: boolean;
+  /** `unknown` failures in a row of this batch. */
+  unknownFailures: number;
+  /** RunSignup's answer to the whole batch when halving began (request-level detection). */
+  rootError: string | null;
+  /** The isolation pace was already waited for this post. */
+  paced: boolean;
+}
+
+/** A rejection that names the request's own parameters (event, result set), not a row's value. */
+const ABOUT_REQUEST = /\b(event(_id)?|(individual_)?result[ _-]?sets?(_id)?)\b/i;
+
+function targetKey(t: PostTarget): string {
+  return `${t.eventId}|${t.resultSetId}`;
+}
+
+function rowKey(r: OutboxRow): string {
+  return `${r.resultSetId}|${r.bib}|${r.field}|${r.version}`;
+}
+
+function freshWork(target: PostTarget, units: PostUnit[]): Work {
+  return { target, units, isolating: false, unknownFailures: 0, rootError: null, paced: false };
 }
 
 type WaitKind = 'idle' | 'backoff' | 'stalled';
@@ -97,8 +143,17 @@ export class SyncLoop {
   private readonly sizing: BatchSizePolicy;
   private readonly idlePollMs: number;
   private readonly stallAfterFailures: number;
-  /** Why posting is paused until resume() (credentials, unknown race), or null. */
+  private readonly beforePost: SyncLoopOptions['beforePost'];
+  private readonly isCurrentTarget: (target: PostTarget) => boolean;
+  private readonly isolationPaceMs: number;
+  private readonly isolateAfterUnknown: number;
+  private readonly isolateBySplitting: boolean;
+  /** Why all posting is paused until resume() (credentials), or null. */
   private paused: string | null = null;
+  /** Targets paused until resume() (RunSignup does not know that event or result set): why. */
+  private pausedTargets = new Map<string, { target: PostTarget; reason: string }>();
+  /** When the last post was sent (isolation pacing). */
+  private lastPostAt = Number.NEGATIVE_INFINITY;
 
   private batchSize: number;
   private failures = 0;
@@ -130,6 +185,12 @@ export class SyncLoop {
     this.onStatus = options.onStatus;
     this.onClockSample = options.onClockSample;
     this.onPost = options.onPost;
+    this.beforePost = options.beforePost;
+    this.isCurrentTarget = options.isCurrentTarget ?? (() => true);
+    this.isolationPaceMs = options.isolationPaceMs ?? 1_000;
+    this.isolateAfterUnknown = Math.max(1, options.isolateAfterUnknown ?? 3);
+    this.isolateBySplitting =
+      options.isolateBadRowsBySplitting ?? CLIENT_ASSUMPTIONS.isolateBadRowsBySplitting;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
@@ -171,8 +232,17 @@ export class SyncLoop {
     if (poster) this.poster = poster;
     this.failures = 0;
     this.paused = null;
+    this.pausedTargets.clear();
+    // Work for a target no longer in the setup (another race was configured) is dropped; the
+    // rest is re-read from the outbox before it is posted anyway.
+    this.queue = this.queue.filter((w) => this.isCurrentTarget(w.target));
     this.update({ stalled: null, nextRetryAt: null });
     this.release();
+  }
+
+  /** Why each paused target is paused (empty when none is). */
+  pausedTargetReasons(): Array<{ target: PostTarget; reason: string }> {
+    return [...this.pausedTargets.values()];
   }
 
   /** The timer pressed retry on the rows needing attention. */
@@ -265,23 +335,69 @@ export class SyncLoop {
       await this.wait('stalled', null);
       return;
     }
-    const work = this.queue.shift() ?? this.takeFresh();
+    const work = this.nextQueued() ?? this.takeFresh();
     if (!work) {
       this.refreshCounts({ nextRetryAt: null });
       this.notifySettled();
       await this.wait('idle', this.idlePollMs);
       return;
     }
+    if (work.isolating && !work.paced) {
+      const delay = this.lastPostAt + this.isolationPaceMs - this.now();
+      if (delay > 0) {
+        // Re-read again after the wait: the timer may correct a value meanwhile.
+        this.queue.unshift({ ...work, paced: true });
+        await this.wait('backoff', delay);
+        return;
+      }
+    }
     await this.post(work);
+  }
+
+  /**
+   * The next queued work, re-read from the outbox: rows whose wanted version changed, that were
+   * acknowledged or parked meanwhile are dropped (a newer version is taken fresh). Values are
+   * never carried across a failure.
+   */
+  private nextQueued(): Work | null {
+    for (;;) {
+      const work = this.queue.shift();
+      if (!work) return null;
+      if (this.pausedTargets.has(targetKey(work.target))) continue;
+      if (!this.isCurrentTarget(work.target)) continue;
+      const still = new Set(this.outbox.stillPending(unitRows(work.units)).map(rowKey));
+      const units = work.units
+        .map((u) => ({ bib: u.bib, rows: u.rows.filter((r) => still.has(rowKey(r))) }))
+        .filter((u) => u.rows.length > 0);
+      if (units.length > 0) return { ...work, units };
+    }
   }
 
   private takeFresh(): Work | null {
     // Rows that can never be posted are parked at once; keep taking until something is sendable.
     const parked = new Set<string>();
     for (;;) {
-      const rows = this.outbox.takePending(this.batchSize);
+      const exclude = [...this.pausedTargets.values()].map((p) => p.target);
+      const rows = this.outbox.takePending(this.batchSize, exclude);
       if (rows.length === 0) return null;
       const mapped = mapBatch(rows);
+      if (exclude.some((t) => targetKey(t) === targetKey(mapped.target))) {
+        throw new Error(`the outbox returned rows of paused target ${targetKey(mapped.target)}`);
+      }
+      if (!this.isCurrentTarget(mapped.target)) {
+        // Left over from another race or mode: never posted anywhere, parked with the reason.
+        for (const row of rows) {
+          const key = rowKey(row);
+          if (parked.has(key)) throw new Error(`the outbox did not park ${key}`);
+          parked.add(key);
+          this.outbox.markAttention(
+            row,
+            `Not sent: event ${row.eventId} / result set ${row.resultSetId} is not in this ` +
+              "station's race setup.",
+          );
+        }
+        continue;
+      }
       for (const bad of mapped.invalid) {
         const key = `${bad.row.resultSetId}|${bad.row.bib}|${bad.row.field}|${bad.row.version}`;
         // An outbox that hands back a row it was just told to park would spin here forever.
@@ -290,7 +406,7 @@ export class SyncLoop {
         this.outbox.markAttention(bad.row, `Not sent: ${bad.reason}.`);
       }
       if (mapped.units.length > 0) {
-        return { target: mapped.target, units: mapped.units, isolating: false };
+        return freshWork(mapped.target, mapped.units);
       }
     }
   }
@@ -298,7 +414,9 @@ export class SyncLoop {
   private async post(work: Work): Promise<void> {
     const rows = unitRows(work.units);
     this.refreshCounts({ inFlight: rows.length, nextRetryAt: null });
+    this.beforePost?.(work.target, rows);
     const sentAt = this.now();
+    this.lastPostAt = sentAt;
     let outcome: PostOutcome;
     try {
       outcome = await this.poster.postResults(work.target, toPostRows(work.units));
@@ -313,6 +431,7 @@ export class SyncLoop {
       };
     }
     const receivedAt = this.now();
+    this.lastPostAt = receivedAt;
     this.onPost?.(work.target, rows, outcome);
     if (outcome.ok && outcome.serverDate !== null) {
       const sample = { sentAt, receivedAt, serverDate: outcome.serverDate };
@@ -330,14 +449,22 @@ export class SyncLoop {
             'Nothing was lost; enter valid credentials to resume posting.',
         );
       case 'not-found':
-        return this.pause(
-          work,
-          `RunSignup does not know this race or event: ${describe(outcome)}. ` +
+        // One deleted event must not stop the others: only this target waits for resume().
+        return this.pauseTarget(
+          work.target,
+          `RunSignup does not know event ${work.target.eventId} / result set ` +
+            `${work.target.resultSetId}: ${describe(outcome)}. ` +
             'Nothing was lost; check the race setup, then resume.',
         );
-      case 'retryable':
-      case 'unknown': {
-        const delay = this.retryLater(work, outcome);
+      case 'unknown':
+      case 'retryable': {
+        const unknowns = outcome.kind === 'unknown' ? work.unknownFailures + 1 : 0;
+        if (unknowns >= this.isolateAfterUnknown) {
+          // The same batch keeps failing in a way RunSignup does not explain: look for a bad
+          // row rather than block every later finish behind it (review finding 6a).
+          return this.rejected({ ...work, unknownFailures: 0 }, outcome);
+        }
+        const delay = this.retryLater({ ...work, unknownFailures: unknowns }, outcome);
         // Waits out the backoff here (only resume() or stop() cut it short), so a Retry-After
         // is honoured whatever wakes the loop.
         await this.wait('backoff', delay);
@@ -362,26 +489,47 @@ export class SyncLoop {
       lastSuccessAt: at,
       lastError: null,
       nextRetryAt: null,
-      stalled: null,
+      stalled: this.targetStall(),
     });
   }
 
   private rejected(work: Work, outcome: Extract<PostOutcome, { ok: false }>): void {
     this.failures = 0;
-    const halves = splitUnits(work.units);
+    const reason = describe(outcome);
+    const halves = this.isolateBySplitting ? splitUnits(work.units) : [];
+    const single = work.units.length === 1 && (work.units[0]?.rows.length ?? 0) === 1;
+    if (
+      single &&
+      ABOUT_REQUEST.test(outcome.message) &&
+      (work.rootError === null || work.rootError === reason)
+    ) {
+      // Even one row alone gets the same complaint about the event or result set: the request
+      // is wrong, not the row. Pause this target rather than park its rows one by one.
+      return this.pauseTarget(
+        work.target,
+        `RunSignup refused posts to event ${work.target.eventId} / result set ` +
+          `${work.target.resultSetId}: ${reason}. Nothing was lost; check the race setup, then resume.`,
+      );
+    }
     if (halves.length === 0) {
-      // Down to one field of one bib: this is the bad row. Park it; the rest keep flowing.
-      const unit = work.units[0];
-      for (const row of unit ? unit.rows : []) {
+      // Down to one field of one bib (or splitting is off): park; the rest keep flowing.
+      for (const row of unitRows(work.units)) {
         this.outbox.markAttention(
           row,
-          `RunSignup rejected ${row.field} for bib ${row.bib}: ${describe(outcome)}`,
+          `RunSignup rejected ${row.field} for bib ${row.bib}: ${reason}`,
         );
       }
     } else {
-      // Halves go first, in order, before anything new is taken.
+      // Halves go first, in order, before anything new is taken, paced (see isolationPaceMs).
       this.queue.unshift(
-        ...halves.map((units) => ({ target: work.target, units, isolating: true })),
+        ...halves.map((units): Work => ({
+          target: work.target,
+          units,
+          isolating: true,
+          unknownFailures: 0,
+          rootError: work.rootError ?? reason,
+          paced: false,
+        })),
       );
     }
     this.refreshCounts({
@@ -392,10 +540,30 @@ export class SyncLoop {
   }
 
   private pause(work: Work, reason: string): void {
-    // Keep the batch: when resumed it is posted again, the same values.
+    // Keep only which rows (re-read from the outbox on resume), never the values.
     this.queue.unshift(work);
     this.paused = reason;
     this.refreshCounts({ online: true, inFlight: 0, stalled: reason, lastError: reason });
+  }
+
+  private pauseTarget(target: PostTarget, reason: string): void {
+    this.failures = 0;
+    this.pausedTargets.set(targetKey(target), { target, reason });
+    // Queued work of this target is dropped: its rows stay pending in the outbox and are taken
+    // fresh after resume(), with whatever values they have then.
+    this.queue = this.queue.filter((w) => targetKey(w.target) !== targetKey(target));
+    this.refreshCounts({
+      online: true,
+      inFlight: 0,
+      stalled: this.targetStall(),
+      lastError: reason,
+    });
+  }
+
+  /** The paused targets' reasons as one sentence for the status bar, or null. */
+  private targetStall(): string | null {
+    if (this.pausedTargets.size === 0) return null;
+    return [...this.pausedTargets.values()].map((p) => p.reason).join(' ');
   }
 
   private retryLater(work: Work, outcome: Extract<PostOutcome, { ok: false }>): number {
@@ -403,10 +571,12 @@ export class SyncLoop {
     if (!work.isolating) {
       this.batchSize = nextBatchSize(this.batchSize, { kind: 'retryable' }, this.sizing);
     }
-    // The same rows again, the same values: a re-post is idempotent on RunSignup. A batch bigger
+    // The same rows again, re-read from the outbox before the post (a value corrected meanwhile
+    // is not re-sent; its new version is taken fresh). A re-post is idempotent. A batch bigger
     // than the (now smaller) batch size goes back as several smaller posts, in the same order,
     // so a struggling server is not sent the same large request forever.
-    this.queue.unshift(...(work.isolating ? [work] : chunkWork(work, this.batchSize)));
+    const again = { ...work, paced: false };
+    this.queue.unshift(...(again.isolating ? [again] : chunkWork(again, this.batchSize)));
     const delay = backoffDelay(this.failures, this.backoff, this.random, outcome.retryAfterMs);
     const nextRetryAt = this.now() + delay;
     const what =
@@ -424,7 +594,7 @@ export class SyncLoop {
         this.failures >= this.stallAfterFailures
           ? `Sync stalled: ${this.failures} attempts in a row failed (${describe(outcome)}). ` +
             'Still retrying; every entry is saved on this laptop.'
-          : null,
+          : this.targetStall(),
     });
     return delay;
   }

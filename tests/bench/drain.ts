@@ -122,7 +122,10 @@ export function timedOutbox(inner: Outbox, into: DrainBreakdown): Outbox {
       }
     };
   return {
-    takePending: timed((limit: number) => inner.takePending(limit)),
+    takePending: timed((limit: number, exclude?: Parameters<Outbox['takePending']>[1]) =>
+      inner.takePending(limit, exclude),
+    ),
+    stillPending: timed((rows: Parameters<Outbox['stillPending']>[0]) => inner.stillPending(rows)),
     acknowledge: timed((rows: Parameters<Outbox['acknowledge']>[0], at: number) =>
       inner.acknowledge(rows, at),
     ),

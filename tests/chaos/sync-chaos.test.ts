@@ -82,12 +82,23 @@ describe('sync under network chaos', () => {
     });
     // Every post in order, with the versions it carried: the ordering check's evidence.
     const posts: OutboxRow[][] = [];
+    let staleSends = 0;
+    let checkedSends = 0;
     let onNextPost: (() => void) | null = null;
     const loop = new SyncLoop({
       outbox: station.outbox,
       poster: client,
       idlePollMs: 60_000,
       backoff: { baseMs: 5, capMs: 60 },
+      // Review finding 5: every row posted is the outbox's wanted value and version at send time
+      // (never a value carried across a failure after the timer corrected it).
+      beforePost: (_t, rows) => {
+        for (const r of rows) {
+          const st = station.outbox.fieldState(r);
+          staleSends += st?.wantedVersion === r.version && st.wantedValue === r.value ? 0 : 1;
+          checkedSends += 1;
+        }
+      },
       onPost: (_t, rows) => {
         posts.push(rows);
         onNextPost?.();
@@ -174,6 +185,9 @@ describe('sync under network chaos', () => {
       for (const [key, st] of states) {
         if (!wanted.has(key)) expect([null, 'X']).toContain(st.wantedValue);
       }
+
+      expect(checkedSends).toBeGreaterThan(FINISHES);
+      expect(staleSends).toBe(0);
 
       // Never an older value after a newer one, field by field, across all posts in order.
       const highest = new Map<string, number>();

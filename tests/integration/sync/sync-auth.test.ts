@@ -130,6 +130,7 @@ describe('sync credentials against the emulator', () => {
       poster: client({ mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret }),
       idlePollMs: 60_000,
       batchSize: { initial: 5, max: 5 },
+      isolationPaceMs: 20,
     });
     loop.start();
     try {

@@ -69,6 +69,8 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
         poster: client,
         idlePollMs: 60_000,
         backoff: { baseMs: 20, capMs: 200 },
+        // Isolation pacing (1 s in the field) is covered by the unit tests; kept short here.
+        isolationPaceMs: 20,
       });
       loop.start();
       try {

@@ -379,6 +379,7 @@ describe('SyncLoop', () => {
     loop = new SyncLoop({
       outbox: {
         takePending: (n) => real.takePending(n),
+        stillPending: (r) => real.stillPending(r),
         acknowledge: (r, at) => real.acknowledge(r, at),
         markAttention: () => {}, // broken: never parks
         retryAttention: () => real.retryAttention(),
@@ -427,7 +428,7 @@ describe('SyncLoop', () => {
         (st) => st.lastError?.includes('Database error (error 5)') && st.nextRetryAt !== null,
       ),
     ).toBe(true);
-    expect(paused.stalled).toMatch(/does not know this race or event.*301/);
+    expect(paused.stalled).toMatch(/does not know event 11 \/ result set 21.*301/);
     expect(paused.pending).toBe(2);
     loop.resume();
     await until(() => loop.status().pending === 0, 'drained after resume');
