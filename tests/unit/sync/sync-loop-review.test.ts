@@ -8,7 +8,6 @@ import type { FieldChange } from '../../../src-main/core/outbox-store';
 import {
   NEVER,
   OK,
-  RecordingTimers,
   ScriptedPoster,
   TARGET,
   finish,
