@@ -1,7 +1,8 @@
 // The station service as both shells start it: open the core's database under `dataDir`, then
 // compose the real parts. The core opener is injectable so tests can swap it.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
+import type { StationConfig } from '../../src-shared/domain';
 import type { RunningEmulator } from '../runsignup/emulator';
 import { openCorePort } from './core-adapter';
 import { realParts } from './parts';
@@ -9,6 +10,32 @@ import type { CorePort, SecretStore } from './ports';
 import { createStationService, type StationService } from './service';
 
 export const DATABASE_FILE = 'station.sqlite';
+/** Where a race's station file goes when another race or mode is configured. */
+export const ARCHIVE_DIR = 'archive';
+
+/** The archive folder name of a race: `<mode>-<raceId>-<YYYYMMDD-HHMMSS>` (UTC, sortable). */
+export function archiveFolderName(config: StationConfig, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${config.mode}-${config.raceId}-${stamp}`;
+}
+
+/**
+ * Moves the (closed) station file, its -wal/-shm and its backups into
+ * `archive/<mode>-<raceId>-<date>/`. Never deletes; a name already taken gets a suffix. Returns
+ * the folder.
+ */
+export function archiveStationFiles(dataDir: string, config: StationConfig, at: number): string {
+  const base = path.join(dataDir, ARCHIVE_DIR, archiveFolderName(config, at));
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  mkdirSync(dir, { recursive: true });
+  // The database first: if it cannot move, nothing else has moved either.
+  for (const name of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'backups']) {
+    const from = path.join(dataDir, name);
+    if (existsSync(from)) renameSync(from, path.join(dir, name));
+  }
+  return dir;
+}
 
 export interface ComposeOptions {
   dataDir: string;
@@ -23,12 +50,20 @@ export interface ComposeOptions {
   timeZone?: string;
   /** How often a split station reads the shared gun (default 15 s). */
   gunPollMs?: number;
+  /** Least time between isolation posts (default 1 s; tests shorten it). */
+  syncIsolationPaceMs?: number;
 }
 
 export async function composeStationService(options: ComposeOptions): Promise<StationService> {
   mkdirSync(options.dataDir, { recursive: true });
   const open = options.openCore ?? openCorePort;
-  const core = await open(path.join(options.dataDir, DATABASE_FILE));
+  const dbPath = path.join(options.dataDir, DATABASE_FILE);
+  const core = await open(dbPath);
+  const archiveAndReopen = async (current: StationConfig): Promise<CorePort> => {
+    const dir = archiveStationFiles(options.dataDir, current, Date.now());
+    options.log?.(`Archived the ${current.mode} race ${current.raceId} to ${dir}.`);
+    return open(dbPath);
+  };
   try {
     return await createStationService(
       realParts({
@@ -40,6 +75,10 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),
         ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
+        ...(options.syncIsolationPaceMs !== undefined
+          ? { syncIsolationPaceMs: options.syncIsolationPaceMs }
+          : {}),
+        archiveAndReopen,
       }),
     );
   } catch (error) {

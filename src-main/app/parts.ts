@@ -14,6 +14,10 @@ export interface PartsOptions {
   log?: (line: string) => void;
   /** Sync loop knobs (tests shorten the idle poll). */
   syncIdlePollMs?: number;
+  /** Least time between isolation posts (default 1 s; tests shorten it). */
+  syncIsolationPaceMs?: number;
+  /** Archives the current station file and opens a fresh core (compose.ts provides it). */
+  archiveAndReopen?: StationServiceParts['archiveAndReopen'];
   /** Practice mode posts to this already running emulator (shared by several stations) instead of starting one. */
   practiceEmulator?: RunningEmulator;
   /** The race's time zone for the shared gun (default: the laptop's). */
@@ -33,11 +37,15 @@ export function realParts(options: PartsOptions): StationServiceParts {
         ...(log ? { onLog: log } : {}),
         ...(observer?.onClockSample ? { onClockSample: observer.onClockSample } : {}),
       }),
-    sync: ({ outbox, poster, onStatus }) =>
+    sync: ({ outbox, poster, onStatus, isCurrentTarget }) =>
       new SyncLoop({
         outbox,
         poster,
         onStatus,
+        ...(isCurrentTarget ? { isCurrentTarget } : {}),
+        ...(options.syncIsolationPaceMs !== undefined
+          ? { isolationPaceMs: options.syncIsolationPaceMs }
+          : {}),
         ...(options.syncIdlePollMs ? { idlePollMs: options.syncIdlePollMs } : {}),
       }),
     practice: practiceFactory(options.practiceEmulator),
@@ -45,5 +53,6 @@ export function realParts(options: PartsOptions): StationServiceParts {
     ...(log ? { log } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
+    ...(options.archiveAndReopen ? { archiveAndReopen: options.archiveAndReopen } : {}),
   };
 }

@@ -113,6 +113,8 @@ export type SyncFactory = (options: {
   outbox: Outbox;
   poster: ResultsPoster;
   onStatus: (status: SyncStatus) => void;
+  /** Whether a target is in the current setup (rows of any other are never posted). */
+  isCurrentTarget?: (target: { eventId: number; resultSetId: number }) => boolean;
 }) => SyncPort;
 
 /** The in-process practice RunSignup (the emulator). */

@@ -52,6 +52,13 @@ export interface StationServiceParts {
   gunIdlePollMs?: number;
   /** Clock probes wait with this (tests may inject). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Moves the closed station file of `current` (and its -wal, -shm, backups) into an archive
+   * folder, never deleting it, and opens a fresh core in its place. Called when the timer
+   * configures another race or mode while the journal holds entries, so practice taps are never
+   * scored in the live race (review finding 1). Absent: the core alone decides.
+   */
+  archiveAndReopen?: (current: StationConfig) => Promise<CorePort>;
 }
 
 export interface StationService extends StationApi {
@@ -154,7 +161,9 @@ export function chooseEvents(
 }
 
 export async function createStationService(parts: StationServiceParts): Promise<StationService> {
-  const { core, secrets } = parts;
+  const { secrets } = parts;
+  // Replaced (never mutated) when another race or mode gets a fresh station file.
+  let core = parts.core;
   const log = parts.log ?? (() => {});
   const listeners = new Set<(event: StationEvent) => void>();
   const emit = (event: StationEvent): void => {
@@ -349,25 +358,38 @@ export async function createStationService(parts: StationServiceParts): Promise<
   if (connection.auth === 'practice' || core.config()?.mode === 'practice') await ensurePractice();
 
   let syncStatus: SyncStatus | null = null;
-  const sync: SyncPort = parts.sync({
-    outbox: core.outbox,
-    poster: await posterForConfig(core.config()),
-    onStatus: (status) => {
-      syncStatus = status;
-      // A core that keeps the status announces it itself; otherwise we do.
-      if (core.setSyncStatus) core.setSyncStatus(status);
-      else emit({ type: 'sync', sync: status });
-    },
-  });
-  const unsubscribeCore = core.subscribe((event) => {
-    if (event.type === 'changed') journalLength = event.journalLength;
-    emit(event);
-    if (event.type === 'changed') {
-      sync.wake();
-      publisher?.wake();
-    }
-  });
-  sync.start();
+  // Only the current setup's (event, result set) pairs are ever posted; before setup a row waits.
+  const isCurrentTarget = (t: { eventId: number; resultSetId: number }): boolean => {
+    const config = core.config();
+    if (config === null) return true;
+    return config.events.some((e) => e.eventId === t.eventId && e.resultSetId === t.resultSetId);
+  };
+  const startSync = async (): Promise<SyncPort> => {
+    const loop = parts.sync({
+      outbox: core.outbox,
+      poster: await posterForConfig(core.config()),
+      isCurrentTarget,
+      onStatus: (status) => {
+        syncStatus = status;
+        // A core that keeps the status announces it itself; otherwise we do.
+        if (core.setSyncStatus) core.setSyncStatus(status);
+        else emit({ type: 'sync', sync: status });
+      },
+    });
+    loop.start();
+    return loop;
+  };
+  const attachCore = (): (() => void) =>
+    core.subscribe((event) => {
+      if (event.type === 'changed') journalLength = event.journalLength;
+      emit(event);
+      if (event.type === 'changed') {
+        sync.wake();
+        publisher?.wake();
+      }
+    });
+  let sync: SyncPort = await startSync();
+  let unsubscribeCore = attachCore();
   try {
     const first = (await core.query({ type: 'snapshot', limit: 1 })) as { journalLength?: unknown };
     if (typeof first?.journalLength === 'number') journalLength = first.journalLength;
@@ -445,6 +467,19 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (!isTimeZone(zone)) {
       return fail(`"${zone}" is not a time zone this computer knows (e.g. America/New_York).`);
     }
+    const current = core.config();
+    if (
+      current !== null &&
+      (current.raceId !== details.raceId || current.mode !== mode) &&
+      (await journalIsEmpty()) === false &&
+      parts.archiveAndReopen
+    ) {
+      try {
+        await archiveStationFile(current, parts.archiveAndReopen);
+      } catch (error) {
+        return fail(`Could not put the ${current.mode} race's entries aside: ${errorText(error)}`);
+      }
+    }
     try {
       core.cacheRace?.(details);
       core.cacheParticipants(participants);
@@ -465,6 +500,31 @@ export async function createStationService(parts: StationServiceParts): Promise<
     await startGunShare();
     inBackground(measureClock());
     return OK;
+  }
+
+  async function journalIsEmpty(): Promise<boolean> {
+    const first = (await core.query({ type: 'snapshot', limit: 1 })) as { journalLength?: unknown };
+    const length = typeof first?.journalLength === 'number' ? first.journalLength : journalLength;
+    return length === 0;
+  }
+
+  /**
+   * Another race or mode on a station with entries: the current file is archived (never
+   * deleted) and a fresh one opened, so nothing of the old race is scored or posted in the new.
+   */
+  async function archiveStationFile(
+    current: StationConfig,
+    archive: (current: StationConfig) => Promise<CorePort>,
+  ): Promise<void> {
+    await stopGunShare();
+    await sync.stop();
+    unsubscribeCore();
+    await core.close();
+    core = await archive(current);
+    journalLength = 0;
+    unsubscribeCore = attachCore();
+    sync = await startSync();
+    log(`The ${current.mode} race ${current.raceId} was archived; a fresh station file is in use.`);
   }
 
   async function refreshParticipants(): Promise<CommandResult> {

@@ -200,7 +200,7 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
   it('a rejection about the result set itself pauses that target; its rows are not parked', async () => {
     const message =
       'Invalid parameters: individual_result_set_id 21 is not a result set of this event.';
-    const poster = new ScriptedPoster((_rows, call) =>
+    const poster: ScriptedPoster = new ScriptedPoster((_rows, call): PostOutcome =>
       poster.calls[call - 1]!.target.resultSetId === TARGET.resultSetId ? rejected(message) : OK,
     );
     const { loop, outbox } = setup(poster);
@@ -230,7 +230,7 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
   });
 
   it('an event RunSignup does not know pauses only that event; the others keep flowing', async () => {
-    const poster = new ScriptedPoster((_rows, call) =>
+    const poster: ScriptedPoster = new ScriptedPoster((_rows, call): PostOutcome =>
       poster.calls[call - 1]!.target.eventId === TARGET.eventId
         ? fail('not-found', 'Event not found', 301)
         : OK,

@@ -1,0 +1,136 @@
+// Review finding 1: volunteers practise on the laptop, then the timer sets up the live race on
+// the same data folder. The practice file is archived (never deleted), the live race starts from
+// a fresh journal, and nothing of the practice reaches the live RunSignup.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  ARCHIVE_DIR,
+  DATABASE_FILE,
+  archiveFolderName,
+  composeStationService,
+} from '../../../src-main/app/compose';
+import { memorySecretStore } from '../../../src-main/app/ports';
+import type { StationService } from '../../../src-main/app/service';
+import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition never held');
+}
+
+async function setUp(service: StationService, raceId: number) {
+  const details = await service.query({ type: 'raceDetails', raceId });
+  const result = await service.command({
+    type: 'configure',
+    raceId,
+    eventIds: [details.events[0]!.eventId],
+    role: { kind: 'finish' },
+    stationName: 'Finish line',
+  });
+  expect(result).toEqual({ ok: true, seq: null, warnings: [] });
+  return details;
+}
+
+describe('practice, then the live race on one data folder', () => {
+  it('archives the practice file and posts nothing of the practice in the live race', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const live = await startEmulator({ port: 0, seed: 5 });
+    cleanups.push(() => live.close());
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 11,
+      syncIdlePollMs: 50,
+    });
+    cleanups.push(() => service.close());
+
+    // Practice: a gun and taps on the first bibs, all sent to the practice RunSignup.
+    const practice = service.practice()!.emulator!;
+    const pDetails = await setUp(service, practice.practice.raceId);
+    const pEvent = pDetails.events[0]!;
+    const pBibs = createPracticeRace(11)
+      .participants.filter((p) => p.eventId === pEvent.eventId && p.bib !== null)
+      .slice(0, 3)
+      .map((p) => p.bib!);
+    const now = Date.now();
+    await service.command({ type: 'gun', eventId: pEvent.eventId, at: now - 1_200_000 });
+    for (const [i, bib] of pBibs.entries()) {
+      expect(
+        (await service.command({ type: 'tap', at: now - 30_000 + i, bib: String(bib) })).ok,
+      ).toBe(true);
+    }
+    await eventually(async () => {
+      const s = await service.query({ type: 'snapshot' });
+      return s.crossings.length === 3 && s.crossings.every((c) => c.sync === 'sent')
+        ? true
+        : undefined;
+    });
+    const practiceConfig = (await service.query({ type: 'snapshot' })).config!;
+
+    // The timer connects to RunSignup and sets up the live race.
+    const { apiKey, apiSecret } = live.practice.credentials;
+    const connected = await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+    });
+    expect(connected.ok).toBe(true);
+    const lDetails = await setUp(service, live.practice.raceId);
+    const lEvent = lDetails.events[0]!;
+
+    const fresh = await service.query({ type: 'snapshot' });
+    expect(fresh.mode).toBe('live');
+    expect(fresh.journalLength).toBe(0);
+    expect(fresh.crossings).toEqual([]);
+
+    // The practice file is kept, whole, in the archive.
+    const archiveRoot = path.join(dir, ARCHIVE_DIR);
+    const folders = readdirSync(archiveRoot);
+    expect(folders).toHaveLength(1);
+    expect(folders[0]).toMatch(new RegExp(`^practice-${practiceConfig.raceId}-\\d{8}-\\d{6}$`));
+    expect(archiveFolderName(practiceConfig, 0)).toBe(
+      `practice-${practiceConfig.raceId}-19700101-000000`,
+    );
+    const archived = path.join(archiveRoot, folders[0]!, DATABASE_FILE);
+    expect(existsSync(archived)).toBe(true);
+    const db = new Database(archived, { readonly: true });
+    try {
+      const row = db.prepare('SELECT count(*) AS n FROM journal').get() as { n: number };
+      expect(row.n).toBe(4); // the gun and three taps
+    } finally {
+      db.close();
+    }
+
+    // Live capture posts only live crossings.
+    await service.command({ type: 'gun', eventId: lEvent.eventId, at: now - 600_000 });
+    const liveBib = createPracticeRace(5).participants.find(
+      (p) => p.eventId === lEvent.eventId && p.bib !== null,
+    )!.bib!;
+    expect((await service.command({ type: 'tap', at: now, bib: String(liveBib) })).ok).toBe(true);
+    await eventually(async () => {
+      const s = await service.query({ type: 'snapshot' });
+      return s.crossings.length === 1 && s.crossings[0]!.sync === 'sent' && s.sync.pending === 0
+        ? true
+        : undefined;
+    });
+    const posted = live.log.flatMap((l) => (l.posted ? l.posted : []));
+    expect(posted.map((r) => Number(r['bib']))).toEqual(expect.arrayContaining([liveBib]));
+    expect(new Set(posted.map((r) => Number(r['bib'])))).toEqual(new Set([liveBib]));
+    const liveSet = (await service.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
+    const shown = live.results(liveSet);
+    expect(shown.filter((r) => r.clock_time !== '').map((r) => r.bib)).toEqual([liveBib]);
+  });
+});
