@@ -91,6 +91,8 @@ export const Warning = z.object({
     // A crossing timed before its event's gun, or more than 999 h after it (a wrong gun).
     'before-gun',
     'time-too-long',
+    // RunSignup's start time differs from a gun entered on this station (the local one is kept).
+    'gun-conflict',
   ]),
   message: z.string(),
 });

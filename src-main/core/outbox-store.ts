@@ -4,7 +4,7 @@
 // as the journal row that caused the change.
 import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
-import type { Outbox, OutboxRow } from '../sync/ports';
+import type { ClearVerification, Outbox, OutboxRow } from '../sync/ports';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */
 export interface OutboxChange extends FieldKey {
@@ -21,9 +21,30 @@ export interface FieldSyncState {
   ackedVersion: number;
   attentionReason: string | null;
   attentionVersion: number | null;
+  /** The version of an acknowledged "X" in a finish field awaiting its read-back, or null. */
+  verifyVersion: number | null;
 }
 
-export interface OutboxStore extends Outbox {
+/** An (event, result set) this station posts to. */
+export interface OutboxTarget {
+  eventId: number;
+  resultSetId: number;
+}
+
+/** Finish fields: "X" there is not documented to clear, so an acknowledged X is read back. */
+export const VERIFIED_CLEAR_FIELDS: readonly string[] = ['clock_time', 'chip_time'];
+
+export interface OutboxStore extends Outbox, ClearVerification {
+  /**
+   * The targets of the current config: `takePending`, `stillPending`, `counts().pending` and
+   * `awaitingReadBack` see only rows of these (null: every row, before any config). A row of a
+   * set no longer configured is never posted, and never turned into "X" for another race.
+   */
+  setScope(targets: readonly OutboxTarget[] | null): void;
+  /** Every stored field of these (result set, bib) pairs, in one query, keyed `rs|bib|field`. */
+  fieldStates(
+    bibs: ReadonlyArray<{ resultSetId: number; bib: number }>,
+  ): Map<string, FieldSyncState>;
   /** Record new wanted values. Call inside the journal row's transaction. */
   applyChanges(changes: readonly OutboxChange[], at: number): void;
   fieldState(key: Omit<FieldKey, 'eventId'>): FieldSyncState | null;
@@ -67,6 +88,7 @@ interface StateRow {
   acked_version: number;
   attention_reason: string | null;
   attention_version: number | null;
+  verify_version: number | null;
 }
 
 function toState(r: StateRow): FieldSyncState {
@@ -77,8 +99,13 @@ function toState(r: StateRow): FieldSyncState {
     ackedVersion: r.acked_version,
     attentionReason: r.attention_reason,
     attentionVersion: r.attention_version,
+    verifyVersion: r.verify_version,
   };
 }
+
+// The current scope as a JSON array of "event:resultSet" strings, or NULL for every row.
+const IN_SCOPE = `(@scope IS NULL OR (event_id || ':' || result_set_id)
+                   IN (SELECT value FROM json_each(@scope)))`;
 
 export function createOutboxStore(db: Database): OutboxStore {
   const st = {
@@ -94,14 +121,14 @@ export function createOutboxStore(db: Database): OutboxStore {
          wanted_at = @at, event_id = @eventId
        WHERE result_set_id = @resultSetId AND bib = @bib AND field = @field`,
     ),
-    oldestPending: db.prepare<[], { event_id: number; result_set_id: number }>(
-      `SELECT event_id, result_set_id FROM outbox WHERE ${PENDING}
-       ORDER BY wanted_at, result_set_id, bib, field LIMIT 1`,
-    ),
-    // The oldest pending target not in a JSON list of [eventId, resultSetId] pairs (paused ones).
-    oldestPendingExcept: db.prepare<[string], { event_id: number; result_set_id: number }>(
-      `SELECT event_id, result_set_id FROM outbox WHERE ${PENDING}
-         AND NOT EXISTS (SELECT 1 FROM json_each(?) j
+    // The oldest pending target in scope and not in @exclude, a JSON list of
+    // [eventId, resultSetId] pairs (paused ones).
+    oldestPending: db.prepare<
+      [{ scope: string | null; exclude: string }],
+      { event_id: number; result_set_id: number }
+    >(
+      `SELECT event_id, result_set_id FROM outbox WHERE ${PENDING} AND ${IN_SCOPE}
+         AND NOT EXISTS (SELECT 1 FROM json_each(@exclude) j
                          WHERE json_extract(j.value, '$[0]') = event_id
                            AND json_extract(j.value, '$[1]') = result_set_id)
        ORDER BY wanted_at, result_set_id, bib, field LIMIT 1`,
@@ -111,18 +138,56 @@ export function createOutboxStore(db: Database): OutboxStore {
        WHERE ${PENDING} AND event_id = ? AND result_set_id = ?
        ORDER BY wanted_at, bib, field LIMIT ?`,
     ),
-    markTaken: db.prepare(
+    // One statement per batch (not one per row): the taken rows as a JSON array of
+    // [result set, bib, field, version].
+    markTaken: db.prepare<[string]>(
       `UPDATE outbox SET maybe_posted = 1
-       WHERE result_set_id = ? AND bib = ? AND field = ? AND wanted_version = ?
-         AND wanted_value <> '${CLEAR_VALUE}' AND maybe_posted = 0`,
+       FROM (SELECT value->>0 AS rs, value->>1 AS bib, value->>2 AS field, value->>3 AS version
+             FROM json_each(?)) AS t
+       WHERE outbox.result_set_id = t.rs AND outbox.bib = t.bib AND outbox.field = t.field
+         AND outbox.wanted_version = t.version
+         AND outbox.wanted_value <> '${CLEAR_VALUE}' AND outbox.maybe_posted = 0`,
     ),
     // Versions compared in SQL: an old ack never overwrites a newer ack or a newer wanted value.
-    ack: db.prepare(
-      `UPDATE outbox SET acked_value = @value, acked_version = @version, acked_at = @at,
-         maybe_posted = CASE WHEN @value = '${CLEAR_VALUE}' AND @version = wanted_version
-                             THEN 0 ELSE maybe_posted END
+    // One statement per batch: rows as a JSON array of [result set, bib, field, value, version].
+    // An X acknowledged in a finish field awaits its read-back (verify_version).
+    ack: db.prepare<[{ rows: string; at: number }]>(
+      `UPDATE outbox SET acked_value = a.value, acked_version = a.version, acked_at = @at,
+         maybe_posted = CASE WHEN a.value = '${CLEAR_VALUE}' AND a.version = outbox.wanted_version
+                             THEN 0 ELSE outbox.maybe_posted END,
+         verify_version = CASE WHEN a.value = '${CLEAR_VALUE}'
+                                AND outbox.field IN (${VERIFIED_CLEAR_FIELDS.map((f) => `'${f}'`).join(', ')})
+                               THEN a.version ELSE NULL END
+       FROM (SELECT value->>0 AS rs, value->>1 AS bib, value->>2 AS field, value->>3 AS value,
+                    value->>4 AS version FROM json_each(@rows)) AS a
+       WHERE outbox.result_set_id = a.rs AND outbox.bib = a.bib AND outbox.field = a.field
+         AND a.version > outbox.acked_version AND a.version <= outbox.wanted_version`,
+    ),
+    awaiting: db.prepare<[{ scope: string | null }], RawRow>(
+      `SELECT result_set_id, event_id, bib, field, wanted_value, wanted_version FROM outbox
+       WHERE verify_version IS NOT NULL AND verify_version = wanted_version
+         AND acked_version = wanted_version
+         AND (attention_version IS NULL OR attention_version < wanted_version) AND ${IN_SCOPE}
+       ORDER BY acked_at, result_set_id, bib, field`,
+    ),
+    verified: db.prepare(
+      `UPDATE outbox SET verify_version = NULL
        WHERE result_set_id = @resultSetId AND bib = @bib AND field = @field
-         AND @version > acked_version AND @version <= wanted_version`,
+         AND verify_version = @version AND wanted_version = @version`,
+    ),
+    // Still set on RunSignup: no longer counted as acknowledged (so it is not "sent"), parked
+    // with the reason (so it is not re-posted blindly); a retry posts the X again.
+    notCleared: db.prepare(
+      `UPDATE outbox SET verify_version = NULL, acked_version = @version - 1, acked_value = NULL,
+         maybe_posted = 1, attention_version = @version, attention_reason = @reason
+       WHERE result_set_id = @resultSetId AND bib = @bib AND field = @field
+         AND verify_version = @version AND wanted_version = @version`,
+    ),
+    statesOf: db.prepare<[string], StateRow>(
+      `SELECT o.result_set_id, o.bib, o.field, o.wanted_value, o.wanted_version, o.acked_value,
+         o.acked_version, o.attention_reason, o.attention_version, o.verify_version
+       FROM (SELECT DISTINCT value->>0 AS rs, value->>1 AS bib FROM json_each(?)) AS k
+       JOIN outbox o ON o.result_set_id = k.rs AND o.bib = k.bib`,
     ),
     attention: db.prepare(
       `UPDATE outbox SET attention_reason = @reason, attention_version = @version
@@ -134,19 +199,20 @@ export function createOutboxStore(db: Database): OutboxStore {
        WHERE attention_version IS NOT NULL`,
     ),
     // Two indexed counts (partial indexes of migration 2) rather than one scan of every row.
-    countPending: db.prepare<[], { n: number }>(
-      `SELECT count(*) AS n FROM outbox WHERE ${PENDING}`,
+    countPending: db.prepare<[{ scope: string | null }], { n: number }>(
+      `SELECT count(*) AS n FROM outbox WHERE ${PENDING} AND ${IN_SCOPE}`,
     ),
     countAttention: db.prepare<[], { n: number }>(
       `SELECT count(*) AS n FROM outbox WHERE ${ATTENTION}`,
     ),
     forgetAcks: db.prepare(
-      `UPDATE outbox SET acked_value = NULL, acked_version = 0, acked_at = NULL
+      `UPDATE outbox SET acked_value = NULL, acked_version = 0, acked_at = NULL,
+         verify_version = NULL
        WHERE acked_version > 0`,
     ),
     all: db.prepare<[], StateRow>(
       `SELECT result_set_id, bib, field, wanted_value, wanted_version, acked_value, acked_version,
-         attention_reason, attention_version FROM outbox`,
+         attention_reason, attention_version, verify_version FROM outbox`,
     ),
   };
 
@@ -169,7 +235,24 @@ export function createOutboxStore(db: Database): OutboxStore {
     st.setWanted.run({ ...c, value, at });
   }
 
+  let scope: string | null = null;
+  let scopeSet: Set<string> | null = null;
+  const toRow = (r: RawRow): OutboxRow => ({
+    resultSetId: r.result_set_id,
+    eventId: r.event_id,
+    bib: r.bib,
+    field: r.field,
+    value: r.wanted_value,
+    version: r.wanted_version,
+  });
+
   const store: OutboxStore = {
+    setScope(targets) {
+      scopeSet =
+        targets === null ? null : new Set(targets.map((t) => `${t.eventId}:${t.resultSetId}`));
+      scope = scopeSet === null ? null : JSON.stringify([...scopeSet]);
+    },
+
     applyChanges(changes, at) {
       for (const c of changes) applyOne(c, at);
     },
@@ -177,29 +260,26 @@ export function createOutboxStore(db: Database): OutboxStore {
     takePending(limit, exclude) {
       if (!Number.isInteger(limit) || limit < 1) return [];
       return db.transaction(() => {
-        const first =
-          exclude && exclude.length > 0
-            ? st.oldestPendingExcept.get(
-                JSON.stringify(exclude.map((t) => [t.eventId, t.resultSetId])),
-              )
-            : st.oldestPending.get();
+        const first = st.oldestPending.get({
+          scope,
+          exclude: JSON.stringify((exclude ?? []).map((t) => [t.eventId, t.resultSetId])),
+        });
         if (!first) return [];
         const rows = st.pendingOf.all(first.event_id, first.result_set_id, limit);
-        for (const r of rows) st.markTaken.run(r.result_set_id, r.bib, r.field, r.wanted_version);
-        return rows.map((r): OutboxRow => ({
-          resultSetId: r.result_set_id,
-          eventId: r.event_id,
-          bib: r.bib,
-          field: r.field,
-          value: r.wanted_value,
-          version: r.wanted_version,
-        }));
+        const real = rows.filter((r) => r.wanted_value !== CLEAR_VALUE);
+        if (real.length > 0) {
+          st.markTaken.run(
+            JSON.stringify(real.map((r) => [r.result_set_id, r.bib, r.field, r.wanted_version])),
+          );
+        }
+        return rows.map(toRow);
       })();
     },
 
     stillPending(rows) {
       // Same wanted version as given (so the same value), still newer than the ack, not parked.
       return rows.filter((r) => {
+        if (scopeSet && !scopeSet.has(`${r.eventId}:${r.resultSetId}`)) return false;
         const now = st.get.get(r.resultSetId, r.bib, r.field);
         return (
           now !== undefined &&
@@ -213,18 +293,19 @@ export function createOutboxStore(db: Database): OutboxStore {
     },
 
     acknowledge(rows, at) {
-      db.transaction(() => {
-        for (const r of rows) {
-          st.ack.run({
-            resultSetId: r.resultSetId,
-            bib: r.bib,
-            field: r.field,
-            value: r.value,
-            version: r.version,
-            at,
-          });
-        }
-      })();
+      if (rows.length === 0) return;
+      // One UPDATE ... FROM matches each outbox row once: of two acks of one key in a batch,
+      // only the newest version is kept here (an older one could not apply after it anyway).
+      const newest = new Map<string, OutboxRow>();
+      for (const r of rows) {
+        const k = fieldKeyString(r);
+        const seen = newest.get(k);
+        if (!seen || seen.version < r.version) newest.set(k, r);
+      }
+      const json = JSON.stringify(
+        [...newest.values()].map((r) => [r.resultSetId, r.bib, r.field, r.value, r.version]),
+      );
+      st.ack.run({ rows: json, at });
     },
 
     markAttention(row, reason) {
@@ -243,13 +324,46 @@ export function createOutboxStore(db: Database): OutboxStore {
 
     counts() {
       return {
-        pending: st.countPending.get()?.n ?? 0,
+        pending: st.countPending.get({ scope })?.n ?? 0,
         attention: st.countAttention.get()?.n ?? 0,
       };
     },
 
     forgetAcknowledgements() {
       return st.forgetAcks.run().changes;
+    },
+
+    awaitingReadBack() {
+      return st.awaiting.all({ scope }).map(toRow);
+    },
+
+    confirmReadBack(row, cleared, reason) {
+      const key = {
+        resultSetId: row.resultSetId,
+        bib: row.bib,
+        field: row.field,
+        version: row.version,
+      };
+      if (cleared) st.verified.run(key);
+      else {
+        const why =
+          reason ??
+          `RunSignup still shows a ${row.field} for bib ${row.bib} after "X" was accepted: remove it on RunSignup`;
+        st.notCleared.run({ ...key, reason: why.slice(0, 500) });
+      }
+    },
+
+    fieldStates(bibs) {
+      const map = new Map<string, FieldSyncState>();
+      if (bibs.length === 0) return map;
+      const json = JSON.stringify(bibs.map((b) => [b.resultSetId, b.bib]));
+      for (const r of st.statesOf.all(json)) {
+        map.set(
+          fieldKeyString({ resultSetId: r.result_set_id, bib: r.bib, field: r.field }),
+          toState(r),
+        );
+      }
+      return map;
     },
 
     fieldState(key) {

@@ -7,6 +7,7 @@ import {
   bibFieldValues,
   compareCrossings,
   describeCrossing,
+  gunFrameOffset,
   planEvents,
   timeCrossing,
 } from './projection-rules';
@@ -69,7 +70,7 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
   const taps = new Map<number, BatchTap>();
   const statusEntry = new Map<number, { seq: number; status: ResultStatus | null }>();
   const clearSeq = new Map<number, number>();
-  const guns = new Map<number, number>();
+  const guns = new Map<number, { at: number; source: 'local' | 'runsignup' }>();
   let offsetMs = 0;
   /** Bibs in crossing order still waiting for a time-only tap, oldest first. */
   const waiting: number[] = [];
@@ -113,7 +114,7 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
         clearSeq.set(p.bib, e.seq);
         break;
       case 'gun':
-        guns.set(p.eventId, p.at);
+        guns.set(p.eventId, { at: p.at, source: p.source ?? 'local' });
         break;
       case 'offset':
         offsetMs = p.ms;
@@ -172,11 +173,20 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
     if (!cur || compareCrossings(t.at, t.seq, cur.at, cur.seq) < 0) primary.set(t.bib, t);
   }
 
-  // Places: the primaries of bibs without a status, per event, in crossing order.
+  // How a crossing of an event is timed (the offset counts only for a gun in RunSignup's clock).
+  const timeOf = (t: BatchTap, eventId: number) => {
+    const gun = guns.get(eventId);
+    const offset = gunFrameOffset(gun?.source ?? null, offsetMs);
+    return timeCrossing(t.at, gun?.at ?? null, offset, precision).time;
+  };
+
+  // Places: the primaries of bibs without a status and with a postable time, per event, in
+  // crossing order (a crossing before the gun, or with no gun yet, takes no place).
   const byEvent = new Map<number, BatchTap[]>();
   for (const [bib, t] of primary) {
     if (statusOf(bib) !== null) continue;
     const eventId = (planOf(bib) as { eventId: number }).eventId;
+    if (timeOf(t, eventId) === null) continue;
     const list = byEvent.get(eventId) ?? [];
     list.push(t);
     byEvent.set(eventId, list);
@@ -201,8 +211,8 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
       cleared: t.bib !== null && cleared(t),
       primary: t.bib !== null && primary.get(t.bib) === t,
       place: place.get(t.seq) ?? null,
-      gunAt: plan ? (guns.get(plan.eventId) ?? null) : null,
-      offsetMs,
+      gunAt: plan ? (guns.get(plan.eventId)?.at ?? null) : null,
+      offsetMs: plan ? gunFrameOffset(guns.get(plan.eventId)?.source ?? null, offsetMs) : 0,
       precision,
       status: t.bib === null ? null : statusOf(t.bib),
     });
@@ -215,10 +225,7 @@ export function project(entries: readonly JournalEntry[], ctx: ProjectionContext
     if (!plan) continue;
     const t = primary.get(bib);
     const tPlace = t ? (place.get(t.seq) ?? null) : null;
-    const time =
-      t && tPlace !== null
-        ? timeCrossing(t.at, guns.get(plan.eventId) ?? null, offsetMs, precision).time
-        : null;
+    const time = t && tPlace !== null ? timeOf(t, plan.eventId) : null;
     const values = bibFieldValues(plan, statusOf(bib), tPlace, time, clearSeq.has(bib));
     bibFieldKeys(bib, plan).forEach((key, i) => {
       const value = values[i];

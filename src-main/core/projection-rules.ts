@@ -88,9 +88,20 @@ export interface Timing {
 }
 
 /**
- * Elapsed time of a crossing: tap − gun + station offset (DESIGN.md §4; derived, never stored,
- * so a new gun or offset re-times everything). No gun, before the gun, or absurdly long: no
- * time, and the flag says why.
+ * The offset to add to a tap (this laptop's clock) before subtracting the gun. A gun fired or
+ * typed on this station is on the same clock as its taps, so the offset cancels (0). A gun read
+ * from RunSignup is in RunSignup's clock, and the offset ("add to local time to get RunSignup's
+ * time", clock-offset.ts) brings the tap into that frame.
+ */
+export function gunFrameOffset(source: 'local' | 'runsignup' | null, offsetMs: number): number {
+  return source === 'runsignup' ? offsetMs : 0;
+}
+
+/**
+ * Elapsed time of a crossing: tap − gun + `offsetMs`, where `offsetMs` is the gun frame's offset
+ * (`gunFrameOffset`: 0 for a local gun). Derived, never stored, so a new gun or offset re-times
+ * everything (DESIGN.md §4). No gun, before the gun, or absurdly long: no time, and the flag
+ * says why.
  */
 export function timeCrossing(
   at: number,
@@ -133,10 +144,13 @@ export function bibFieldValues(
   cleared: boolean,
 ): (string | null)[] {
   // Written without closures or spreads: this runs for every bib on every place shift.
+  // A place is never wanted without its time (a place with an empty time on RunSignup is worse
+  // than nothing): only a timeable crossing is ranked, and this holds the rule here too.
   const clear = cleared ? CLEAR_VALUE : null;
-  const timeValue = status ?? (place !== null ? time : null) ?? clear;
+  const scored = status === null && place !== null && time !== null;
+  const timeValue = status ?? (scored ? time : null) ?? clear;
   if (plan.placeField === null) return [timeValue];
-  const placeValue = status === null && place !== null ? String(place) : clear;
+  const placeValue = scored ? String(place) : clear;
   return [placeValue, timeValue];
 }
 
@@ -157,6 +171,7 @@ export interface CrossingFacts {
   primary: boolean;
   place: number | null;
   gunAt: number | null;
+  /** The gun frame's offset (`gunFrameOffset`): 0 when the gun is local. */
   offsetMs: number;
   precision: number;
   status: ResultStatus | null;

@@ -22,6 +22,7 @@ import {
   compareCrossings,
   describeCrossing,
   planEvents,
+  gunFrameOffset,
   timeCrossing,
   type EventPlan,
 } from './projection-rules';
@@ -369,7 +370,7 @@ class Engine {
   /** After a replay: each bib's scored crossing, and each event's ranking sorted once. */
   private rankAll(): void {
     for (const bs of this.bibs.values()) {
-      const want = bs.plan && this.statusOf(bs) === null ? this.primaryOf(bs) : null;
+      const want = this.scoredOf(bs);
       bs.ranked = want;
       if (want && bs.plan) (this.events.get(bs.plan.eventId) as EventState).ranking.push(want);
     }
@@ -741,12 +742,19 @@ class Engine {
     if (this.untagged[i] === tap) this.untagged.splice(i, 1);
   }
 
-  /** Every scored bib of the event has a new time (new gun or offset). */
+  /**
+   * Every crossing of the event has a new time (new gun or offset). Only a timeable crossing is
+   * ranked, so every bib of the event with a crossing is re-ranked, not only the ranked ones: a
+   * gun typed after the fact brings the waiting crossings in (O(bibs), like the re-timing).
+   */
   private retimeEvent(eventId: number): void {
-    const ev = this.events.get(eventId);
-    if (!ev) return;
+    if (!this.events.has(eventId)) return;
     if (this.replaying) return;
-    for (const t of ev.ranking) this.dirty.add(t.bib as number);
+    for (const bs of this.bibs.values()) {
+      if (bs.plan?.eventId === eventId && (bs.taps.length > 0 || bs.ranked)) {
+        this.refresh.add(bs.bib);
+      }
+    }
   }
 
   // ---- the ranking ----
@@ -812,6 +820,22 @@ class Engine {
     return best;
   }
 
+  /**
+   * The crossing that holds the bib's place: its first crossing, when the bib has no status and
+   * that crossing has a postable time (no gun, before the gun or over the limit: no place).
+   */
+  private scoredOf(bs: BibState): TapState | null {
+    if (!bs.plan || this.statusOf(bs) !== null) return null;
+    const t = this.primaryOf(bs);
+    return t && this.timeOf(t, bs.plan.eventId) !== null ? t : null;
+  }
+
+  /** The offset of the gun's frame: 0 for a local gun (same clock as the taps). */
+  private frameOffset(eventId: number): number {
+    const list = this.gunLists.get(eventId);
+    return gunFrameOffset(list?.[list.length - 1]?.source ?? null, this.offsetMs());
+  }
+
   gunAt(eventId: number): number | null {
     const list = this.gunLists.get(eventId);
     return list?.[list.length - 1]?.value ?? null;
@@ -825,7 +849,7 @@ class Engine {
   private settle(): void {
     for (const bib of this.refresh) {
       const bs = this.bib(bib);
-      const want = bs.plan && this.statusOf(bs) === null ? this.primaryOf(bs) : null;
+      const want = this.scoredOf(bs);
       if (bs.ranked !== want) {
         if (bs.ranked) this.unrank(bs.ranked);
         if (want && bs.plan) this.rank(want, this.events.get(bs.plan.eventId) as EventState);
@@ -893,7 +917,7 @@ class Engine {
   /** A scored crossing's formatted time, cached: a shifted place must not re-format it. */
   private timeOf(t: TapState, eventId: number): string | null {
     const gunAt = this.gunAt(eventId);
-    const offsetMs = this.offsetMs();
+    const offsetMs = this.frameOffset(eventId);
     if (
       t.time !== undefined &&
       t.timeAt === t.at &&
@@ -939,7 +963,7 @@ class Engine {
       primary: bs !== undefined && !tap.voided && this.primaryOf(bs) === tap,
       place: tap.rankIndex >= 0 ? tap.rankIndex + 1 : null,
       gunAt: plan ? this.gunAt(plan.eventId) : null,
-      offsetMs: this.offsetMs(),
+      offsetMs: plan ? this.frameOffset(plan.eventId) : 0,
       precision: this.precision,
       status: bs ? this.statusOf(bs) : null,
     });
@@ -1019,9 +1043,21 @@ class Engine {
   undoTarget(): number | null {
     for (let i = this.entryList.length - 1; i >= 0; i--) {
       const rec = this.entryList[i] as EntryRec;
-      if (rec.undoneBy === 0 && rec.valid && rec.entry.payload.kind !== 'undo') {
-        return rec.entry.seq;
-      }
+      const p = rec.entry.payload;
+      // Ctrl+Z undoes the operator's last action: never an undo, and never a gun the poller
+      // read from RunSignup in the background (it may land between a typo and its Ctrl+Z).
+      if (p.kind === 'undo' || (p.kind === 'gun' && p.source === 'runsignup')) continue;
+      if (rec.undoneBy === 0 && rec.valid) return rec.entry.seq;
+    }
+    return null;
+  }
+
+  /** The newest gun read from RunSignup still in force for an event, or null. */
+  lastRemoteGun(eventId: number): number | null {
+    const list = this.gunLists.get(eventId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const g = list[i] as GunMod;
+      if (g.source === 'runsignup') return g.value;
     }
     return null;
   }
@@ -1183,7 +1219,10 @@ export class ProjectionState {
     return this.engine.wantedValue(bib, resultSetId, eventId, field);
   }
 
-  /** The newest entry in force that Ctrl+Z should undo (never an undo itself), or null. */
+  /**
+   * The newest entry in force that Ctrl+Z should undo, or null: never an undo itself, nor a gun
+   * read from RunSignup (not made by the operator).
+   */
   undoTarget(): number | null {
     return this.engine.undoTarget();
   }
@@ -1196,6 +1235,11 @@ export class ProjectionState {
   /** The gun in force for an event, or null. */
   gunAt(eventId: number): number | null {
     return this.engine.gunAt(eventId);
+  }
+
+  /** The newest gun read from RunSignup still in force for an event, or null. */
+  lastRemoteGun(eventId: number): number | null {
+    return this.engine.lastRemoteGun(eventId);
   }
 
   /** The gun in force of an event with its source, or null. */

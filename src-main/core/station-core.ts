@@ -26,7 +26,12 @@ import { parseBibText } from '../../src-shared/bib';
 import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
 import { createJournalStore, type JournalStore } from './journal-store';
-import { createOutboxStore, type OutboxChange, type OutboxStore } from './outbox-store';
+import {
+  createOutboxStore,
+  fieldKeyString,
+  type OutboxChange,
+  type OutboxStore,
+} from './outbox-store';
 import { createAttentionReader, reconcileChanges } from './outbox-review';
 import {
   CROSSING_FLAG_MESSAGES,
@@ -137,6 +142,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     : new Map<number, Participant>();
   let plans: Map<number, EventPlan> = config ? planEvents(config) : new Map();
   let journalLength = journal.count();
+  // The outbox posts only to the configured targets (a row of another set is never sent).
+  outbox.setScope(config ? config.events : null);
 
   // Cold start: the projection is rebuilt from the journal (the outbox is stored, not rebuilt).
   const loadProjection = (): ProjectionState | null =>
@@ -180,6 +187,13 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
 
   const lookup: FieldLookup = (plan, bib, field) =>
     outbox.fieldState({ resultSetId: plan.resultSetId, bib, field });
+
+  /** The outbox states of these bibs read in one query, looked up from memory (a snapshot). */
+  const batchLookup = (bibs: ReadonlyArray<{ resultSetId: number; bib: number }>): FieldLookup => {
+    const states = outbox.fieldStates(bibs);
+    return (plan, bib, field) =>
+      states.get(fieldKeyString({ resultSetId: plan.resultSetId, bib, field })) ?? null;
+  };
 
   const eventName = (eventId: number | null): string | null =>
     eventId === null ? null : (config?.events.find((e) => e.eventId === eventId)?.name ?? null);
@@ -252,6 +266,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       participants = nextParticipants;
       config = nextConfig;
       plans = planEvents(nextConfig);
+      outbox.setScope(nextConfig.events);
     });
     try {
       run();
@@ -291,6 +306,14 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       const ev = race.events.find((e) => e.eventId === eventId);
       if (!ev) return { ok: false, error: `Event ${eventId} is not part of race ${race.name}` };
       const chosen = cmd.resultSets?.find((r) => r.eventId === eventId)?.resultSetId;
+      // The core is its own API: a result set of another event would post this event's
+      // finishers into someone else's results.
+      if (chosen !== undefined && !ev.resultSets.some((r) => r.resultSetId === chosen)) {
+        return {
+          ok: false,
+          error: `Result set ${chosen} is not a result set of event ${ev.name}: choose one of its own`,
+        };
+      }
       const resultSetId = chosen ?? ev.resultSets[0]?.resultSetId;
       if (resultSetId === undefined) {
         return { ok: false, error: `Event ${ev.name} has no result set yet: create one first` };
@@ -353,20 +376,24 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const snapshot = (limit: number | undefined): Snapshot => {
     const p = projection;
     const counts = outbox.counts();
-    const crossings = p
-      ? p
-          .crossings(limit === undefined ? {} : { limit })
-          .filter((c) => !c.voided)
-          .map((c) => {
-            const participant = c.bib === null ? undefined : participants.get(c.bib);
-            return crossingView(c, {
-              participant,
-              eventName: eventName(c.eventId),
-              plan: c.eventId === null ? undefined : plans.get(c.eventId),
-              lookup,
-            });
-          })
+    const shown = p
+      ? p.crossings(limit === undefined ? {} : { limit }).filter((c) => !c.voided)
       : [];
+    // One outbox query for every bib shown, not two single-row reads per crossing.
+    const keys: { resultSetId: number; bib: number }[] = [];
+    for (const c of shown) {
+      const plan = c.eventId === null || c.bib === null ? undefined : plans.get(c.eventId);
+      if (plan && c.bib !== null) keys.push({ resultSetId: plan.resultSetId, bib: c.bib });
+    }
+    const shownLookup = batchLookup(keys);
+    const crossings = shown.map((c) =>
+      crossingView(c, {
+        participant: c.bib === null ? undefined : participants.get(c.bib),
+        eventName: eventName(c.eventId),
+        plan: c.eventId === null ? undefined : plans.get(c.eventId),
+        lookup: shownLookup,
+      }),
+    );
     return {
       mode: config ? config.mode : 'setup',
       config,
@@ -447,7 +474,17 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
           return { ok: false, error: `Event ${eventId} is not configured on this station` };
         if (!Number.isSafeInteger(at) || at < 0)
           return { ok: false, error: `RunSignup's start time for event ${eventId} is not a time` };
-        if (projection.gunAt(eventId) === at) return { ok: true, seq: null, warnings: [] };
+        // Compared with the last gun READ from RunSignup, not the gun in force: a poll that
+        // returns what was already seen never re-applies it over a later local correction.
+        if (projection.lastRemoteGun(eventId) === at) return { ok: true, seq: null, warnings: [] };
+        const inForce = projection.gunOf(eventId);
+        if (inForce?.at === at) return { ok: true, seq: null, warnings: [] };
+        // A gun entered here is newer than any remote one in force (guns are kept in seq
+        // order): the timer's own entry wins, and the conflict is said, not silently settled.
+        if (inForce?.source === 'local') {
+          const message = `RunSignup's start time for event ${eventId} differs from the gun entered on this station by ${Math.round((at - inForce.at) / 100) / 10} s: the station's gun is kept`;
+          return { ok: true, seq: null, warnings: [{ code: 'gun-conflict', message }] };
+        }
         // A start time still in the future is the scheduled start, not a gun that was fired:
         // nothing to record yet (not an error: the poller asks again later).
         if (at > now() + MAX_FUTURE_MS) {
@@ -504,6 +541,24 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       if (!parsed.success)
         throw new Error(schemaError('station configuration', parsed.error.issues));
       const valid = parsed.data;
+      // The journal is one race's: replaying it under another race (or practice under live)
+      // would rank practice taps in the live event and post them there. A new race or mode
+      // starts from a fresh station file (the app archives this one).
+      if (config && journalLength > 0) {
+        const other =
+          valid.raceId !== config.raceId
+            ? `race ${valid.raceName} (${valid.raceId})`
+            : valid.mode !== config.mode
+              ? `${valid.mode} mode`
+              : null;
+        if (other !== null) {
+          throw new Error(
+            `This station's journal holds ${journalLength} entries of race ${config.raceName} ` +
+              `(${config.raceId}, ${config.mode}): it cannot be switched to ${other}. ` +
+              'Start a fresh station file for it (the current one is kept as it is).',
+          );
+        }
+      }
       reproject(() => setup.saveConfig(valid, now()), valid);
       emit({ type: 'changed', journalLength });
     },

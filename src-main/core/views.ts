@@ -15,7 +15,15 @@ export function flagWarnings(flags: readonly CrossingFlag[]): Warning[] {
 /** Looks up the outbox state of one field of a bib in an event's plan. */
 export type FieldLookup = (plan: EventPlan, bib: number, field: string) => FieldSyncState | null;
 
-/** Where a bib's fields stand with RunSignup: the worst of its fields wins. */
+export const VERIFY_REASON =
+  'Verify on RunSignup: "X" was accepted, the read-back is still to come';
+export const WAITING_FOR_TIME = 'Waiting for the gun: no time to send yet';
+
+/**
+ * Where a bib's fields stand with RunSignup: the worst of its fields wins (attention, then
+ * saved, then verify, then sent). A bib whose time field is not wanted is never "sent": its
+ * finish is not on RunSignup yet (waiting for the gun), whatever an earlier place's ack says.
+ */
 export function syncOfBib(
   plan: EventPlan,
   bib: number,
@@ -24,18 +32,27 @@ export function syncOfBib(
   const fields = plan.placeField ? [plan.placeField, plan.timeField] : [plan.timeField];
   let anyWanted = false;
   let saved = false;
+  let verify = false;
+  let timeWanted = false;
   for (const field of fields) {
     const s = lookup(plan, bib, field);
     if (!s || s.wantedValue === null) continue;
     anyWanted = true;
-    if (s.ackedVersion >= s.wantedVersion) continue;
+    if (field === plan.timeField) timeWanted = true;
+    if (s.ackedVersion >= s.wantedVersion) {
+      if (s.verifyVersion === s.wantedVersion) verify = true;
+      continue;
+    }
     if (s.attentionVersion === s.wantedVersion) {
       return { sync: 'attention', reason: s.attentionReason ?? 'RunSignup rejected this row' };
     }
     saved = true;
   }
   if (!anyWanted) return { sync: 'unposted', reason: 'Nothing to send yet' };
-  return saved ? { sync: 'saved', reason: null } : { sync: 'sent', reason: null };
+  if (saved) return { sync: 'saved', reason: timeWanted ? null : WAITING_FOR_TIME };
+  if (verify) return { sync: 'verify', reason: VERIFY_REASON };
+  if (!timeWanted) return { sync: 'saved', reason: WAITING_FOR_TIME };
+  return { sync: 'sent', reason: null };
 }
 
 const BLOCKING: readonly CrossingFlag[] = ['unknown-bib', 'other-event', 'already-recorded'];
@@ -53,17 +70,21 @@ export function crossingView(
   let reason: string | null = null;
   const blocking = c.flags.find((f) => BLOCKING.includes(f) || f === 'unreadable');
   if (c.bib === null) reason = c.unreadable ? CROSSING_FLAG_MESSAGES.unreadable : 'No bib yet';
-  else if (c.cleared) reason = 'Bib cleared after this crossing';
-  else if (blocking) reason = CROSSING_FLAG_MESSAGES[blocking];
+  else if (c.cleared) {
+    reason = 'Bib cleared after this crossing';
+    // The clear itself may await its read-back, or RunSignup may still show the old value.
+    const s = ctx.plan ? syncOfBib(ctx.plan, c.bib, ctx.lookup) : null;
+    if (s && (s.sync === 'verify' || s.sync === 'attention')) {
+      sync = s.sync;
+      reason = s.reason;
+    }
+  } else if (blocking) reason = CROSSING_FLAG_MESSAGES[blocking];
   else if (ctx.plan) {
     const s = syncOfBib(ctx.plan, c.bib, ctx.lookup);
     sync = s.sync;
-    reason =
-      s.sync === 'unposted'
-        ? c.flags[0]
-          ? CROSSING_FLAG_MESSAGES[c.flags[0]]
-          : s.reason
-        : s.reason;
+    // Nothing sent, or waiting for a time: the crossing's own flag says why (no gun…).
+    const waiting = s.sync === 'unposted' || s.reason === WAITING_FOR_TIME;
+    reason = waiting && c.flags[0] ? CROSSING_FLAG_MESSAGES[c.flags[0]] : s.reason;
   }
   return {
     tapSeq: c.tapSeq,

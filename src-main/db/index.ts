@@ -1,6 +1,8 @@
 export {
   openDatabase,
   DatabaseOpenError,
+  StationLockedError,
+  takeStationLock,
   verifyPragmas,
   requiredPragmas,
   checkIntegrity,

@@ -101,6 +101,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'outbox: an "X" acknowledged in a finish field awaits a read-back (verify)',
+    up(db) {
+      // [assumed] X is documented to clear splits only: an X RunSignup acknowledged in
+      // clock_time/chip_time is not trusted until a read-back of its results shows the field
+      // empty (ports.ts ClearVerification). verify_version = the acknowledged X's version.
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN verify_version INTEGER;
+        CREATE INDEX outbox_verify ON outbox (result_set_id, bib, field)
+          WHERE verify_version IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

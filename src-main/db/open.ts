@@ -95,7 +95,57 @@ export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'q
   }
 }
 
-/** Open (creating if needed), verify pragmas and integrity, migrate. Throws a clear error if unsafe. */
+/** Another process (a second `npm start`, the web host beside Electron) holds the station's data. */
+export class StationLockedError extends DatabaseOpenError {
+  constructor(path: string, options?: { cause?: unknown }) {
+    super(
+      `Chute is already running on this station's data (${path}): close the other Chute ` +
+        '(window or terminal) first, or give this one another data folder.',
+      options,
+    );
+    this.name = 'StationLockedError';
+  }
+}
+
+/** How long a second opener waits for the lock (a process that is closing lets go in ms). */
+const LOCK_WAIT_MS = 1_000;
+
+/**
+ * Take the database for this process alone, before anything else reads or writes it. Two
+ * processes on one station file would each keep their own projection and write one outbox
+ * (conflicting places, two sync loops). `locking_mode = EXCLUSIVE` makes SQLite keep the lock of
+ * its first write until the connection closes; the OS drops it when the process dies (a SIGKILL
+ * leaves no stale lock). The write records who holds it, for the audit only.
+ */
+export function takeStationLock(db: Db, path: string): void {
+  try {
+    db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS station_lock (
+         id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, at INTEGER NOT NULL) STRICT`,
+    );
+    db.prepare('INSERT OR REPLACE INTO station_lock (id, pid, at) VALUES (1, ?, ?)').run(
+      process.pid,
+      Date.now(),
+    );
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      throw new StationLockedError(path, { cause: err });
+    }
+    throw new DatabaseOpenError(
+      `The station database ${path} is unreadable (${(err as Error).message}). ` +
+        'Restore it from a backup (the backups folder beside it).',
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Open (creating if needed), take the station lock, verify pragmas and integrity, migrate.
+ * Throws a clear error if unsafe or if another process has the file.
+ */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const platform = options.platform ?? process.platform;
   const busy = options.busyTimeoutMs ?? 5_000;
@@ -109,6 +159,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     );
   }
   try {
+    takeStationLock(db, path);
     // A file that is not a database fails on the first read; say so in the timer's words.
     try {
       for (const spec of requiredPragmas(platform, busy)) db.pragma(spec.set);

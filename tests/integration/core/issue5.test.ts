@@ -218,19 +218,16 @@ describe('attention rows without a crossing', () => {
 
 describe('start-up reconciliation of the outbox with the journal', () => {
   type Row = { key: string; value: string | null; version: number; acked: number };
-  const outboxRows = (): Row[] => {
-    const db = new Database(h.dbPath, { readonly: true });
-    try {
-      return db
-        .prepare<[], Row>(
-          `SELECT result_set_id || ':' || bib || ':' || field AS key, wanted_value AS value,
-             wanted_version AS version, acked_version AS acked FROM outbox ORDER BY key`,
-        )
-        .all();
-    } finally {
-      db.close();
-    }
-  };
+  // Read through the core (it holds the file exclusively while open).
+  const outboxRows = (): Row[] =>
+    [...h.core.outbox.allStates()]
+      .map(([k, s]) => ({
+        key: k.replaceAll('|', ':'),
+        value: s.wantedValue,
+        version: s.wantedVersion,
+        acked: s.ackedVersion,
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const values = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.key, r.value]));
   const reopenAfter = async (tamper: (db: Database.Database) => void) => {
     await h.core.close();

@@ -250,7 +250,9 @@ describe('station core: properties', () => {
             }
             expect(core.outbox.counts()).toEqual({ pending: 0, attention: 0 });
 
-            // The reference: the batch projection of the journal as stored.
+            // The reference: the batch projection of the journal as stored (read once the core
+            // has let go of the file: it holds it exclusively while open).
+            await core.close();
             const reader = new Database(h.dbPath, { readonly: true });
             const entries = createJournalStore(reader).all();
             reader.close();

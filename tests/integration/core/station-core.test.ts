@@ -37,9 +37,12 @@ describe('commands -> journal -> outbox', () => {
       { resultSetId: 1001, eventId: 101, bib: 2, field: 'place', value: '1', version: 1 },
     ]);
     h.core.outbox.acknowledge(rows, h.clock.now);
-    // The 10K runner has a place but no time until its gun.
-    expect(h.core.outbox.takePending(10)).toEqual([
-      { resultSetId: 1002, eventId: 102, bib: 11, field: 'place', value: '1', version: 1 },
+    // The 10K runner has neither a place nor a time until its gun (never a place alone).
+    expect(h.core.outbox.takePending(10)).toEqual([]);
+    ok(h.core.execute({ type: 'gun', eventId: 102, at: T0 }));
+    expect(h.core.outbox.takePending(10).map((r) => [r.bib, r.field, r.value])).toEqual([
+      [11, 'clock_time', '0:21:40.0'],
+      [11, 'place', '1'],
     ]);
   });
 
@@ -67,10 +70,11 @@ describe('commands -> journal -> outbox', () => {
       [21, 'unposted'],
       [1, 'saved'],
       [1, 'unposted'],
-      [12, 'saved'],
+      [12, 'unposted'],
       [null, 'unposted'],
     ]);
     expect(snap.crossings[0]?.syncReason).toMatch(/not registered/);
+    expect(snap.crossings[4]).toMatchObject({ place: null, time: null, flags: ['no-gun'] });
   });
 
   it('three offline corrections leave one pending row per field, with the latest value', () => {
@@ -230,20 +234,27 @@ describe('restart', () => {
 });
 
 describe('atomicity and backups', () => {
-  it('a command whose outbox write fails leaves no journal row and no trace in memory', () => {
+  it('a command whose outbox write fails leaves no journal row and no trace in memory', async () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
     ok(h.core.execute({ type: 'tap', at: T0 + 100_000, bib: '1' }));
     const before = h.core.query({ type: 'snapshot' });
-    // Sabotage the outbox from a second connection: the next new field cannot be written.
-    const other = new Database(h.dbPath);
-    other.exec(
+    // Sabotage the outbox between two runs (the core holds the file exclusively while open):
+    // the next new field cannot be written.
+    const withFile = async (sql: string): Promise<void> => {
+      await h.core.close();
+      const other = new Database(h.dbPath);
+      other.exec(sql);
+      other.close();
+      h.core = openStationCore({ dbPath: h.dbPath, now: () => h.clock.now, backupDir: null });
+    };
+    await withFile(
       `CREATE TRIGGER sabotage BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
     );
+    expect(h.core.query({ type: 'snapshot' })).toEqual(before);
     const r = h.core.execute({ type: 'tap', at: T0 + 200_000, bib: '2' });
     expect(r).toEqual({ ok: false, error: 'Not saved: disk on fire' });
     expect(h.core.query({ type: 'snapshot' })).toEqual(before);
-    other.exec(`DROP TRIGGER sabotage`);
-    other.close();
+    await withFile(`DROP TRIGGER sabotage`);
     // The station carries on, and the next tap is the next seq.
     expect(ok(h.core.execute({ type: 'tap', at: T0 + 200_000, bib: '2' })).seq).toBe(3);
     expect(h.core.query({ type: 'snapshot' }).crossings.map((c) => [c.bib, c.place])).toEqual([

@@ -61,6 +61,7 @@ describe('projection: the basics', () => {
 
   it('orders tied crossings by tap seq', () => {
     const j = new Journal();
+    j.gun(1);
     j.tap(MIN, 3);
     j.tap(MIN, 1);
     const s = run(j);
@@ -108,16 +109,33 @@ describe('projection: flags, and what is never posted', () => {
     expect(after.crossing(dup)).toMatchObject({ flags: [], place: 1, time: '0:04:00.0' });
   });
 
-  it('without a gun wants the place but no time; before the gun, the same with its own flag', () => {
+  it('without a gun, or before it, wants nothing and takes no place (never a place without a time)', () => {
     const j = new Journal();
     j.tap(MIN, 1);
+    j.tap(3 * MIN, 2);
     let s = run(j);
-    expect(plain(s.wanted())).toEqual({ '11:1:1:place': '1' });
-    expect(s.crossing(1)?.flags).toEqual(['no-gun']);
-    j.gun(1, 2 * MIN);
+    expect(plain(s.wanted())).toEqual({});
+    expect(s.crossing(1)).toMatchObject({ flags: ['no-gun'], place: null, time: null });
+    // A key pressed before the start (bib 1) takes no place from the real finishers.
+    const g = j.gun(1, 2 * MIN);
     s = run(j);
-    expect(plain(s.wanted())).toEqual({ '11:1:1:place': '1' });
-    expect(s.crossing(1)).toMatchObject({ flags: ['before-gun'], elapsedMs: -MIN, time: null });
+    expect(plain(s.wanted())).toEqual({ '11:1:2:place': '1', '11:1:2:clock_time': '0:01:00.0' });
+    expect(s.crossing(1)).toMatchObject({
+      flags: ['before-gun'],
+      elapsedMs: -MIN,
+      time: null,
+      place: null,
+    });
+    // The gun typed after the fact brings every waiting crossing in, in crossing order.
+    j.undo(g);
+    j.gun(1);
+    s = run(j);
+    expect(plain(s.wanted())).toEqual({
+      '11:1:1:place': '1',
+      '11:1:1:clock_time': '0:01:00.0',
+      '11:1:2:place': '2',
+      '11:1:2:clock_time': '0:03:00.0',
+    });
   });
 
   it('flags an unreadable placeholder until a bib is typed for it', () => {
@@ -171,12 +189,18 @@ describe('projection: corrections propagate', () => {
 
   it('a void renumbers the places after it', () => {
     const j = new Journal();
+    j.gun(1);
     const a = j.tap(MIN, 1);
     j.tap(2 * MIN, 2);
     j.tap(3 * MIN, 3);
     j.void(a);
     const s = run(j);
-    expect(plain(s.wanted())).toEqual({ '11:1:2:place': '1', '11:1:3:place': '2' });
+    expect(plain(s.wanted())).toEqual({
+      '11:1:2:place': '1',
+      '11:1:2:clock_time': '0:02:00.0',
+      '11:1:3:place': '2',
+      '11:1:3:clock_time': '0:03:00.0',
+    });
     expect(s.crossing(a)).toMatchObject({ voided: true, place: null, flags: [] });
   });
 
@@ -233,26 +257,38 @@ describe('projection: corrections propagate', () => {
     ]);
   });
 
-  it('an offset re-times everything', () => {
+  it('an offset re-times crossings of a gun read from RunSignup, and cancels for a local gun', () => {
     const j = new Journal();
     j.gun(1);
-    j.gun(2);
+    // Event 2's gun came from RunSignup: it is in RunSignup's clock, the taps in this laptop's.
+    j.add({ kind: 'gun', eventId: 2, at: T0, source: 'runsignup' });
     j.tap(10 * MIN, 1);
     j.tap(10 * MIN, 5);
     j.offset(-1_250);
-    expect(plain(run(j).wanted())).toMatchObject({
-      '11:1:1:clock_time': '0:09:58.8',
+    const s = run(j);
+    expect(plain(s.wanted())).toMatchObject({
+      // Gun and tap on the same clock: the offset cancels (tap − gun).
+      '11:1:1:clock_time': '0:10:00.0',
+      // (tap + offset) − RunSignup's gun.
       '12:2:5:clock_time': '0:09:58.8',
     });
+    expect(s.crossing(3)).toMatchObject({ time: '0:10:00.0' });
+    expect(s.crossing(4)).toMatchObject({ time: '0:09:58.8' });
   });
 
   it('an adjust re-orders the places', () => {
     const j = new Journal();
+    j.gun(1);
     j.tap(MIN, 1);
     const b = j.tap(2 * MIN, 2);
     j.adjust(b, 30_000);
     const s = run(j);
-    expect(plain(s.wanted())).toEqual({ '11:1:1:place': '2', '11:1:2:place': '1' });
+    expect(plain(s.wanted())).toEqual({
+      '11:1:1:place': '2',
+      '11:1:1:clock_time': '0:01:00.0',
+      '11:1:2:place': '1',
+      '11:1:2:clock_time': '0:00:30.0',
+    });
     expect(s.crossing(b)?.at).toBe(T0 + 30_000);
   });
 });
@@ -260,6 +296,7 @@ describe('projection: corrections propagate', () => {
 describe('projection: undo', () => {
   it('undo of a tap voids it; undo of that undo brings it back', () => {
     const j = new Journal();
+    j.gun(1);
     const t = j.tap(MIN, 1);
     const u = j.undo(t);
     let s = run(j);
@@ -273,13 +310,14 @@ describe('projection: undo', () => {
 
   it('undo of an assign restores the bib before it', () => {
     const j = new Journal();
+    j.gun(1);
     const t = j.tap(MIN, 1);
     j.assign(t, 2);
     const a = j.assign(t, 3);
     j.undo(a);
     const s = run(j);
     expect(s.crossing(t)?.bib).toBe(2);
-    expect(Object.keys(plain(s.wanted()))).toEqual(['11:1:2:place']);
+    expect(Object.keys(plain(s.wanted())).sort()).toEqual(['11:1:2:clock_time', '11:1:2:place']);
   });
 
   it('undo of an adjust, a gun and an offset restores the previous value', () => {
@@ -300,11 +338,12 @@ describe('projection: undo', () => {
 
   it('undo of a void brings the crossing back into the places', () => {
     const j = new Journal();
+    j.gun(1);
     const a = j.tap(MIN, 1);
     j.tap(2 * MIN, 2);
     const v = j.void(a);
     j.undo(v);
-    expect(plain(run(j).wanted())).toEqual({ '11:1:1:place': '1', '11:1:2:place': '2' });
+    expect(plain(run(j).wanted())).toMatchObject({ '11:1:1:place': '1', '11:1:2:place': '2' });
   });
 
   it('names the newest entry in force as the Ctrl+Z target, skipping undos and undone ones', () => {
@@ -445,11 +484,17 @@ describe('projection: split stations, precision and diffs', () => {
 
   it('diffWanted reports a field no longer wanted as null, never as a blank', () => {
     const j = new Journal();
+    j.gun(1);
     const t = j.tap(MIN, 1);
     const before = project(j.entries, ctx()).wanted;
     j.void(t);
     const after = project(j.entries, ctx()).wanted;
     expect(diffWanted(before, after)).toEqual([
+      {
+        keyString: '11:1:1:clock_time',
+        key: { resultSetId: 11, eventId: 1, bib: 1, field: 'clock_time' },
+        value: null,
+      },
       {
         keyString: '11:1:1:place',
         key: { resultSetId: 11, eventId: 1, bib: 1, field: 'place' },

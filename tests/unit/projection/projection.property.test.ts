@@ -69,6 +69,8 @@ function payload(maxRef: number): fc.Arbitrary<JournalPayload> {
         kind: fc.constant('gun' as const),
         eventId: fc.integer({ min: 1, max: 3 }),
         at: gunAt,
+        // A gun typed here, or read from RunSignup (where the offset counts).
+        source: fc.constantFrom('local' as const, 'runsignup' as const),
       }),
     },
     {
@@ -192,9 +194,13 @@ describe('projection properties', () => {
           return true;
         };
         for (const e of entries) expect(state.isActive(e.seq)).toBe(active.has(e.seq) && valid(e));
+        // Ctrl+Z never targets an undo, nor a gun read from RunSignup (not the operator's).
+        const operators = (e: JournalEntry): boolean =>
+          e.payload.kind !== 'undo' &&
+          !(e.payload.kind === 'gun' && e.payload.source === 'runsignup');
         const target = [...entries]
           .reverse()
-          .find((e) => e.payload.kind !== 'undo' && active.has(e.seq) && valid(e));
+          .find((e) => operators(e) && active.has(e.seq) && valid(e));
         expect(state.undoTarget()).toBe(target?.seq ?? null);
       }),
       RUNS,
@@ -234,6 +240,16 @@ describe('projection properties', () => {
           else expect(['place', 'clock_time']).toContain(key.field);
           // Only registered bibs of timed events are ever wanted.
           expect([1, 2]).toContain(defaultParticipants().get(key.bib)?.eventId);
+          // Never a place without this station's time field for that bib (a real place needs
+          // a real time; an "X" place clears with its time).
+          if (key.field === 'place') {
+            const time = wanted.get(`${key.resultSetId}:${key.eventId}:${key.bib}:clock_time`);
+            expect(time, `place ${value} of bib ${key.bib} without a time`).toBeDefined();
+          }
+        }
+        // A crossing with a place has a time.
+        for (const x of project(entries, ctx(config)).crossings) {
+          if (x.place !== null) expect(x.time).not.toBeNull();
         }
       }),
       RUNS,
