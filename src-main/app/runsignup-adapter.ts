@@ -3,6 +3,7 @@
 // several events with progress.
 import type { Participant } from '../../src-shared/domain';
 import type { RaceDetails } from '../../src-shared/station-api';
+import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 import { authFromConnection } from '../runsignup/auth';
 import { RunSignupClient } from '../runsignup/client';
 import type { ClockSample } from '../sync/clock-offset';
@@ -37,7 +38,8 @@ export function runSignupAdapter(
       }
       options.onResponse?.(timing);
     },
-    maxConcurrentRequests: 1,
+    // [assumed] RunSignup's limit on concurrent calls lives in one place.
+    maxConcurrentRequests: CLIENT_ASSUMPTIONS.maxConcurrentRequests,
   });
   let lastSample: ClockSample | null = null;
 
@@ -85,7 +87,11 @@ export function runSignupAdapter(
       }
       return all;
     },
-    posterFor: (raceId) => client.posterFor(raceId),
+    posterFor: (raceId) => ({
+      ...client.posterFor(raceId),
+      // The read-back of a clear in a finish field (sync-loop ClearVerification).
+      readResults: (target) => client.getResults(raceId, target.eventId, target.resultSetId),
+    }),
     getStartTime: (raceId, eventId) => client.getStartTime(raceId, eventId),
     postStartTime: (raceId, eventId, text) => client.postStartTime(raceId, eventId, text),
     async probeClock(target) {

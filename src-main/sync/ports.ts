@@ -73,9 +73,17 @@ export type PostOutcome =
       retryAfterMs: number | null;
     };
 
+/** One row of get-results as the client reads it (field names as RunSignup spells them). */
+export type ResultReadRow = Record<string, string | number | null>;
+
 export interface ResultsPoster {
   postResults(
     target: { eventId: number; resultSetId: number },
     rows: ResultPostRow[],
   ): Promise<PostOutcome>;
+  /**
+   * get-results of one result set, every page (for the read-back of a clear, ClearVerification).
+   * Throws on failure. Absent: nothing is read back and such rows keep "verify on RunSignup".
+   */
+  readResults?(target: { eventId: number; resultSetId: number }): Promise<ResultReadRow[]>;
 }

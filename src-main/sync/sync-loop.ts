@@ -14,7 +14,14 @@ import {
   toPostRows,
   unitRows,
 } from './mapper';
-import type { Outbox, OutboxRow, PostOutcome, ResultsPoster } from './ports';
+import type {
+  ClearVerification,
+  Outbox,
+  OutboxRow,
+  PostOutcome,
+  ResultReadRow,
+  ResultsPoster,
+} from './ports';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -62,6 +69,13 @@ export interface SyncLoopOptions {
   isolateAfterUnknown?: number;
   /** [assumed] Whether a rejected batch is halved to find the bad row (CLIENT_ASSUMPTIONS). */
   isolateBadRowsBySplitting?: boolean;
+  /**
+   * [assumed] An "X" acknowledged in a finish field is read back from get-results before it
+   * counts as cleared (CLIENT_ASSUMPTIONS.clearFinishWithX). The outbox store implements it.
+   */
+  verification?: ClearVerification;
+  /** The least time between two read-backs (one result set each), default 2 s. */
+  readBackPaceMs?: number;
 }
 
 /** A batch being worked on: fresh from the outbox, or a half of a rejected one being isolated. */
@@ -154,6 +168,9 @@ export class SyncLoop {
   private pausedTargets = new Map<string, { target: PostTarget; reason: string }>();
   /** When the last post was sent (isolation pacing). */
   private lastPostAt = Number.NEGATIVE_INFINITY;
+  private readonly verification: ClearVerification | undefined;
+  private readonly readBackPaceMs: number;
+  private lastReadBackAt = Number.NEGATIVE_INFINITY;
 
   private batchSize: number;
   private failures = 0;
@@ -191,6 +208,8 @@ export class SyncLoop {
     this.isolateAfterUnknown = Math.max(1, options.isolateAfterUnknown ?? 3);
     this.isolateBySplitting =
       options.isolateBadRowsBySplitting ?? CLIENT_ASSUMPTIONS.isolateBadRowsBySplitting;
+    this.verification = options.verification;
+    this.readBackPaceMs = options.readBackPaceMs ?? 2_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
@@ -337,9 +356,20 @@ export class SyncLoop {
     }
     const work = this.nextQueued() ?? this.takeFresh();
     if (!work) {
+      // Posting comes first; with nothing to post, clears in finish fields are read back.
+      const awaiting = this.awaitingReadBack();
+      const readIn =
+        awaiting.length === 0 ? null : this.lastReadBackAt + this.readBackPaceMs - this.now();
+      if (readIn !== null && readIn <= 0) {
+        await this.readBack(awaiting);
+        return;
+      }
       this.refreshCounts({ nextRetryAt: null });
       this.notifySettled();
-      await this.wait('idle', this.idlePollMs);
+      await this.wait(
+        'idle',
+        readIn === null ? this.idlePollMs : Math.min(this.idlePollMs, readIn),
+      );
       return;
     }
     if (work.isolating && !work.paced) {
@@ -352,6 +382,53 @@ export class SyncLoop {
       }
     }
     await this.post(work);
+  }
+
+  /** Acknowledged X rows awaiting a read-back that this loop can read now. */
+  private awaitingReadBack(): OutboxRow[] {
+    if (!this.verification || !this.poster.readResults) return [];
+    return this.verification
+      .awaitingReadBack()
+      .filter((r) => !this.pausedTargets.has(targetKey(r)) && this.isCurrentTarget(r));
+  }
+
+  /**
+   * Reads back one result set (the first awaiting row's) and settles each of its awaiting rows:
+   * cleared when RunSignup shows no value in the field, else attention (never "sent").
+   */
+  private async readBack(awaiting: OutboxRow[]): Promise<void> {
+    const first = awaiting[0];
+    const read = this.poster.readResults?.bind(this.poster);
+    if (!first || !read || !this.verification) return;
+    const target = { eventId: first.eventId, resultSetId: first.resultSetId };
+    const rows = awaiting.filter((r) => targetKey(r) === targetKey(target));
+    this.lastReadBackAt = this.now();
+    let records: ResultReadRow[];
+    try {
+      records = await read(target);
+    } catch (err) {
+      // Tried again after the pace; the rows keep "verify on RunSignup" meanwhile.
+      const message = err instanceof Error ? err.message : String(err);
+      this.refreshCounts({ lastError: `Could not read results back from RunSignup: ${message}` });
+      this.lastReadBackAt = this.now();
+      return;
+    }
+    this.lastReadBackAt = this.now();
+    const byBib = new Map<number, ResultReadRow>();
+    for (const r of records) byBib.set(Number(r['bib']), r);
+    for (const row of rows) {
+      const shown = byBib.get(row.bib)?.[row.field];
+      const cleared = shown === undefined || shown === null || String(shown).trim() === '';
+      this.verification.confirmReadBack(
+        row,
+        cleared,
+        cleared
+          ? null
+          : `RunSignup accepted "X" for ${row.field} of bib ${row.bib} but still shows ` +
+              `"${String(shown)}": remove it on RunSignup.`,
+      );
+    }
+    this.refreshCounts();
   }
 
   /**
