@@ -274,3 +274,63 @@ describe('outbox store: properties', () => {
     );
   });
 });
+
+describe('outbox store: set-based writes (wave 3 speed)', () => {
+  const rowsOf = (db: Database.Database) =>
+    db
+      .prepare(
+        `SELECT result_set_id, bib, field, event_id, wanted_value, wanted_version, acked_value,
+           acked_version, maybe_posted, verify_version FROM outbox ORDER BY result_set_id, bib, field`,
+      )
+      .all();
+
+  it('a big batch of changes (set-based) leaves the outbox exactly as one change at a time', () => {
+    const value = fc.constantFrom<string | null>(null, null, 'A', 'B', 'X');
+    // Each step: a batch over 40 bibs (above the set-based threshold), then a take and an ack.
+    const step = fc.record({
+      values: fc.array(value, { minLength: 40, maxLength: 40 }),
+      take: fc.integer({ min: 0, max: 50 }),
+      ack: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), (steps) => {
+        const a = freshStore();
+        const b = freshStore();
+        steps.forEach((s, i) => {
+          const changes = s.values.map((v, bib) => change(bib + 1, v));
+          a.store.applyChanges(changes, i);
+          for (const c of changes) b.store.applyChanges([c], i);
+          const ta = a.store.takePending(s.take);
+          const tb = b.store.takePending(s.take);
+          expect(ta).toEqual(tb);
+          if (s.ack) {
+            a.store.acknowledge(ta, i);
+            b.store.acknowledge(tb, i);
+          }
+        });
+        expect(rowsOf(a.db)).toEqual(rowsOf(b.db));
+        // The set-based path really ran (more than the threshold changed at once).
+        expect(steps[0]!.values.length).toBeGreaterThan(32);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a big batch refuses a blank and writes nothing', () => {
+    const { db, store } = freshStore();
+    const changes = Array.from({ length: 40 }, (_, i) => change(i + 1, i === 39 ? '' : 'A'));
+    expect(() => store.applyChanges(changes, 1)).toThrow(/blank/);
+    expect(rowsOf(db)).toEqual([]);
+  });
+
+  it('acknowledge takes a whole batch in one statement and keeps the newest of two acks', () => {
+    const { store } = freshStore();
+    store.applyChanges([change(1, 'A')], 1);
+    const [v1] = store.takePending(10);
+    store.applyChanges([change(1, 'B')], 2);
+    const [v2] = store.takePending(10);
+    store.acknowledge([v2!, v1!], 3);
+    expect(store.fieldState(key(1))).toMatchObject({ ackedValue: 'B', ackedVersion: 2 });
+    expect(store.counts().pending).toBe(0);
+  });
+});
