@@ -22,6 +22,7 @@ export function openCorePort(dbPath: string): CorePort {
     setSyncStatus: (status) => core.setSyncStatus(status),
     outbox: core.outbox,
     guns: () => core.query({ type: 'snapshot', limit: 1 }).guns,
+    offsetMs: () => core.query({ type: 'snapshot', limit: 1 }).offsetMs,
     recordRemoteGun: (eventId, at) => core.recordRemoteGun(eventId, at),
     forgetAcknowledgements: () => core.outbox.forgetAcknowledgements(),
     subscribe: (listener) => core.subscribe(listener),

@@ -59,6 +59,8 @@ export interface CorePort {
     at: number | null;
     source?: 'local' | 'runsignup' | undefined;
   }>;
+  /** The clock offset in force (the timer's `offset` command): add to local time for RunSignup's. */
+  offsetMs?(): number;
   /** Make every acknowledged field pending again (a fresh practice RunSignup); returns how many. */
   forgetAcknowledgements?(): number;
   /** RunSignup's gun for an event (split stations): appended only when it differs. */

@@ -309,6 +309,8 @@ export async function createStationService(parts: StationServiceParts): Promise<
       publisher = new GunPublisher({
         guns,
         post: (eventId, text) => postStartTime.call(source, raceId, eventId, text),
+        // The shared gun is in RunSignup's clock: local gun + this station's offset (review 3).
+        ...(core.offsetMs ? { offsetMs: core.offsetMs.bind(core) } : {}),
         timeZone: zoneOf(config),
         ...(parts.gunIdlePollMs ? { idlePollMs: parts.gunIdlePollMs } : {}),
         onStatus: logChange('Gun time'),

@@ -47,6 +47,13 @@ export interface GunPublisherOptions {
   guns: () => GunInForce[];
   /** One start-time post; throws when it failed. */
   post: (eventId: number, text: string) => Promise<void>;
+  /**
+   * This station's clock offset in force (ms to add to local time to get RunSignup's time). A
+   * local gun is on this laptop's clock; the start time is shared in RunSignup's frame, so split
+   * stations (which apply their own offset to their taps) time against the same instant.
+   * Default 0.
+   */
+  offsetMs?: () => number;
   timeZone: string;
   fractions?: boolean;
   /** How often an idle publisher looks again without wake() (a gun undone, say). */
@@ -76,12 +83,16 @@ export class GunPublisher {
   }
 
   /** Guns in force set here that RunSignup has not acknowledged at their current value. */
+  /** `at` is in RunSignup's frame (local gun + this station's offset in force). */
   unsent(): Array<{ eventId: number; at: number }> {
     const out: Array<{ eventId: number; at: number }> = [];
+    const offset = this.options.offsetMs?.() ?? 0;
     for (const g of this.options.guns()) {
       // A gun read from RunSignup is RunSignup's already; a cleared gun cannot be un-posted.
       if (g.at === null || g.source === 'runsignup') continue;
-      if (this.acked.get(g.eventId) !== g.at) out.push({ eventId: g.eventId, at: g.at });
+      // A changed offset changes the shared instant: it is posted again.
+      const at = g.at + offset;
+      if (this.acked.get(g.eventId) !== at) out.push({ eventId: g.eventId, at });
     }
     return out;
   }

@@ -16,6 +16,7 @@ import {
   type RunningEmulator,
 } from '../../../src-main/runsignup/emulator';
 import type { StationRole } from '../../../src-shared/domain';
+import { formatStartTime } from '../../../src-main/sync/gun-time';
 
 // An hour ago, with a fraction (the core refuses guns days away from now).
 const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000 + 250;
@@ -181,6 +182,47 @@ describe('several stations on one race', () => {
     });
     expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/not a time zone/) });
     expect((await finish.query({ type: 'snapshot' })).config?.timeZone).toBe('Asia/Kolkata');
+  });
+
+  it("shares the gun in RunSignup's clock: a finish station 3 s behind posts local gun + 3 s", async () => {
+    // RunSignup's clock (and the split station's reading of it) is 3 s ahead of these laptops.
+    const { emulator, event, set, station, splitRole } = await setup({
+      now: () => Date.now() + 3_000,
+    });
+    const finish = await station('finish', { kind: 'finish' });
+    const split = await station('split', splitRole);
+    // Both timers enter the offset the status bar measured.
+    for (const s of [finish, split]) {
+      expect(await s.command({ type: 'offset', ms: 3_000 })).toMatchObject({ ok: true });
+    }
+    const bib = String(
+      createPracticeRace(5).participants.find((p) => p.eventId === event.eventId && p.bib)!.bib,
+    );
+    expect(await split.command({ type: 'tap', at: GUN + 20 * 60_000, bib })).toMatchObject({
+      ok: true,
+    });
+    expect(await finish.command({ type: 'gun', eventId: event.eventId, at: GUN })).toMatchObject({
+      ok: true,
+    });
+    await finish.gunsSent();
+    expect(await startTimeOn(emulator, event.eventId)).toBe(
+      formatStartTime(GUN + 3_000, ZONE, true),
+    );
+    await split.pollGunNow();
+    const snapshot = await split.query({ type: 'snapshot' });
+    expect(snapshot.guns.find((g) => g.eventId === event.eventId)).toMatchObject({
+      at: GUN + 3_000,
+      source: 'runsignup',
+    });
+    // The split crossing 20:00 after the gun on the shared clock.
+    const splitField = `split-${splitRole.kind === 'split' ? splitRole.splits[0]!.splitId : 0}`;
+    for (let i = 0; i < 200; i++) {
+      const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
+      if (row?.[splitField]) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
+    expect(row?.[splitField]).toBe('20:00.0');
   });
 
   it('measures a RunSignup clock 3 s ahead and says so in the snapshot', async () => {

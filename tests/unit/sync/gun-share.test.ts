@@ -52,6 +52,31 @@ describe('GunPublisher (finish station)', () => {
     await publisher.stop();
   });
 
+  it("posts a local gun in RunSignup's clock (+ this station's offset), again when the offset changes", async () => {
+    const guns: GunInForce[] = [{ eventId: 1, at: GUN, source: 'local' }];
+    let offset = 3_000; // RunSignup's clock is 3 s ahead of this laptop's
+    const posted: string[] = [];
+    const publisher = new GunPublisher({
+      guns: () => guns,
+      offsetMs: () => offset,
+      post: async (eventId, text) => {
+        posted.push(`${eventId} ${text}`);
+      },
+      timeZone: 'UTC',
+      timers: quick,
+      random: () => 0,
+    });
+    publisher.start();
+    await publisher.idle();
+    expect(posted).toEqual(['1 2026-05-16 12:00:03.250']);
+    offset = -1_500;
+    publisher.wake();
+    while (posted.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await publisher.idle();
+    expect(posted).toEqual(['1 2026-05-16 12:00:03.250', '1 2026-05-16 11:59:58.750']);
+    await publisher.stop();
+  });
+
   it('never lets an older gun land after a newer one (the gun changes mid-post)', async () => {
     const guns: GunInForce[] = [{ eventId: 1, at: GUN, source: 'local' }];
     const landed: string[] = [];
