@@ -224,8 +224,13 @@ export function createOutboxStore(db: Database): OutboxStore {
        WHERE attention_version IS NOT NULL`,
     ),
     // Two indexed counts (partial indexes of migration 2) rather than one scan of every row.
-    countPending: db.prepare<[{ scope: string | null }], { n: number }>(
-      `SELECT count(*) AS n FROM outbox WHERE ${PENDING} AND ${IN_SCOPE}`,
+    // Counted per configured target on the partial index by set (a range count each), not by
+    // testing every pending row against the scope: the screen asks on every snapshot.
+    countPending: db.prepare<[], { n: number }>(
+      `SELECT count(*) AS n FROM outbox WHERE ${PENDING}`,
+    ),
+    countPendingOf: db.prepare<[number, number], { n: number }>(
+      `SELECT count(*) AS n FROM outbox WHERE ${PENDING} AND event_id = ? AND result_set_id = ?`,
     ),
     countAttention: db.prepare<[], { n: number }>(
       `SELECT count(*) AS n FROM outbox WHERE ${ATTENTION}`,
@@ -262,6 +267,7 @@ export function createOutboxStore(db: Database): OutboxStore {
 
   let scope: string | null = null;
   let scopeSet: Set<string> | null = null;
+  let scopeTargets: OutboxTarget[] | null = null;
   const toRow = (r: RawRow): OutboxRow => ({
     resultSetId: r.result_set_id,
     eventId: r.event_id,
@@ -273,6 +279,10 @@ export function createOutboxStore(db: Database): OutboxStore {
 
   const store: OutboxStore = {
     setScope(targets) {
+      scopeTargets =
+        targets === null
+          ? null
+          : targets.map((t) => ({ eventId: t.eventId, resultSetId: t.resultSetId }));
       scopeSet =
         targets === null ? null : new Set(targets.map((t) => `${t.eventId}:${t.resultSetId}`));
       scope = scopeSet === null ? null : JSON.stringify([...scopeSet]);
@@ -364,7 +374,12 @@ export function createOutboxStore(db: Database): OutboxStore {
 
     counts() {
       return {
-        pending: st.countPending.get({ scope })?.n ?? 0,
+        pending: scopeTargets
+          ? scopeTargets.reduce(
+              (n, t) => n + (st.countPendingOf.get(t.eventId, t.resultSetId)?.n ?? 0),
+              0,
+            )
+          : (st.countPending.get()?.n ?? 0),
         attention: st.countAttention.get()?.n ?? 0,
       };
     },
