@@ -30,3 +30,20 @@ export interface PreloadBridge {
   query(body: unknown): Promise<unknown>;
   subscribe(listener: (event: unknown) => void): () => void;
 }
+
+/**
+ * Socket URL parameter `clock=1`: this screen answers clock pings, so the host measures the
+ * screen's clock against its own and corrects the screen's tap times (a tablet in the chute has
+ * its own clock). A screen without it has its taps checked against the host's clock instead.
+ */
+export const CLOCK_PARAM = 'clock';
+/** Host → screen, a few times on connect: "what time is it on your clock?" */
+export const ClockPing = z.object({ clockPing: z.number().int().nonnegative() });
+export type ClockPing = z.infer<typeof ClockPing>;
+/** Screen → host, at once on a ping: the ping's number and the screen's `Date.now()`. */
+export const ClockPong = z.object({
+  kind: z.literal('clockPong'),
+  n: z.number().int().nonnegative(),
+  clientAt: z.number().finite(),
+});
+export type ClockPong = z.infer<typeof ClockPong>;

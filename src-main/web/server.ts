@@ -8,10 +8,23 @@ import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StationApi } from '../../src-shared/station-api';
-import { TOKEN_PARAM, WS_PATH, type WireMessage } from '../../src-shared/wire';
+import {
+  CLOCK_PARAM,
+  ClockPong,
+  TOKEN_PARAM,
+  WS_PATH,
+  type ClockPing,
+  type WireMessage,
+} from '../../src-shared/wire';
 import { contentSecurityPolicy, securityHeaders } from '../app/csp';
-import { dispatchText } from '../app/dispatch';
+import { parseWireText, runRequest } from '../app/dispatch';
 import { contentTypeFor, resolveStaticPath } from '../app/static-files';
+import {
+  SCREEN_CLOCK_PINGS,
+  estimateScreenOffset,
+  tapInHostClock,
+  type ScreenClockSample,
+} from './screen-clock';
 import { newSessionToken, tokenMatches } from './token';
 
 export interface WebHostOptions {
@@ -22,6 +35,8 @@ export interface WebHostOptions {
   port?: number;
   /** Fixed token (tests); a fresh random one otherwise. */
   token?: string;
+  /** The host's clock (tests may skew it). */
+  now?: () => number;
 }
 
 export interface WebHost {
@@ -75,12 +90,24 @@ export function reachableAddresses(
   return [...new Set(out)];
 }
 
-function send(socket: WebSocket, message: WireMessage): void {
+function send(socket: WebSocket, message: WireMessage | ClockPing): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+/** A pong, or null when the frame is something else (a request). */
+function clockPongOf(text: string): ClockPong | null {
+  if (!text.includes('clockPong')) return null;
+  try {
+    const parsed = ClockPong.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const bindHost = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
   const token = options.token ?? newSessionToken();
   const sockets = new Set<WebSocket>();
   let port = 0;
@@ -136,6 +163,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
 
+  // Bound to every interface, the Host header can be anything a device typed, but a page's
+  // Origin must still be one of the addresses this host printed (set once listening).
+  let printedHosts = new Set<string>();
+  const originAllowed = (originHost: string | undefined): boolean => {
+    if (!ANY_HOSTS.has(bindHost)) return hostAllowed(originHost, bindHost, port);
+    return originHost !== undefined && printedHosts.has(originHost.toLowerCase());
+  };
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
   function refuse(socket: Duplex, status: string): void {
@@ -148,7 +183,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (url.pathname !== WS_PATH) return refuse(socket, '404 Not Found');
     if (!hostAllowed(req.headers.host, bindHost, port)) return refuse(socket, '421 Misdirected');
     const origin = req.headers.origin;
-    if (origin !== undefined && !hostAllowed(safeHost(origin), bindHost, port)) {
+    if (origin !== undefined && !originAllowed(safeHost(origin))) {
       return refuse(socket, '403 Forbidden');
     }
     if (!tokenMatches(token, url.searchParams.get(TOKEN_PARAM))) {
@@ -157,9 +192,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     sockets.add(ws);
     const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
+    // The screen's clock (review finding 10): measured by pings when the screen answers them.
+    const url = new URL(req.url ?? '/', 'http://station.invalid');
+    const answersPings = url.searchParams.get(CLOCK_PARAM) === '1';
+    const pingSentAt = new Map<number, number>();
+    const samples: ScreenClockSample[] = [];
+    const ping = (n: number) => {
+      pingSentAt.set(n, now());
+      send(ws, { clockPing: n });
+    };
+    if (answersPings) ping(0);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send(ws, { id: null, ok: false, error: 'The station only reads text messages (JSON).' });
@@ -168,7 +213,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const text = Array.isArray(data)
         ? Buffer.concat(data).toString('utf8')
         : Buffer.from(data as ArrayBuffer).toString('utf8');
-      void dispatchText(options.api, text).then((answer) => send(ws, answer));
+      const pong = clockPongOf(text);
+      if (pong !== null) {
+        const sentAt = pingSentAt.get(pong.n);
+        pingSentAt.delete(pong.n);
+        if (sentAt === undefined) return; // not a ping of ours (or answered twice)
+        samples.push({ sentAt, receivedAt: now(), clientAt: pong.clientAt });
+        if (pong.n + 1 < SCREEN_CLOCK_PINGS) ping(pong.n + 1);
+        return;
+      }
+      const parsed = parseWireText(text);
+      if (!parsed.ok) return send(ws, parsed.message);
+      const inHostClock = tapInHostClock(parsed.request, estimateScreenOffset(samples), now());
+      if (!inHostClock.ok) {
+        // A refused command is an answer like the core's refusals (nothing saved, a reason).
+        send(ws, {
+          id: parsed.request.id,
+          ok: true,
+          result: { ok: false, error: inHostClock.error },
+        });
+        return;
+      }
+      void runRequest(options.api, inHostClock.request).then((answer) => send(ws, answer));
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
@@ -193,6 +259,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   csp = contentSecurityPolicy({
     connect: [...new Set([urlHost, ...lanHosts])].map((h) => `ws://${h}:${port}`),
   });
+  printedHosts = new Set(
+    [urlHost, 'localhost', ...lanHosts].map((h) => `${h}:${port}`.toLowerCase()),
+  );
   const withToken = (base: string) => `${base}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
 
   let closing: Promise<void> | null = null;

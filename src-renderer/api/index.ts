@@ -1,6 +1,6 @@
 // Picks the transport: Electron's preload bridge when present, else the web host's socket.
 import type { StationApi } from '../../src-shared/station-api';
-import { TOKEN_PARAM } from '../../src-shared/wire';
+import { CLOCK_PARAM, TOKEN_PARAM } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import { createStationClient } from './client';
 import { createElectronTransport, isPreloadBridge } from './electron-transport';
@@ -49,7 +49,8 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
     );
   }
   const t = createWsTransport({
-    url: socketUrlFromLocation(win.location),
+    // `clock=1`: this screen answers the host's clock pings, so its tap times are corrected.
+    url: `${socketUrlFromLocation(win.location)}&${CLOCK_PARAM}=1`,
     createSocket: browserSocket,
   });
   return { api: createStationClient(t), onLink: t.onLink, transport: 'websocket' };

@@ -2,7 +2,7 @@
 // id, answers matched by id. Reconnects with capped exponential backoff; calls waiting when the
 // link drops fail at once with a clear sentence (the station may or may not have saved them —
 // the entry list, rebuilt from the station, is the truth).
-import { TOKEN_PARAM, WS_PATH, WireMessage } from '../../src-shared/wire';
+import { ClockPing, TOKEN_PARAM, WS_PATH, WireMessage } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import type { Transport } from './client';
 
@@ -29,6 +29,8 @@ export interface WsTransportOptions {
   requestTimeoutMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** This screen's clock, the one tap times are taken with (answers the host's clock pings). */
+  now?: () => number;
 }
 
 export interface WsTransport extends Transport {
@@ -96,6 +98,17 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       json = JSON.parse(typeof data === 'string' ? data : String(data));
     } catch {
       console.warn('Ignored a station message that is not JSON');
+      return;
+    }
+    const ping = ClockPing.safeParse(json);
+    if (ping.success) {
+      // The host measures this screen's clock: answer at once with it.
+      const pong = {
+        kind: 'clockPong',
+        n: ping.data.clockPing,
+        clientAt: (options.now ?? Date.now)(),
+      };
+      if (socket?.readyState === OPEN) socket.send(JSON.stringify(pong));
       return;
     }
     const parsed = WireMessage.safeParse(json);

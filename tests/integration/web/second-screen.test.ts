@@ -63,9 +63,11 @@ describe('two screens on one station', () => {
   });
 
   it('the timer taps times, the chute tablet types bib order, both see every change', async () => {
-    const timer = await openSocket(station);
-    const chute = await openSocket(station);
+    // Both screens answer clock pings as the renderer does (same machine: no skew).
+    const timer = await openSocket(station, { skewMs: 0 });
+    const chute = await openSocket(station, { skewMs: 0 });
     try {
+      await waitFor(() => timer.pings() >= 3 && chute.pings() >= 3);
       const emulator = station.emulator!;
       const event = emulator.practice.events[0]!;
       const configured = await request(timer, {

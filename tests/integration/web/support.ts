@@ -1,6 +1,6 @@
 // Small helpers for talking to the web host over a real WebSocket in tests.
 import WebSocket from 'ws';
-import { WireMessage } from '../../../src-shared/wire';
+import { CLOCK_PARAM, ClockPing, WireMessage } from '../../../src-shared/wire';
 
 export interface TestSocket {
   ws: WebSocket;
@@ -8,17 +8,38 @@ export interface TestSocket {
   next(trigger: () => void): Promise<WireMessage>;
   nextEvent(): Promise<unknown>;
   events: unknown[];
+  /** Clock pings answered so far. */
+  pings(): number;
 }
 
-export async function openSocket(host: { port: number; token: string }): Promise<TestSocket> {
+/**
+ * `clock`: the socket answers clock pings as the renderer does, its clock `skewMs` off this
+ * machine's (a tablet with its own clock).
+ */
+export async function openSocket(
+  host: { port: number; token: string },
+  clock?: { skewMs: number },
+): Promise<TestSocket> {
   const ws = new WebSocket(
-    `ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`,
+    `ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}` +
+      (clock ? `&${CLOCK_PARAM}=1` : ''),
   );
   const answers: WireMessage[] = [];
   const events: unknown[] = [];
   const waiters: Array<() => void> = [];
+  let pings = 0;
   ws.on('message', (data) => {
-    const message = WireMessage.parse(JSON.parse(String(data)));
+    const json: unknown = JSON.parse(String(data));
+    const ping = ClockPing.safeParse(json);
+    if (ping.success) {
+      if (!clock) throw new Error('the host pinged a socket that did not ask for clock pings');
+      const clientAt = Date.now() + clock.skewMs;
+      ws.send(JSON.stringify({ kind: 'clockPong', n: ping.data.clockPing, clientAt }));
+      pings += 1;
+      for (const w of waiters.splice(0)) w();
+      return;
+    }
+    const message = WireMessage.parse(json);
     if ('event' in message) events.push(message.event);
     else answers.push(message);
     for (const w of waiters.splice(0)) w();
@@ -37,6 +58,7 @@ export async function openSocket(host: { port: number; token: string }): Promise
   return {
     ws,
     events,
+    pings: () => pings,
     next(trigger) {
       answers.length = 0;
       trigger();
