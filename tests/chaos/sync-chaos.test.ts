@@ -173,7 +173,11 @@ describe('sync under network chaos', () => {
         expect(verdict.duplicates).toEqual([]);
         expect(verdict.compared).toBeGreaterThan(100);
       }
-      // ...and the outbox wants exactly an independent projection of the journal.
+      // ...and the outbox wants exactly an independent projection of the journal. The station
+      // holds its database exclusively: stop and close it before reading the file directly.
+      await loop.stop();
+      await station.close();
+      core = null;
       const db = openDatabase(dbPath);
       const entries = createJournalStore(db).all();
       db.close();

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
 import type { FieldChange } from '../../../src-main/core/outbox-store';
 import { tempOutbox, type TempOutbox } from '../../unit/sync/helpers';
-import { compareResults } from './support';
+import { compareResults, shownAs } from './support';
 
 const SEED = 7;
 let emu: RunningEmulator | null = null;
@@ -64,9 +64,17 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
         field,
         value,
       });
+      const c = client;
+      const raceId = emu.practice.raceId;
       const loop = new SyncLoop({
         outbox,
-        poster: client,
+        poster: {
+          postResults: (t, rows) => c.postResults(t, rows),
+          readResults: (t) => c.getResults(raceId, t.eventId, t.resultSetId),
+        },
+        // An X acknowledged in clock_time is read back (review finding 7).
+        verification: outbox,
+        readBackPaceMs: 20,
         idlePollMs: 60_000,
         backoff: { baseMs: 20, capMs: 200 },
         // Isolation pacing (1 s in the field) is covered by the unit tests; kept short here.
@@ -105,11 +113,25 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
         const second = await loop.settled();
         expect(second.pending).toBe(0);
         // "X" on a finish time is [assumed]; where RunSignup refuses it, the row waits for the timer.
+        // Where it accepts X but keeps the time, the read-back parks it: never "sent".
         const xParked = variant.clearFinishWithX === 'rejected' ? 1 : 0;
-        expect(second.attention).toBe(1 + xParked);
+        const xIgnored = variant.clearFinishWithX === 'ignored' ? 1 : 0;
+        expect(second.attention).toBe(1 + xParked + xIgnored);
 
         const verdict = compareResults(emu.results(resultSetId), outbox.allStates(), resultSetId);
-        expect(verdict.mismatches).toEqual([]);
+        if (xIgnored) {
+          // RunSignup still shows the withdrawn time; the row says so and waits for the timer.
+          const x = { resultSetId, bib: bibs[1]!, field: 'clock_time' };
+          expect(outbox.fieldState(x)?.attentionReason).toMatch(/still shows/);
+          expect(verdict.mismatches).toEqual([
+            {
+              bib: bibs[1]!,
+              field: 'clock_time',
+              expected: '',
+              actual: shownAs('clock_time', time(1)),
+            },
+          ]);
+        } else expect(verdict.mismatches).toEqual([]);
         expect(verdict.duplicates).toEqual([]);
         expect(verdict.compared).toBe(bibs.length * 2 + 1);
       } finally {
