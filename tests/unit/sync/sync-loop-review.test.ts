@@ -255,6 +255,21 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(poster.calls.filter((c) => c.target.eventId === 11)).toHaveLength(1);
   });
 
+  it('[assumed] with splitting off (isolateBadRowsBySplitting false), a rejected batch is parked whole', async () => {
+    const poster = new ScriptedPoster((rows) =>
+      bibsOf(rows).includes(2) ? rejected('Invalid time for bib 2') : OK,
+    );
+    const { loop } = setup(poster, { isolateBadRowsBySplitting: false });
+    store!.apply(
+      range(1, 4).map((b) => finish(b, `0:2${b}:00.0`)),
+      1,
+    );
+    loop.start();
+    const s = await loop.settled();
+    expect(s.attention).toBe(4);
+    expect(poster.calls).toHaveLength(1);
+  });
+
   it('never posts rows of a target outside the current setup: they are parked with the reason', async () => {
     const poster = new ScriptedPoster(() => OK);
     const { loop, outbox } = setup(poster, {
