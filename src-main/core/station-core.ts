@@ -153,8 +153,14 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
 
   // The outbox is stored, not rebuilt: a crash between writes (impossible by the transaction,
   // but cheap to check) or new projection rules in a new version could leave it out of step
-  // with the journal. Bring it in line once, atomically, before anything is sent.
-  if (projection) {
+  // with the journal. Bring it in line once, atomically, before anything is sent: on the sync
+  // side's first read, not before the first screen (DESIGN §6, ready in 1 s). It is a diff of
+  // the projection with the table, so taps committed in between change nothing about it.
+  let reconciled = false;
+  const reconcileOnce = (): void => {
+    if (reconciled) return;
+    reconciled = true;
+    if (!projection || !db.open) return;
     const changes = reconcileChanges(db, projection);
     if (changes.length > 0) {
       db.transaction(() => outbox.applyChanges(changes, now()))();
@@ -162,7 +168,35 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         `Chute: start-up check brought ${changes.length} RunSignup field(s) back in line with the journal`,
       );
     }
-  }
+  };
+  /** The outbox as the sync side (and tools) read it: reconciled before the first read. */
+  const syncOutbox: OutboxStore = {
+    ...outbox,
+    takePending(limit, exclude) {
+      reconcileOnce();
+      return outbox.takePending(limit, exclude);
+    },
+    stillPending(rows) {
+      reconcileOnce();
+      return outbox.stillPending(rows);
+    },
+    awaitingReadBack() {
+      reconcileOnce();
+      return outbox.awaitingReadBack();
+    },
+    allStates() {
+      reconcileOnce();
+      return outbox.allStates();
+    },
+    fieldState(key) {
+      reconcileOnce();
+      return outbox.fieldState(key);
+    },
+    counts() {
+      reconcileOnce();
+      return outbox.counts();
+    },
+  };
 
   const backupDir =
     options.backupDir === undefined ? join(dirname(options.dbPath), 'backups') : options.backupDir;
@@ -439,7 +473,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
 
   const core: StationCore = {
     stationId: journal.stationId,
-    outbox,
+    outbox: syncOutbox,
 
     execute(command) {
       const parsed = Command.safeParse(command);
