@@ -29,10 +29,18 @@ export function archiveStationFiles(dataDir: string, config: StationConfig, at: 
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   mkdirSync(dir, { recursive: true });
-  // The database first: if it cannot move, nothing else has moved either.
-  for (const name of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'backups']) {
-    const from = path.join(dataDir, name);
-    if (existsSync(from)) renameSync(from, path.join(dir, name));
+  const moved: Array<[string, string]> = [];
+  try {
+    for (const name of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'backups']) {
+      const from = path.join(dataDir, name);
+      if (!existsSync(from)) continue;
+      renameSync(from, path.join(dir, name));
+      moved.push([from, path.join(dir, name)]);
+    }
+  } catch (error) {
+    // All or nothing: a database without its -wal would lose entries. Put back what moved.
+    for (const [from, to] of moved.reverse()) renameSync(to, from);
+    throw error;
   }
   return dir;
 }
@@ -59,10 +67,20 @@ export async function composeStationService(options: ComposeOptions): Promise<St
   const open = options.openCore ?? openCorePort;
   const dbPath = path.join(options.dataDir, DATABASE_FILE);
   const core = await open(dbPath);
-  const archiveAndReopen = async (current: StationConfig): Promise<CorePort> => {
-    const dir = archiveStationFiles(options.dataDir, current, Date.now());
-    options.log?.(`Archived the ${current.mode} race ${current.raceId} to ${dir}.`);
-    return open(dbPath);
+  const archiveAndReopen = async (
+    current: StationConfig,
+  ): Promise<{ core: CorePort; error: string | null }> => {
+    try {
+      const dir = archiveStationFiles(options.dataDir, current, Date.now());
+      options.log?.(`Archived the ${current.mode} race ${current.raceId} to ${dir}.`);
+      return { core: await open(dbPath), error: null };
+    } catch (error) {
+      // Nothing moved: the station goes on with the file it had.
+      return {
+        core: await open(dbPath),
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
   };
   try {
     return await createStationService(

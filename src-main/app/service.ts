@@ -58,7 +58,7 @@ export interface StationServiceParts {
    * configures another race or mode while the journal holds entries, so practice taps are never
    * scored in the live race (review finding 1). Absent: the core alone decides.
    */
-  archiveAndReopen?: (current: StationConfig) => Promise<CorePort>;
+  archiveAndReopen?: (current: StationConfig) => Promise<{ core: CorePort; error: string | null }>;
 }
 
 export interface StationService extends StationApi {
@@ -476,10 +476,11 @@ export async function createStationService(parts: StationServiceParts): Promise<
       (await journalIsEmpty()) === false &&
       parts.archiveAndReopen
     ) {
-      try {
-        await archiveStationFile(current, parts.archiveAndReopen);
-      } catch (error) {
-        return fail(`Could not put the ${current.mode} race's entries aside: ${errorText(error)}`);
+      const error = await archiveStationFile(current, parts.archiveAndReopen);
+      if (error !== null) {
+        return fail(
+          `Could not put the ${current.mode} race's entries aside (${error}); nothing was changed.`,
+        );
       }
     }
     try {
@@ -516,17 +517,24 @@ export async function createStationService(parts: StationServiceParts): Promise<
    */
   async function archiveStationFile(
     current: StationConfig,
-    archive: (current: StationConfig) => Promise<CorePort>,
-  ): Promise<void> {
+    archive: NonNullable<StationServiceParts['archiveAndReopen']>,
+  ): Promise<string | null> {
     await stopGunShare();
     await sync.stop();
     unsubscribeCore();
     await core.close();
-    core = await archive(current);
-    journalLength = 0;
+    const next = await archive(current);
+    core = next.core;
     unsubscribeCore = attachCore();
     sync = await startSync();
+    if (next.error !== null) {
+      // The same file again: its journal and its gun share carry on as before.
+      await startGunShare();
+      return next.error;
+    }
+    journalLength = 0;
     log(`The ${current.mode} race ${current.raceId} was archived; a fresh station file is in use.`);
+    return null;
   }
 
   async function refreshParticipants(): Promise<CommandResult> {

@@ -1,7 +1,7 @@
 // Review finding 1: volunteers practise on the laptop, then the timer sets up the live race on
 // the same data folder. The practice file is archived (never deleted), the live race starts from
 // a fresh journal, and nothing of the practice reaches the live RunSignup.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -132,5 +132,48 @@ describe('practice, then the live race on one data folder', () => {
     const liveSet = (await service.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
     const shown = live.results(liveSet);
     expect(shown.filter((r) => r.clock_time !== '').map((r) => r.bib)).toEqual([liveBib]);
+  });
+
+  it('when the archive cannot be made, refuses the new race and keeps the practice station working', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    // A file where the archive folder would go: the archive cannot be created.
+    writeFileSync(path.join(dir, ARCHIVE_DIR), 'in the way');
+    const live = await startEmulator({ port: 0, seed: 5 });
+    cleanups.push(() => live.close());
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 11,
+      syncIdlePollMs: 50,
+    });
+    cleanups.push(() => service.close());
+    const practice = service.practice()!.emulator!;
+    const pDetails = await setUp(service, practice.practice.raceId);
+    const now = Date.now();
+    await service.command({ type: 'gun', eventId: pDetails.events[0]!.eventId, at: now - 60_000 });
+    const { apiKey, apiSecret } = live.practice.credentials;
+    await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+    });
+    const details = await service.query({ type: 'raceDetails', raceId: live.practice.raceId });
+    const refused = await service.command({
+      type: 'configure',
+      raceId: live.practice.raceId,
+      eventIds: [details.events[0]!.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish line',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/aside.*nothing was changed/),
+    });
+    const still = await service.query({ type: 'snapshot' });
+    expect(still.config).toMatchObject({ mode: 'practice', raceId: practice.practice.raceId });
+    expect(still.journalLength).toBe(1);
+    expect(existsSync(path.join(dir, DATABASE_FILE))).toBe(true);
+    // The reopened station still takes entries.
+    expect((await service.command({ type: 'tap', at: Date.now() })).ok).toBe(true);
   });
 });
