@@ -43,6 +43,14 @@ export type FromChild =
 
 let offline = false;
 let offlineFailures = 0;
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 let service: StationService | null = null;
 
 function networkDown(): RunSignupError {
@@ -149,13 +157,24 @@ async function handle(message: ToChild): Promise<void> {
       const s = service!;
       const eventId = (await s.query({ type: 'snapshot' })).config!.events[0]!.eventId;
       offline = message.offlineFrom === 0;
+      let failuresBefore = offlineFailures;
       if (message.gun !== null) {
         const gun = await s.command({ type: 'gun', eventId, at: message.gun });
         if (!gun.ok) throw new Error(gun.error);
       }
       for (const [i, tap] of message.taps.entries()) {
-        if (i === message.offlineFrom) offline = true;
+        if (i === message.offlineFrom) {
+          offline = true;
+          failuresBefore = offlineFailures;
+        }
         if (i === message.offlineTo) {
+          // Stay cut off until a call has really failed: the taps of the window can be typed
+          // faster than the sync loop's next attempt, and the test means to prove an outage.
+          await waitFor(
+            () => offlineFailures > failuresBefore,
+            15_000,
+            'no call failed while offline',
+          );
           offline = false;
           await s.command({ type: 'retry' }); // back online: do not sit out a long backoff
         }
@@ -163,6 +182,13 @@ async function handle(message: ToChild): Promise<void> {
         if (!result.ok) throw new Error(`tap ${i}: ${result.error}`);
         // Let the sync loop, the gun share and the other stations' posts interleave.
         if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      if (offline) {
+        await waitFor(
+          () => offlineFailures > failuresBefore,
+          15_000,
+          'no call failed while offline',
+        );
       }
       offline = false;
       await s.command({ type: 'retry' });
