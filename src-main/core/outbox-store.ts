@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
 import type { ClearVerification, Outbox, OutboxRow } from '../sync/ports';
+import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */
 export interface OutboxChange extends FieldKey {
@@ -32,7 +33,8 @@ export interface OutboxTarget {
 }
 
 /** Finish fields: "X" there is not documented to clear, so an acknowledged X is read back. */
-export const VERIFIED_CLEAR_FIELDS: readonly string[] = ['clock_time', 'chip_time'];
+export const VERIFIED_CLEAR_FIELDS: readonly string[] =
+  CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack;
 
 export interface OutboxStore extends Outbox, ClearVerification {
   /**

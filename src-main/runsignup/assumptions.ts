@@ -27,9 +27,10 @@ export const CLIENT_ASSUMPTIONS = {
    * `"X"` is documented to clear splits only. Chute sends it for clock/chip time too and flags
    * such rows "verify on RunSignup" until a read-back of get-results shows the field empty
    * (RunSignup could refuse it, or answer success and keep the time: the emulator's
-   * `clearFinishWithX` switch has all three).
+   * `clearFinishWithX` switch has all three). These are the fields whose acknowledged "X" the
+   * outbox holds as `verify` until the sync loop's read-back confirms it.
    */
-  clearFinishWithX: true,
+  finishFieldsClearedByXNeedReadBack: ['clock_time', 'chip_time'] as readonly string[],
   /** Code 14's HTTP status and Retry-After are undocumented: treat both 200+14 and 429 as throttled. */
   throttleRetryAfterDefaultMs: 2_000,
   /**

@@ -5,7 +5,12 @@ import type { OutboxRow, ResultPostRow } from './ports';
 
 /** The only fields a station may own (DESIGN.md §3). `bib` is the match key, never a field. */
 const FIELD_PATTERN = /^(place|clock_time|chip_time|split-[1-9]\d*)$/;
-/** `H:MM:SS.fff`, `MM:SS.f`, `SS.ff`: RunSignup accepts every compact form (RUNSIGNUP-API.md §4). */
+/**
+ * The time shapes the mapper lets through: `H:MM:SS.fff` (what the projection always sends), and
+ * the compact `MM:SS.f` / `SS.ff` forms RUNSIGNUP-API.md §4 shows. Whether RunSignup takes bare
+ * seconds is a guess (see EMULATOR_CHOICES in runsignup/assumptions.ts); the projection never
+ * sends them.
+ */
 const TIME_PATTERN = /^(\d+:)?([0-5]?\d:)?[0-5]?\d(\.\d{1,3})?$/;
 const STATUSES: ReadonlySet<string> = new Set(RESULT_STATUSES);
 

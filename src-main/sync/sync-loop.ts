@@ -71,7 +71,7 @@ export interface SyncLoopOptions {
   isolateBadRowsBySplitting?: boolean;
   /**
    * [assumed] An "X" acknowledged in a finish field is read back from get-results before it
-   * counts as cleared (CLIENT_ASSUMPTIONS.clearFinishWithX). The outbox store implements it.
+   * counts as cleared (CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack). The outbox store implements it.
    */
   verification?: ClearVerification;
   /** The least time between two read-backs (one result set each), default 2 s. */
