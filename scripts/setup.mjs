@@ -2,7 +2,7 @@
 // Electron's binary download is skipped during `npm ci` (it fails on machines without access
 // to its host and would fail the whole install); it is then fetched in a separate, optional
 // step, so a laptop that can reach it gets the desktop app and one that cannot gets the web
-// station. Set CHUTE_NO_ELECTRON=1 to skip that step.
+// station. Set CHUTE_NO_ELECTRON=1 or pass --no-electron (as `npm test` does) to skip that step.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -44,7 +44,11 @@ if (install.status !== 0) {
 }
 
 const electronInstaller = path.join(root, 'node_modules', 'electron', 'install.js');
-if (process.env.CHUTE_NO_ELECTRON !== '1' && !process.env.CI && existsSync(electronInstaller)) {
+const wantsElectron =
+  process.env.CHUTE_NO_ELECTRON !== '1' &&
+  !process.argv.includes('--no-electron') &&
+  !process.env.CI;
+if (wantsElectron && existsSync(electronInstaller)) {
   console.log('Fetching the Electron binary (optional; the web station works without it)…');
   const fetched = spawnSync(process.execPath, [electronInstaller], {
     cwd: path.dirname(electronInstaller),
