@@ -46,7 +46,16 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('void'), tapSeq: Seq }),
   z.object({ type: z.literal('status'), bib: BibText, status: ResultStatus.nullable() }),
   z.object({ type: z.literal('clear'), bib: BibText }),
-  z.object({ type: z.literal('gun'), eventId: z.number().int(), at: Ms }),
+  z.object({
+    type: z.literal('gun'),
+    eventId: z.number().int(),
+    at: Ms,
+    /**
+     * True when `at` is the key/button event's time on the sending screen (like a tap's), so a
+     * host corrects it by that screen's clock offset; false/absent for a typed time of day.
+     */
+    pressed: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('offset'), ms: z.number().int() }),
   z.object({ type: z.literal('undo') }),
   z.object({ type: z.literal('retry') }),
@@ -160,6 +169,13 @@ export const Snapshot = z.object({
       at: Ms.nullable(),
       /** Where the gun in force came from (a split station reads it from RunSignup). */
       source: z.enum(['local', 'runsignup']).optional(),
+      /**
+       * Set when RunSignup's start time differs from the gun typed here, which stays in force:
+       * a plain sentence for the timer, who may take RunSignup's gun instead.
+       */
+      conflict: z.string().nullable().optional(),
+      /** RunSignup's gun (ms) when it conflicts, so the screen can offer to use it. */
+      remoteAt: Ms.nullable().optional(),
     }),
   ),
   /** Bibs typed in crossing order that are still waiting for a time-only crossing. */
