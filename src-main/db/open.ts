@@ -1,6 +1,7 @@
 // Opening the station's SQLite file: durable pragmas (verified, not assumed), an integrity check,
 // and migrations. Anything short of that refuses to run: a timer must not capture into a file
 // that can lose commits.
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
@@ -11,6 +12,8 @@ export interface OpenOptions {
   /** Platform, for `fullfsync` (macOS only). Defaults to `process.platform`. */
   platform?: NodeJS.Platform;
   busyTimeoutMs?: number;
+  /** How long to wait for another process's station lock before refusing (default 10 s). */
+  lockWaitMs?: number;
   migrations?: readonly Migration[];
   /** Skip the integrity check (only for benchmarks that open a file they just checked). */
   skipIntegrityCheck?: boolean;
@@ -107,19 +110,29 @@ export class StationLockedError extends DatabaseOpenError {
   }
 }
 
-/** How long a second opener waits for the lock (a process that is closing lets go in ms). */
-const LOCK_WAIT_MS = 1_000;
+/**
+ * How long a second opener waits for the lock before refusing (review2 #8): a Chute that is
+ * closing takes its final backup first, which on a big journal takes seconds, so a quick restart
+ * waits for it rather than failing. SQLite's busy handler polls the lock meanwhile.
+ */
+export const LOCK_WAIT_MS = 10_000;
+
+/** Station files this process holds: a second open here is refused at once (waiting cannot help). */
+const heldHere = new Set<string>();
 
 /**
  * Take the database for this process alone, before anything else reads or writes it. Two
  * processes on one station file would each keep their own projection and write one outbox
  * (conflicting places, two sync loops). `locking_mode = EXCLUSIVE` makes SQLite keep the lock of
  * its first write until the connection closes; the OS drops it when the process dies (a SIGKILL
- * leaves no stale lock). The write records who holds it, for the audit only.
+ * leaves no stale lock). The write records who holds it, for the audit only. Another process
+ * holding it is waited for up to `waitMs` (it may be closing), then refused.
  */
-export function takeStationLock(db: Db, path: string): void {
-  try {
-    db.pragma(`busy_timeout = ${LOCK_WAIT_MS}`);
+export function takeStationLock(db: Db, path: string, waitMs: number = LOCK_WAIT_MS): void {
+  const key = resolve(path);
+  if (heldHere.has(key)) throw new StationLockedError(path);
+  const attempt = (busyMs: number): void => {
+    db.pragma(`busy_timeout = ${busyMs}`);
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec(
       `CREATE TABLE IF NOT EXISTS station_lock (
@@ -129,17 +142,35 @@ export function takeStationLock(db: Db, path: string): void {
       process.pid,
       Date.now(),
     );
-  } catch (err) {
+  };
+  const busy = (err: unknown): boolean => {
     const code = (err as { code?: unknown }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StationLockedError(path, { cause: err });
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  };
+  try {
+    try {
+      attempt(0);
+    } catch (err) {
+      if (!busy(err) || waitMs <= 0) throw err;
+      process.stderr.write(
+        `Waiting up to ${Math.round(waitMs / 1000)} s for the previous Chute to close ${path}…\n`,
+      );
+      attempt(waitMs);
     }
+  } catch (err) {
+    if (busy(err)) throw new StationLockedError(path, { cause: err });
     throw new DatabaseOpenError(
       `The station database ${path} is unreadable (${(err as Error).message}). ` +
         'Restore it from a backup (the backups folder beside it).',
       { cause: err },
     );
   }
+  heldHere.add(key);
+  const close = db.close.bind(db);
+  db.close = (): Db => {
+    heldHere.delete(key);
+    return close();
+  };
 }
 
 /**
@@ -159,7 +190,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     );
   }
   try {
-    takeStationLock(db, path);
+    takeStationLock(db, path, options.lockWaitMs ?? LOCK_WAIT_MS);
     // A file that is not a database fails on the first read; say so in the timer's words.
     try {
       for (const spec of requiredPragmas(platform, busy)) db.pragma(spec.set);

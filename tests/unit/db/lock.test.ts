@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, StationLockedError } from '../../../src-main/db';
+import { LOCK_WAIT_MS } from '../../../src-main/db/open';
 import { openStationCore } from '../../../src-main/core/station-core';
 
 let dir: string;
@@ -21,10 +22,16 @@ afterEach(() => {
 const REFUSAL = /^Chute is already running on this station's data \(.*station\.db\)/;
 
 /** Start a child that holds the file; resolves once it has it. */
-function holdInChild(path: string): Promise<ChildProcess> {
+function holdInChild(path: string, releaseAfterMs?: number): Promise<ChildProcess> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(__dirname, 'lock-child.ts'), path],
+    [
+      '--import',
+      'tsx',
+      join(__dirname, 'lock-child.ts'),
+      path,
+      ...(releaseAfterMs === undefined ? [] : [String(releaseAfterMs)]),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child = proc;
@@ -82,4 +89,29 @@ describe('station lock', () => {
     expect(db.prepare('SELECT pid FROM station_lock').get()).toEqual({ pid: process.pid });
     db.close();
   });
+
+  it('a quick restart waits for the closing Chute (released after ~2 s) instead of refusing', async () => {
+    const path = join(dir, 'station.db');
+    openDatabase(path).close();
+    await holdInChild(path, 2_000);
+    const started = Date.now();
+    const db = openDatabase(path);
+    const waited = Date.now() - started;
+    try {
+      expect(db.prepare('SELECT pid FROM station_lock').get()).toEqual({ pid: process.pid });
+      expect(waited).toBeGreaterThan(1_000);
+      expect(waited).toBeLessThan(LOCK_WAIT_MS);
+    } finally {
+      db.close();
+    }
+  }, 20_000);
+
+  it('a holder that never lets go is refused with the same sentence after the wait', async () => {
+    const path = join(dir, 'station.db');
+    openDatabase(path).close();
+    await holdInChild(path);
+    const started = Date.now();
+    expect(() => openDatabase(path, { lockWaitMs: 1_500 })).toThrow(REFUSAL);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+  }, 20_000);
 });
