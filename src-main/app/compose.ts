@@ -19,6 +19,25 @@ export function archiveFolderName(config: StationConfig, at: number): string {
   return `${config.mode}-${config.raceId}-${stamp}`;
 }
 
+/** The station file's parts, as `archiveStationFiles` moves them. */
+const STATION_PARTS = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'backups'];
+
+/** Moves what of `names` exists from one folder to another, all or nothing. */
+function moveAll(fromDir: string, toDir: string, names: readonly string[]): void {
+  const moved: Array<[string, string]> = [];
+  try {
+    for (const name of names) {
+      const from = path.join(fromDir, name);
+      if (!existsSync(from)) continue;
+      renameSync(from, path.join(toDir, name));
+      moved.push([from, path.join(toDir, name)]);
+    }
+  } catch (error) {
+    for (const [from, to] of moved.reverse()) renameSync(to, from);
+    throw error;
+  }
+}
+
 /**
  * Moves the (closed) station file, its -wal/-shm and its backups into
  * `archive/<mode>-<raceId>-<date>/`. Never deletes; a name already taken gets a suffix. Returns
@@ -29,20 +48,25 @@ export function archiveStationFiles(dataDir: string, config: StationConfig, at: 
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   mkdirSync(dir, { recursive: true });
-  const moved: Array<[string, string]> = [];
+  // All or nothing: a database without its -wal would lose entries.
+  moveAll(dataDir, dir, STATION_PARTS);
+  return dir;
+}
+
+/**
+ * Puts a station file archived in `dir` back in `dataDir`. The (closed) file in its place, fresh
+ * from the archive, is kept in `dir/unused-fresh`, never deleted.
+ */
+export function unarchiveStationFiles(dataDir: string, dir: string): void {
+  const aside = path.join(dir, 'unused-fresh');
+  mkdirSync(aside, { recursive: true });
+  moveAll(dataDir, aside, STATION_PARTS);
   try {
-    for (const name of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`, 'backups']) {
-      const from = path.join(dataDir, name);
-      if (!existsSync(from)) continue;
-      renameSync(from, path.join(dir, name));
-      moved.push([from, path.join(dir, name)]);
-    }
+    moveAll(dir, dataDir, STATION_PARTS);
   } catch (error) {
-    // All or nothing: a database without its -wal would lose entries. Put back what moved.
-    for (const [from, to] of moved.reverse()) renameSync(to, from);
+    moveAll(aside, dataDir, STATION_PARTS);
     throw error;
   }
-  return dir;
 }
 
 export interface ComposeOptions {
@@ -69,13 +93,27 @@ export async function composeStationService(options: ComposeOptions): Promise<St
   const core = await open(dbPath);
   const archiveAndReopen = async (
     current: StationConfig,
-  ): Promise<{ core: CorePort; error: string | null }> => {
+  ): Promise<{ core: CorePort; error: string | null; dir?: string }> => {
     try {
       const dir = archiveStationFiles(options.dataDir, current, Date.now());
       options.log?.(`Archived the ${current.mode} race ${current.raceId} to ${dir}.`);
-      return { core: await open(dbPath), error: null };
+      return { core: await open(dbPath), error: null, dir };
     } catch (error) {
       // Nothing moved: the station goes on with the file it had.
+      return {
+        core: await open(dbPath),
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  };
+  const unarchiveAndReopen = async (
+    dir: string,
+  ): Promise<{ core: CorePort; error: string | null }> => {
+    try {
+      unarchiveStationFiles(options.dataDir, dir);
+      options.log?.(`Put the station file archived in ${dir} back in use.`);
+      return { core: await open(dbPath), error: null };
+    } catch (error) {
       return {
         core: await open(dbPath),
         error: error instanceof Error ? error.message : String(error),
@@ -97,6 +135,7 @@ export async function composeStationService(options: ComposeOptions): Promise<St
           ? { syncIsolationPaceMs: options.syncIsolationPaceMs }
           : {}),
         archiveAndReopen,
+        unarchiveAndReopen,
       }),
     );
   } catch (error) {

@@ -19,6 +19,7 @@ export interface PartsOptions {
   syncIsolationPaceMs?: number;
   /** Archives the current station file and opens a fresh core (compose.ts provides it). */
   archiveAndReopen?: StationServiceParts['archiveAndReopen'];
+  unarchiveAndReopen?: StationServiceParts['unarchiveAndReopen'];
   /** Practice mode posts to this already running emulator (shared by several stations) instead of starting one. */
   practiceEmulator?: RunningEmulator;
   /** The race's time zone for the shared gun (default: the laptop's). */
@@ -64,5 +65,6 @@ export function realParts(options: PartsOptions): StationServiceParts {
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),
     ...(options.archiveAndReopen ? { archiveAndReopen: options.archiveAndReopen } : {}),
+    ...(options.unarchiveAndReopen ? { unarchiveAndReopen: options.unarchiveAndReopen } : {}),
   };
 }

@@ -17,7 +17,7 @@ import {
 } from '../../src-shared/station-api';
 import { GunPoller, GunPublisher } from '../sync/gun-share';
 import { isTimeZone, localTimeZone } from '../sync/gun-time';
-import type { PostOutcome, ResultsPoster } from '../sync/ports';
+import type { ClearVerification, PostOutcome, ResultsPoster } from '../sync/ports';
 import { ClockTracker } from './clock';
 import { describeIssues, errorText } from './dispatch';
 import type {
@@ -58,8 +58,20 @@ export interface StationServiceParts {
    * configures another race or mode while the journal holds entries, so practice taps are never
    * scored in the live race (review finding 1). Absent: the core alone decides.
    */
-  archiveAndReopen?: (current: StationConfig) => Promise<{ core: CorePort; error: string | null }>;
+  archiveAndReopen?: (
+    current: StationConfig,
+  ) => Promise<{ core: CorePort; error: string | null; dir?: string }>;
+  /**
+   * Undoes `archiveAndReopen` once the caller closed the fresh core: puts the files archived in
+   * `dir` back as the station file and opens it (review2 #1: a configure that fails after the
+   * archive must not leave the station without its setup). On failure, `error` says why and
+   * `core` is the fresh file reopened.
+   */
+  unarchiveAndReopen?: (dir: string) => Promise<{ core: CorePort; error: string | null }>;
 }
+
+/** Warning code of the archive notice (the contract has no code of its own for it). */
+const ARCHIVE_NOTICE_CODE = 'already-recorded';
 
 export interface StationService extends StationApi {
   /** The running practice emulator's connection, when practice mode started one. */
@@ -470,18 +482,23 @@ export async function createStationService(parts: StationServiceParts): Promise<
       return fail(`"${zone}" is not a time zone this computer knows (e.g. America/New_York).`);
     }
     const current = core.config();
+    let archivedTo: string | null = null;
     if (
       current !== null &&
       (current.raceId !== details.raceId || current.mode !== mode) &&
       (await journalIsEmpty()) === false &&
       parts.archiveAndReopen
     ) {
-      const error = await archiveStationFile(current, parts.archiveAndReopen);
-      if (error !== null) {
+      // A live race whose results are not all on RunSignup is never put aside (review2 #1).
+      const unsent = current.mode === 'live' ? unsentSentence(current) : null;
+      if (unsent !== null) return fail(unsent);
+      const archived = await archiveStationFile(current, parts.archiveAndReopen);
+      if (!archived.ok) {
         return fail(
-          `Could not put the ${current.mode} race's entries aside (${error}); nothing was changed.`,
+          `Could not put the ${current.mode} race's entries aside (${archived.error}); nothing was changed.`,
         );
       }
+      archivedTo = archived.dir;
     }
     try {
       core.cacheRace?.(details);
@@ -497,12 +514,82 @@ export async function createStationService(parts: StationServiceParts): Promise<
         timeZone: zone,
       });
     } catch (error) {
+      if (archivedTo !== null && current !== null) {
+        const back = await reopenArchive(archivedTo);
+        return fail(
+          back === null
+            ? `${errorText(error)} The ${current.mode} race ${current.raceName} was put back as it was.`
+            : `${errorText(error)} The ${current.mode} race ${current.raceName} is kept in ${archivedTo} ` +
+                `but could not be reopened (${back}): set it up again, or copy that folder back.`,
+        );
+      }
       return fail(errorText(error));
     }
     sync.resume(await posterForConfig(core.config()));
     await startGunShare();
     inBackground(measureClock());
+    if (archivedTo !== null && current !== null) {
+      return {
+        ok: true,
+        seq: null,
+        warnings: [
+          {
+            code: ARCHIVE_NOTICE_CODE,
+            message:
+              `The entries of the ${current.mode} race ${current.raceName} were put aside ` +
+              `(kept, not deleted) in ${archivedTo}.`,
+          },
+        ],
+      } satisfies CommandResult;
+    }
     return OK;
+  }
+
+  /**
+   * Null when every result of `current` is on RunSignup; else a sentence saying how many are
+   * not, and that they are kept until then.
+   */
+  function unsentSentence(current: StationConfig): string | null {
+    const counts = core.outbox.counts();
+    const verifying = (core.outbox as Partial<ClearVerification>).awaitingReadBack?.().length ?? 0;
+    const total = counts.pending + counts.attention + verifying;
+    if (total === 0) return null;
+    const parts: string[] = [];
+    if (counts.pending > 0) parts.push(`${counts.pending} waiting to be sent`);
+    if (counts.attention > 0) parts.push(`${counts.attention} needing attention`);
+    if (verifying > 0) parts.push(`${verifying} awaiting a check on RunSignup`);
+    return (
+      `Not changed: ${total} result${total === 1 ? '' : 's'} of ${current.raceName} ` +
+      `(race ${current.raceId}) ${total === 1 ? 'is' : 'are'} not yet on RunSignup ` +
+      `(${parts.join(', ')}). They are kept on this station: let them finish sending ` +
+      `(Retry, or correct the rows needing attention) before setting up another race.`
+    );
+  }
+
+  /** Puts the archived station file back and opens it; null when done, else why not. */
+  async function reopenArchive(dir: string): Promise<string | null> {
+    if (!parts.unarchiveAndReopen) return 'this station cannot reopen an archive';
+    await stopGunShare();
+    await sync.stop();
+    unsubscribeCore();
+    await core.close();
+    const back = await parts.unarchiveAndReopen(dir);
+    core = back.core;
+    const error = back.error;
+    unsubscribeCore = attachCore();
+    sync = await startSync();
+    journalLength = 0;
+    try {
+      const first = (await core.query({ type: 'snapshot', limit: 1 })) as {
+        journalLength?: unknown;
+      };
+      if (typeof first?.journalLength === 'number') journalLength = first.journalLength;
+    } catch {
+      // The next journal change corrects the count.
+    }
+    sync.resume(await posterForConfig(core.config()));
+    await startGunShare();
+    return error;
   }
 
   async function journalIsEmpty(): Promise<boolean> {
@@ -518,7 +605,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
   async function archiveStationFile(
     current: StationConfig,
     archive: NonNullable<StationServiceParts['archiveAndReopen']>,
-  ): Promise<string | null> {
+  ): Promise<{ ok: true; dir: string } | { ok: false; error: string }> {
     await stopGunShare();
     await sync.stop();
     unsubscribeCore();
@@ -530,11 +617,11 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (next.error !== null) {
       // The same file again: its journal and its gun share carry on as before.
       await startGunShare();
-      return next.error;
+      return { ok: false, error: next.error };
     }
     journalLength = 0;
     log(`The ${current.mode} race ${current.raceId} was archived; a fresh station file is in use.`);
-    return null;
+    return { ok: true, dir: next.dir ?? 'the archive folder' };
   }
 
   async function refreshParticipants(): Promise<CommandResult> {

@@ -13,6 +13,7 @@ import {
   archiveFolderName,
   composeStationService,
 } from '../../../src-main/app/compose';
+import { openCorePort } from '../../../src-main/app/core-adapter';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
@@ -31,7 +32,7 @@ async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined
   throw new Error('condition never held');
 }
 
-async function setUp(service: StationService, raceId: number) {
+async function setUp(service: StationService, raceId: number, archiveNotice?: RegExp) {
   const details = await service.query({ type: 'raceDetails', raceId });
   const result = await service.command({
     type: 'configure',
@@ -40,7 +41,13 @@ async function setUp(service: StationService, raceId: number) {
     role: { kind: 'finish' },
     stationName: 'Finish line',
   });
-  expect(result).toEqual({ ok: true, seq: null, warnings: [] });
+  if (archiveNotice) {
+    // review2 #1: the answer says where the old race's entries went.
+    expect(result).toMatchObject({ ok: true, warnings: [{ message: expect.any(String) }] });
+    expect(result.ok && result.warnings[0]!.message).toMatch(archiveNotice);
+  } else {
+    expect(result).toEqual({ ok: true, seq: null, warnings: [] });
+  }
   return details;
 }
 
@@ -88,7 +95,11 @@ describe('practice, then the live race on one data folder', () => {
       connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
     });
     expect(connected.ok).toBe(true);
-    const lDetails = await setUp(service, live.practice.raceId);
+    const lDetails = await setUp(
+      service,
+      live.practice.raceId,
+      new RegExp(`put aside .*${ARCHIVE_DIR}.*practice-${practiceConfig.raceId}-`),
+    );
     const lEvent = lDetails.events[0]!;
 
     const fresh = await service.query({ type: 'snapshot' });
@@ -174,6 +185,120 @@ describe('practice, then the live race on one data folder', () => {
     expect(still.journalLength).toBe(1);
     expect(existsSync(path.join(dir, DATABASE_FILE))).toBe(true);
     // The reopened station still takes entries.
+    expect((await service.command({ type: 'tap', at: Date.now() })).ok).toBe(true);
+  });
+
+  it('refuses to put aside a live race whose results are not all on RunSignup (review2 #1)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const live = await startEmulator({ port: 0, seed: 5 });
+    let liveOpen = true;
+    cleanups.push(async () => {
+      if (liveOpen) await live.close();
+    });
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 11,
+      syncIdlePollMs: 50,
+    });
+    cleanups.push(() => service.close());
+    const { apiKey, apiSecret } = live.practice.credentials;
+    await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+    });
+    const lDetails = await setUp(service, live.practice.raceId);
+    // The park has no signal: RunSignup is out of reach, the finishes stay pending.
+    liveOpen = false;
+    await live.close();
+    const lEvent = lDetails.events[0]!;
+    const bib = createPracticeRace(5).participants.find(
+      (p) => p.eventId === lEvent.eventId && p.bib !== null,
+    )!.bib!;
+    const now = Date.now();
+    await service.command({ type: 'gun', eventId: lEvent.eventId, at: now - 600_000 });
+    expect((await service.command({ type: 'tap', at: now, bib: String(bib) })).ok).toBe(true);
+
+    // Someone switches to practice and sets up the practice race.
+    expect((await service.command({ type: 'connect', connection: { auth: 'practice' } })).ok).toBe(
+      true,
+    );
+    const practice = service.practice()!.emulator!;
+    const pDetails = await service.query({ type: 'raceDetails', raceId: practice.practice.raceId });
+    const refused = await service.command({
+      type: 'configure',
+      raceId: practice.practice.raceId,
+      eventIds: [pDetails.events[0]!.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish line',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        new RegExp(
+          `^Not changed: \\d+ results? of ${lDetails.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ` +
+            `\\(race ${live.practice.raceId}\\) (is|are) not yet on RunSignup.*kept on this station`,
+        ),
+      ),
+    });
+    const still = await service.query({ type: 'snapshot' });
+    expect(still.config).toMatchObject({ mode: 'live', raceId: live.practice.raceId });
+    expect(still.journalLength).toBe(2);
+    expect(existsSync(path.join(dir, ARCHIVE_DIR))).toBe(false);
+  });
+
+  it('when the new setup fails after the archive, puts the old race back (review2 #1)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const live = await startEmulator({ port: 0, seed: 5 });
+    cleanups.push(() => live.close());
+    let opens = 0;
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 11,
+      syncIdlePollMs: 50,
+      openCore: async (dbPath) => {
+        const core = await openCorePort(dbPath);
+        // The fresh file opened by the archive refuses its setup.
+        if (++opens === 2) {
+          core.configure = () => {
+            throw new Error('The disk is full.');
+          };
+        }
+        return core;
+      },
+    });
+    cleanups.push(() => service.close());
+    const practice = service.practice()!.emulator!;
+    const pDetails = await setUp(service, practice.practice.raceId);
+    await service.command({
+      type: 'gun',
+      eventId: pDetails.events[0]!.eventId,
+      at: Date.now() - 60_000,
+    });
+    const { apiKey, apiSecret } = live.practice.credentials;
+    await service.command({
+      type: 'connect',
+      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+    });
+    const details = await service.query({ type: 'raceDetails', raceId: live.practice.raceId });
+    const failed = await service.command({
+      type: 'configure',
+      raceId: live.practice.raceId,
+      eventIds: [details.events[0]!.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish line',
+    });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/The disk is full\..*put back as it was/),
+    });
+    expect(opens).toBe(3);
+    const still = await service.query({ type: 'snapshot' });
+    expect(still.config).toMatchObject({ mode: 'practice', raceId: practice.practice.raceId });
+    expect(still.journalLength).toBe(1);
     expect((await service.command({ type: 'tap', at: Date.now() })).ok).toBe(true);
   });
 });
