@@ -21,9 +21,13 @@ import { parseWireText, runRequest } from '../app/dispatch';
 import { contentTypeFor, resolveStaticPath } from '../app/static-files';
 import {
   SCREEN_CLOCK_PINGS,
+  SCREEN_CLOCK_REMEASURE_MS,
+  SCREEN_CLOCK_RETRY_MS,
   estimateScreenOffset,
   tapInHostClock,
+  trusted,
   type ScreenClockSample,
+  type ScreenOffset,
 } from './screen-clock';
 import { newSessionToken, tokenMatches } from './token';
 
@@ -37,6 +41,10 @@ export interface WebHostOptions {
   token?: string;
   /** The host's clock (tests may skew it). */
   now?: () => number;
+  /** A measured screen's clock is measured again after this long (tests shorten it). */
+  clockRemeasureMs?: number;
+  /** How often the host checks whether a screen needs measuring, and retries an unmeasured one. */
+  clockRetryMs?: number;
 }
 
 export interface WebHost {
@@ -108,6 +116,8 @@ function clockPongOf(text: string): ClockPong | null {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const bindHost = options.host ?? '127.0.0.1';
   const now = options.now ?? Date.now;
+  const remeasureMs = options.clockRemeasureMs ?? SCREEN_CLOCK_REMEASURE_MS;
+  const retryMs = options.clockRetryMs ?? SCREEN_CLOCK_RETRY_MS;
   const token = options.token ?? newSessionToken();
   const sockets = new Set<WebSocket>();
   let port = 0;
@@ -195,16 +205,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     sockets.add(ws);
     const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
-    // The screen's clock (review finding 10): measured by pings when the screen answers them.
+    // The screen's clock (review finding 10): measured by pings when the screen answers them,
+    // in rounds of SCREEN_CLOCK_PINGS; again every `remeasureMs`, and every `retryMs` while
+    // unmeasured (review2 #2, #6). The latest trusted round's best answer is in force.
     const url = new URL(req.url ?? '/', 'http://station.invalid');
     const answersPings = url.searchParams.get(CLOCK_PARAM) === '1';
-    const pingSentAt = new Map<number, number>();
-    const samples: ScreenClockSample[] = [];
-    const ping = (n: number) => {
+    const pingSentAt = new Map<number, number>(); // this round's pings waiting for an answer
+    let round: ScreenClockSample[] = [];
+    let roundPings = 0;
+    let nextPing = 0;
+    let offset: ScreenOffset | null = null;
+    let measuredAt = -Infinity;
+    const ping = () => {
+      const n = nextPing++;
+      roundPings += 1;
       pingSentAt.set(n, now());
       send(ws, { clockPing: n });
     };
-    if (answersPings) ping(0);
+    const startRound = () => {
+      pingSentAt.clear(); // a late answer to an earlier round is not used
+      round = [];
+      roundPings = 0;
+      ping();
+    };
+    let clockTimer: ReturnType<typeof setInterval> | null = null;
+    if (answersPings) {
+      startRound();
+      clockTimer = setInterval(() => {
+        if (!trusted(offset) || now() - measuredAt >= remeasureMs) startRound();
+      }, retryMs);
+    }
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send(ws, { id: null, ok: false, error: 'The station only reads text messages (JSON).' });
@@ -217,14 +247,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (pong !== null) {
         const sentAt = pingSentAt.get(pong.n);
         pingSentAt.delete(pong.n);
-        if (sentAt === undefined) return; // not a ping of ours (or answered twice)
-        samples.push({ sentAt, receivedAt: now(), clientAt: pong.clientAt });
-        if (pong.n + 1 < SCREEN_CLOCK_PINGS) ping(pong.n + 1);
+        if (sentAt === undefined) return; // not a ping of this round (or answered twice)
+        round.push({ sentAt, receivedAt: now(), clientAt: pong.clientAt });
+        const estimate = estimateScreenOffset(round);
+        if (trusted(estimate)) {
+          offset = estimate;
+          measuredAt = now();
+        }
+        if (roundPings < SCREEN_CLOCK_PINGS) ping();
         return;
       }
       const parsed = parseWireText(text);
       if (!parsed.ok) return send(ws, parsed.message);
-      const inHostClock = tapInHostClock(parsed.request, estimateScreenOffset(samples), now());
+      const inHostClock = tapInHostClock(parsed.request, offset, now());
       if (!inHostClock.ok) {
         // A refused command is an answer like the core's refusals (nothing saved, a reason).
         send(ws, {
@@ -238,6 +273,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      if (clockTimer !== null) clearInterval(clockTimer);
       unsubscribe();
       sockets.delete(ws);
     });

@@ -4,7 +4,12 @@ import { CLOCK_PARAM, TOKEN_PARAM } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import { createStationClient } from './client';
 import { createElectronTransport, isPreloadBridge } from './electron-transport';
-import { createWsTransport, socketUrlFromLocation, type SocketLike } from './ws-transport';
+import {
+  createWsTransport,
+  performanceClock,
+  socketUrlFromLocation,
+  type SocketLike,
+} from './ws-transport';
 
 /** The browser's WebSocket seen through the transport's narrow SocketLike. */
 function browserSocket(url: string): SocketLike {
@@ -52,6 +57,8 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
     // `clock=1`: this screen answers the host's clock pings, so its tap times are corrected.
     url: `${socketUrlFromLocation(win.location)}&${CLOCK_PARAM}=1`,
     createSocket: browserSocket,
+    // Pings are answered on the clock taps are stamped with (review2 #2).
+    now: performanceClock,
   });
   return { api: createStationClient(t), onLink: t.onLink, transport: 'websocket' };
 }

@@ -33,6 +33,15 @@ export interface WsTransportOptions {
   now?: () => number;
 }
 
+/**
+ * The clock taps and pressed guns are stamped with (`performance.timeOrigin + event.timeStamp`):
+ * the pong must answer from it, not from `Date.now()`, which a device's clock step or a sleep
+ * moves apart from it (review2 #2).
+ */
+export function performanceClock(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 export interface WsTransport extends Transport {
   onLink(listener: (state: LinkState) => void): () => void;
   close(): void;
@@ -106,7 +115,7 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       const pong = {
         kind: 'clockPong',
         n: ping.data.clockPing,
-        clientAt: (options.now ?? Date.now)(),
+        clientAt: (options.now ?? performanceClock)(),
       };
       if (socket?.readyState === OPEN) socket.send(JSON.stringify(pong));
       return;

@@ -24,16 +24,16 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
       return;
     }
     // A typed time equal to the pressed one keeps the press's milliseconds.
-    const at =
-      props.pressedAt !== null && formatTimeOfDay(props.pressedAt, 3) === text.trim()
-        ? props.pressedAt
-        : parsed.value;
+    const pressed = props.pressedAt !== null && formatTimeOfDay(props.pressedAt, 3) === text.trim();
+    const at = pressed && props.pressedAt !== null ? props.pressedAt : parsed.value;
     const targets =
       eventChoice === 'all' ? clocks : clocks.filter((c) => c.eventId === eventChoice);
     setBusy(true);
     for (const c of targets) {
       const result = await run(
-        { type: 'gun', eventId: c.eventId, at },
+        // `pressed`: the key press's own time, on this screen's clock (a host corrects it like a
+        // tap's, review2 #3); a typed time of day is not.
+        { type: 'gun', eventId: c.eventId, at, pressed },
         `gun ${c.name} at ${formatTimeOfDay(at, 2)}`,
       );
       if (!result.ok) {

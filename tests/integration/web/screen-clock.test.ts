@@ -12,6 +12,7 @@ import type { WireRequest } from '../../../src-shared/wire';
 import { startWebHost, type WebHost } from '../../../src-main/web/server';
 import {
   MAX_UNMEASURED_SKEW_MS,
+  SCREEN_CLOCK_PINGS,
   estimateScreenOffset,
   tapInHostClock,
 } from '../../../src-main/web/screen-clock';
@@ -55,6 +56,46 @@ describe('screen clock (pure)', () => {
   });
 });
 
+describe('screen clock (pure), review2 #3 and #6', () => {
+  const gun = (at: number, pressed?: boolean): WireRequest => ({
+    id: 3,
+    kind: 'command',
+    body: { type: 'gun', eventId: 1, at, ...(pressed === undefined ? {} : { pressed }) },
+  });
+  const behind = { offsetMs: -20_000, uncertaintyMs: 5 };
+
+  it('corrects a gun pressed on the screen like a tap, and leaves a typed gun alone', () => {
+    expect(tapInHostClock(gun(80_000, true), behind, 100_000)).toEqual({
+      ok: true,
+      request: gun(100_000, true),
+    });
+    expect(tapInHostClock(gun(80_000, false), behind, 100_000)).toEqual({
+      ok: true,
+      request: gun(80_000, false),
+    });
+    expect(tapInHostClock(gun(80_000), behind, 100_000)).toEqual({
+      ok: true,
+      request: gun(80_000),
+    });
+  });
+
+  it('takes an unmeasured tap delivered 2 s late, refuses one 20 s off saying why', () => {
+    expect(MAX_UNMEASURED_SKEW_MS).toBeGreaterThanOrEqual(5_000);
+    expect(tapInHostClock(tap(98_000), null, 100_000)).toEqual({ ok: true, request: tap(98_000) });
+    const refused = tapInHostClock(tap(80_000), null, 100_000);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/20\.0 s behind the station's clock.*could not be measured/),
+    });
+    // A pressed gun is confirmed some time after the press: it waits for a measurement.
+    expect(tapInHostClock(gun(99_000, true), null, 100_000)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not been measured.*confirm again/),
+    });
+    expect(tapInHostClock(gun(50_000), null, 100_000).ok).toBe(true);
+  });
+});
+
 describe('screen clock over the web host', () => {
   let dir: string | null = null;
   let host: WebHost | null = null;
@@ -73,10 +114,13 @@ describe('screen clock over the web host', () => {
     host = dir = null;
     commands.length = 0;
   });
-  async function start(bind = '127.0.0.1'): Promise<WebHost> {
+  async function start(
+    bind = '127.0.0.1',
+    clock: { clockRemeasureMs?: number; clockRetryMs?: number } = {},
+  ): Promise<WebHost> {
     dir = await mkdtemp(path.join(tmpdir(), 'chute-clock-'));
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Chute</title>');
-    host = await startWebHost({ api, rendererDir: dir, port: 0, host: bind });
+    host = await startWebHost({ api, rendererDir: dir, port: 0, host: bind, ...clock });
     return host;
   }
 
@@ -93,6 +137,96 @@ describe('screen clock over the web host', () => {
       expect(Math.abs(saved.at - (pressed + 20_000))).toBeLessThan(250);
     } finally {
       tablet.ws.close();
+    }
+  });
+
+  it('a tablet 20 s behind presses the gun and taps: the elapsed time is right (review2 #3)', async () => {
+    const h = await start();
+    const tablet = await openSocket(h, { skewMs: -20_000 });
+    try {
+      await waitFor(() => tablet.pings() >= 3);
+      const gunPressed = Date.now() - 20_000 - 60_000; // pressed a minute ago, tablet's clock
+      const g = await request(tablet, {
+        kind: 'command',
+        body: { type: 'gun', eventId: 1, at: gunPressed, pressed: true },
+      });
+      expect(g).toMatchObject({ ok: true, result: { ok: true } });
+      const tapped = Date.now() - 20_000;
+      await request(tablet, { kind: 'command', body: { type: 'tap', at: tapped } });
+      const [savedGun, savedTap] = commands as [
+        Extract<Command, { type: 'gun' }>,
+        Extract<Command, { type: 'tap' }>,
+      ];
+      expect(savedGun.type).toBe('gun');
+      expect(Math.abs(savedGun.at - (gunPressed + 20_000))).toBeLessThan(250);
+      expect(Math.abs(savedTap.at - savedGun.at - (tapped - gunPressed))).toBeLessThan(5);
+      // A gun time typed as a time of day is not moved.
+      await request(tablet, { kind: 'command', body: { type: 'gun', eventId: 1, at: 123_000 } });
+      expect(commands.at(-1)).toEqual({ type: 'gun', eventId: 1, at: 123_000 });
+    } finally {
+      tablet.ws.close();
+    }
+  });
+
+  it("measures again after the tablet's clock is stepped (review2 #2)", async () => {
+    const h = await start('127.0.0.1', { clockRemeasureMs: 300, clockRetryMs: 100 });
+    const clock = { skewMs: -20_000 };
+    const tablet = await openSocket(h, clock);
+    try {
+      await waitFor(() => tablet.pings() >= 3);
+      clock.skewMs = 0; // NTP fixed the tablet's clock mid-race
+      const seen = tablet.pings();
+      await waitFor(() => tablet.pings() >= seen + 3);
+      await new Promise((r) => setTimeout(r, 50));
+      const pressed = Date.now();
+      await request(tablet, { kind: 'command', body: { type: 'tap', at: pressed } });
+      const saved = commands.at(-1) as Extract<Command, { type: 'tap' }>;
+      expect(Math.abs(saved.at - pressed)).toBeLessThan(250);
+    } finally {
+      tablet.ws.close();
+    }
+  });
+
+  it('keeps pinging a screen with slow answers, then corrects once measured (review2 #6)', async () => {
+    const h = await start('127.0.0.1', { clockRetryMs: 200 });
+    const link = { skewMs: -20_000, delayMs: 700 };
+    const tablet = await openSocket(h, link);
+    try {
+      await waitFor(() => tablet.pings() >= SCREEN_CLOCK_PINGS); // all answered too slowly
+      // Unmeasured: a tap 20 s off is refused, saying the clock could not be measured.
+      const refused = await request(tablet, {
+        kind: 'command',
+        body: { type: 'tap', at: Date.now() - 20_000 },
+      });
+      expect(refused).toMatchObject({
+        ok: true,
+        result: { ok: false, error: expect.stringMatching(/could not be measured/) },
+      });
+      expect(commands).toEqual([]);
+      // The link recovers: a later round measures the clock and the taps are corrected.
+      link.delayMs = 0;
+      await new Promise((r) => setTimeout(r, 1_000));
+      const pressed = Date.now() - 20_000;
+      const answer = await request(tablet, { kind: 'command', body: { type: 'tap', at: pressed } });
+      expect(answer).toMatchObject({ ok: true, result: { ok: true } });
+      const saved = commands.at(-1) as Extract<Command, { type: 'tap' }>;
+      expect(Math.abs(saved.at - (pressed + 20_000))).toBeLessThan(250);
+    } finally {
+      tablet.ws.close();
+    }
+  });
+
+  it('takes an unmeasured tap that arrives 2 s after its key press (transport delay is not skew)', async () => {
+    const h = await start();
+    const old = await openSocket(h);
+    try {
+      const late = await request(old, {
+        kind: 'command',
+        body: { type: 'tap', at: Date.now() - 2_000 },
+      });
+      expect(late).toMatchObject({ ok: true, result: { ok: true } });
+    } finally {
+      old.ws.close();
     }
   });
 

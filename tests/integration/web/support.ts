@@ -14,11 +14,12 @@ export interface TestSocket {
 
 /**
  * `clock`: the socket answers clock pings as the renderer does, its clock `skewMs` off this
- * machine's (a tablet with its own clock).
+ * machine's (a tablet with its own clock), `delayMs` late (a slow link). Both are read at each
+ * ping, so a test may change them (a device clock stepped, a link that recovers).
  */
 export async function openSocket(
   host: { port: number; token: string },
-  clock?: { skewMs: number },
+  clock?: { skewMs: number; delayMs?: number },
 ): Promise<TestSocket> {
   const ws = new WebSocket(
     `ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}` +
@@ -33,10 +34,16 @@ export async function openSocket(
     const ping = ClockPing.safeParse(json);
     if (ping.success) {
       if (!clock) throw new Error('the host pinged a socket that did not ask for clock pings');
-      const clientAt = Date.now() + clock.skewMs;
-      ws.send(JSON.stringify({ kind: 'clockPong', n: ping.data.clockPing, clientAt }));
-      pings += 1;
-      for (const w of waiters.splice(0)) w();
+      const answer = () => {
+        const clientAt = Date.now() + clock.skewMs;
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(JSON.stringify({ kind: 'clockPong', n: ping.data.clockPing, clientAt }));
+        pings += 1;
+        for (const w of waiters.splice(0)) w();
+      };
+      // A slow link: the answer leaves `delayMs` late (read at each ping, like `skewMs`).
+      if (clock.delayMs) setTimeout(answer, clock.delayMs);
+      else answer();
       return;
     }
     const message = WireMessage.parse(json);

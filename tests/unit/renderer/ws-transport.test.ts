@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   backoffDelay,
   createWsTransport,
+  performanceClock,
   socketUrlFromLocation,
   type SocketLike,
 } from '../../../src-renderer/api/ws-transport';
@@ -132,5 +133,38 @@ describe('createWsTransport', () => {
     h.t.close();
     expect(h.timers.size).toBe(0);
     expect(h.sockets).toHaveLength(1);
+  });
+});
+
+describe('clock pings (review2 #2)', () => {
+  it('answers from the clock taps are stamped with (performance), not Date.now()', () => {
+    // A device whose wall clock was stepped 20 s after the page loaded.
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(performance.timeOrigin + 20_000 + 5_000);
+    const perf = vi.spyOn(performance, 'now').mockReturnValue(5_000);
+    try {
+      const sockets: FakeSocket[] = [];
+      const t = createWsTransport({
+        url: 'ws://127.0.0.1:1/ws?token=t&clock=1',
+        createSocket: () => {
+          const s = new FakeSocket();
+          sockets.push(s);
+          return s;
+        },
+        setTimer: () => 0,
+        clearTimer: () => {},
+      });
+      sockets[0]!.open();
+      sockets[0]!.reply({ clockPing: 4 });
+      expect(JSON.parse(sockets[0]!.sent[0]!)).toEqual({
+        kind: 'clockPong',
+        n: 4,
+        clientAt: performance.timeOrigin + 5_000,
+      });
+      expect(performanceClock()).toBe(performance.timeOrigin + 5_000);
+      t.close();
+    } finally {
+      wall.mockRestore();
+      perf.mockRestore();
+    }
   });
 });
