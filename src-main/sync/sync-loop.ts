@@ -166,6 +166,12 @@ export class SyncLoop {
   private paused: string | null = null;
   /** Targets paused until resume() (RunSignup does not know that event or result set): why. */
   private pausedTargets = new Map<string, { target: PostTarget; reason: string }>();
+  /**
+   * Per target, a single row whose rejection reads like it is about the request (names the event
+   * or result set), not yet confirmed by a second bib (review2 #5). `held`: its rows are not
+   * parked yet because queued work of the same target can confirm or clear the suspicion first.
+   */
+  private suspects = new Map<string, { bib: number; reason: string; held: OutboxRow[] }>();
   /** When the last post was sent (isolation pacing). */
   private lastPostAt = Number.NEGATIVE_INFINITY;
   private readonly verification: ClearVerification | undefined;
@@ -252,6 +258,7 @@ export class SyncLoop {
     this.failures = 0;
     this.paused = null;
     this.pausedTargets.clear();
+    this.suspects.clear();
     // Work for a target no longer in the setup (another race was configured) is dropped; the
     // rest is re-read from the outbox before it is posted anyway.
     this.queue = this.queue.filter((w) => this.isCurrentTarget(w.target));
@@ -552,6 +559,8 @@ export class SyncLoop {
 
   private succeeded(work: Work, rows: OutboxRow[], elapsedMs: number, at: number): void {
     this.outbox.acknowledge(rows, at);
+    // RunSignup took a post to this target: a suspected request-level rejection was the row's.
+    this.settleSuspect(work.target);
     this.failures = 0;
     if (!work.isolating) {
       this.batchSize = nextBatchSize(
@@ -575,27 +584,46 @@ export class SyncLoop {
     const reason = describe(outcome);
     const halves = this.isolateBySplitting ? splitUnits(work.units) : [];
     const single = work.units.length === 1 && (work.units[0]?.rows.length ?? 0) === 1;
-    if (
+    const aboutRequest =
       single &&
       ABOUT_REQUEST.test(outcome.message) &&
-      (work.rootError === null || work.rootError === reason)
-    ) {
-      // Even one row alone gets the same complaint about the event or result set: the request
-      // is wrong, not the row. Pause this target rather than park its rows one by one.
-      return this.pauseTarget(
-        work.target,
-        `RunSignup refused posts to event ${work.target.eventId} / result set ` +
-          `${work.target.resultSetId}: ${reason}. Nothing was lost; check the race setup, then resume.`,
-      );
+      (work.rootError === null || work.rootError === reason);
+    if (aboutRequest) {
+      const key = targetKey(work.target);
+      const bib = work.units[0]?.bib ?? Number.NaN;
+      const suspect = this.suspects.get(key);
+      if (suspect && suspect.bib !== bib && suspect.reason === reason) {
+        // A second, different bib alone gets the same complaint about the event or result set:
+        // the request is wrong, not the row. Pause this target rather than park rows one by one;
+        // held rows stay pending and are taken fresh after resume().
+        this.suspects.delete(key);
+        return this.pauseTarget(
+          work.target,
+          `RunSignup refused posts to event ${work.target.eventId} / result set ` +
+            `${work.target.resultSetId}: ${reason}. Nothing was lost; check the race setup, then resume.`,
+        );
+      }
+      // One bib alone: it may be that runner's row (e.g. moved to another event). Park it unless
+      // queued work of this target can confirm or clear the suspicion first; later bibs flow.
+      this.settleSuspect(work.target);
+      const rows = unitRows(work.units);
+      const confirmable = this.queue.some((w) => targetKey(w.target) === key);
+      this.suspects.set(key, {
+        bib,
+        reason,
+        held: confirmable ? rows : [],
+      });
+      if (!confirmable) this.park(rows, reason);
+      this.refreshCounts({
+        online: true,
+        inFlight: 0,
+        lastError: `RunSignup rejected a row: ${reason}`,
+      });
+      return;
     }
     if (halves.length === 0) {
       // Down to one field of one bib (or splitting is off): park; the rest keep flowing.
-      for (const row of unitRows(work.units)) {
-        this.outbox.markAttention(
-          row,
-          `RunSignup rejected ${row.field} for bib ${row.bib}: ${reason}`,
-        );
-      }
+      this.park(unitRows(work.units), reason);
     } else {
       // Halves go first, in order, before anything new is taken, paced (see isolationPaceMs).
       this.queue.unshift(
@@ -614,6 +642,25 @@ export class SyncLoop {
       inFlight: 0,
       lastError: `RunSignup rejected a row: ${describe(outcome)}`,
     });
+  }
+
+  private park(rows: OutboxRow[], reason: string): void {
+    for (const row of rows) {
+      this.outbox.markAttention(
+        row,
+        `RunSignup rejected ${row.field} for bib ${row.bib}: ${reason}`,
+      );
+    }
+  }
+
+  /** The suspicion on this target is over unconfirmed: held rows are parked with their message. */
+  private settleSuspect(target: PostTarget): void {
+    const key = targetKey(target);
+    const suspect = this.suspects.get(key);
+    if (!suspect) return;
+    this.suspects.delete(key);
+    // Only rows still wanted as they were rejected (a corrected value is taken fresh).
+    this.park(this.outbox.stillPending(suspect.held), suspect.reason);
   }
 
   private pause(work: Work, reason: string): void {

@@ -220,13 +220,84 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(outbox.fieldState({ ...OTHER, bib: 2, field: 'clock_time' })?.ackedValue).toBe(
       '0:32:00.0',
     );
-    // Halving stops at the first single row: far fewer posts than parking 8 rows one by one.
+    // Halving stops once a second single bib gets the same complaint (review2 #5): far fewer
+    // posts than parking 8 rows one by one.
     const toSet21 = poster.calls.filter((c) => c.target.resultSetId === 21).length;
-    expect(toSet21).toBeLessThanOrEqual(4);
+    expect(toSet21).toBeLessThanOrEqual(5);
     poster.respond = () => OK;
     loop.resume();
     await until(() => loop.status().pending === 0, 'drained after resume');
     expect(loop.status().stalled).toBeNull();
+  });
+
+  it('one bad row whose message names the event is parked, not the event paused (review2 #5)', async () => {
+    // The emulator's wording for a registrant who is not in this event.
+    const poster = new ScriptedPoster((rows) =>
+      bibsOf(rows).includes(7)
+        ? rejected('registration_id 5007 is not registered for event 11.')
+        : OK,
+    );
+    const { loop, outbox } = setup(poster);
+    store!.apply(
+      range(1, 6)
+        .map((b) => finish(b, `0:${10 + b}:00.0`))
+        .concat([finish(7, '0:17:00.0')]),
+      1,
+    );
+    loop.start();
+    const s = await loop.settled();
+    expect(s.stalled).toBeNull();
+    expect(s.pending).toBe(0);
+    expect(s.attention).toBe(1);
+    expect(outbox.fieldState({ ...TARGET, bib: 7, field: 'clock_time' })?.attentionReason).toMatch(
+      /bib 7.*registration_id 5007 is not registered for event 11/,
+    );
+    for (const b of range(1, 6)) {
+      expect(outbox.fieldState({ ...TARGET, bib: b, field: 'clock_time' })?.ackedValue).toBe(
+        `0:${10 + b}:00.0`,
+      );
+    }
+    // A later finisher of the same event still posts.
+    store!.apply([finish(20, '0:30:00.0')], 2);
+    loop.wake();
+    await until(
+      () =>
+        outbox.fieldState({ ...TARGET, bib: 20, field: 'clock_time' })?.ackedValue === '0:30:00.0',
+      'bib 20 posted',
+    );
+    expect(loop.status().stalled).toBeNull();
+  });
+
+  it('a split station posting one row at a time: one bad bib is parked, a second bib with the same complaint pauses the event', async () => {
+    const message = 'Event 11 is not open for results.';
+    let refuseAll = false;
+    const poster = new ScriptedPoster((rows) =>
+      refuseAll || bibsOf(rows).includes(7) ? rejected(message) : OK,
+    );
+    const { loop, outbox } = setup(poster);
+    store!.apply([finish(7, '0:17:00.0')], 1);
+    loop.start();
+    let s = await loop.settled();
+    expect(s.stalled).toBeNull();
+    expect(s.attention).toBe(1);
+    store!.apply([finish(8, '0:18:00.0')], 2);
+    loop.wake();
+    await until(
+      () =>
+        outbox.fieldState({ ...TARGET, bib: 8, field: 'clock_time' })?.ackedValue === '0:18:00.0',
+      'bib 8 posted',
+    );
+    // Now every post is refused the same way: the second bib confirms it is the request.
+    refuseAll = true;
+    store!.apply([finish(9, '0:19:00.0')], 3);
+    loop.wake();
+    await until(() => loop.status().attention === 2, 'bib 9 parked on its own');
+    store!.apply([finish(10, '0:20:00.0')], 4);
+    loop.wake();
+    await until(() => loop.status().stalled !== null, 'event paused');
+    s = loop.status();
+    expect(s.stalled).toMatch(/event 11 \/ result set 21.*not open for results.*Nothing was lost/);
+    expect(s.pending).toBe(1);
   });
 
   it('an event RunSignup does not know pauses only that event; the others keep flowing', async () => {
