@@ -6,6 +6,22 @@ import { eventClocks } from '../lib/clock';
 import { formatTimeOfDay, parseTimeOfDay } from '../lib/format';
 import { Dialog } from './Dialog';
 
+/**
+ * The gun's time from the dialog: a typed time equal to the pressed one keeps the press's own
+ * time (milliseconds included) and is marked `pressed`, so a host corrects it by this screen's
+ * clock like a tap (review2 #3); any other typed time of day is taken as typed.
+ */
+export function gunTime(
+  pressedAt: number | null,
+  text: string,
+  typedAt: number,
+): { at: number; pressed: boolean } {
+  if (pressedAt !== null && formatTimeOfDay(pressedAt, 3) === text.trim()) {
+    return { at: pressedAt, pressed: true };
+  }
+  return { at: typedAt, pressed: false };
+}
+
 export function GunDialog(props: { pressedAt: number | null; onClose: () => void }) {
   const snapshot = useChute((s) => s.snapshot);
   const run = useChute((s) => s.run);
@@ -23,9 +39,7 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
       setError(parsed.error);
       return;
     }
-    // A typed time equal to the pressed one keeps the press's milliseconds.
-    const pressed = props.pressedAt !== null && formatTimeOfDay(props.pressedAt, 3) === text.trim();
-    const at = pressed && props.pressedAt !== null ? props.pressedAt : parsed.value;
+    const { at, pressed } = gunTime(props.pressedAt, text, parsed.value);
     const targets =
       eventChoice === 'all' ? clocks : clocks.filter((c) => c.eventId === eventChoice);
     setBusy(true);
