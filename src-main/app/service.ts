@@ -335,7 +335,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
         read: (eventId) => getStartTime.call(source, raceId, eventId),
         record: (eventId, at) => {
           const result = recordRemoteGun(eventId, at);
-          return result.ok ? { ok: true } : { ok: false, error: result.error };
+          if (!result.ok) return { ok: false, error: result.error };
+          // A typed gun kept over RunSignup's: the core shows it in the snapshot's guns too.
+          for (const w of result.warnings) if (w.code === 'gun-conflict') log(w.message);
+          return { ok: true };
         },
         timeZone: zoneOf(config),
         ...(parts.gunPollMs ? { everyMs: parts.gunPollMs } : {}),

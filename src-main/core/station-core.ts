@@ -149,6 +149,9 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const loadProjection = (): ProjectionState | null =>
     config ? ProjectionState.fromJournal(journal.all(), { config, participants }) : null;
   let projection = loadProjection();
+  // Per event, the last start time read from RunSignup that differs from the gun typed here,
+  // which stays in force (review2 #4): the snapshot shows it so the timer can take it instead.
+  const remoteConflicts = new Map<number, number>();
   const readAttention = createAttentionReader(db);
 
   // The outbox is stored, not rebuilt: a crash between writes (impossible by the transaction,
@@ -407,6 +410,21 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     return sortResults(rows);
   };
 
+  /** The guns in force, each with RunSignup's differing start time when a typed gun is kept. */
+  function gunsWithConflicts(guns: Snapshot['guns']): Snapshot['guns'] {
+    return guns.map((g) => {
+      const remoteAt = remoteConflicts.get(g.eventId);
+      if (remoteAt === undefined || g.source !== 'local' || g.at === null || g.at === remoteAt) {
+        return g;
+      }
+      const diff = Math.round((remoteAt - g.at) / 100) / 10;
+      const conflict =
+        `RunSignup's start time is ${Math.abs(diff)} s ${diff > 0 ? 'later' : 'earlier'} ` +
+        `than the gun typed on this station, which is the one used.`;
+      return { ...g, conflict, remoteAt };
+    });
+  }
+
   const snapshot = (limit: number | undefined): Snapshot => {
     const p = projection;
     const counts = outbox.counts();
@@ -431,7 +449,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     return {
       mode: config ? config.mode : 'setup',
       config,
-      guns: p ? p.guns() : [],
+      guns: p ? gunsWithConflicts(p.guns()) : [],
       waitingBibs: p ? p.waitingBibs() : [],
       attention: counts.attention > 0 ? readAttention() : [],
       offsetMs: p ? p.offsetMs() : 0,
@@ -517,6 +535,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         // order): the timer's own entry wins, and the conflict is said, not silently settled.
         if (inForce?.source === 'local') {
           const message = `RunSignup's start time for event ${eventId} differs from the gun entered on this station by ${Math.round((at - inForce.at) / 100) / 10} s: the station's gun is kept`;
+          remoteConflicts.set(eventId, at);
+          emit({ type: 'changed', journalLength });
           return { ok: true, seq: null, warnings: [{ code: 'gun-conflict', message }] };
         }
         // A start time still in the future is the scheduled start, not a gun that was fired:

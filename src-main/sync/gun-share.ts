@@ -290,7 +290,9 @@ export class GunPoller {
       this.seen.set(eventId, text);
       const inForce = this.options.guns().find((g) => g.eventId === eventId);
       // The first value seen may be RunSignup's scheduled start: it does not replace a gun the
-      // timer set here. Any later change is the finish station's gun and is taken.
+      // timer set here. A later change is passed to the core, which takes it only when the gun
+      // in force came from RunSignup: a gun typed here is kept, and the differing start time is
+      // shown beside it (snapshot guns[].conflict / remoteAt) for the timer to take or leave.
       if (previous === undefined && inForce?.at != null && inForce.source !== 'runsignup') continue;
       const at = parseStartTimeIn(text, this.options.timeZone);
       if (at === null) {
