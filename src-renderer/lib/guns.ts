@@ -30,3 +30,23 @@ export function gunChanges(
   }
   return out;
 }
+
+/** What the gun line shows when RunSignup's start time differs from the gun typed here. */
+export interface GunConflictView {
+  /** The core's sentence, with RunSignup's time of day. */
+  text: string;
+  /** The button's label. */
+  action: string;
+  /** Taking RunSignup's gun: a gun command at its time (a typed time, not a key press). */
+  command: { type: 'gun'; eventId: number; at: number };
+}
+
+/** Null unless this event's typed gun is kept over a different start time on RunSignup. */
+export function gunConflictView(gun: Gun | undefined): GunConflictView | null {
+  if (!gun?.conflict || gun.remoteAt == null || gun.remoteAt === gun.at) return null;
+  return {
+    text: `${gun.conflict} RunSignup's gun: ${formatTimeOfDay(gun.remoteAt, 2)}.`,
+    action: `Use RunSignup's gun (${formatTimeOfDay(gun.remoteAt, 2)})`,
+    command: { type: 'gun', eventId: gun.eventId, at: gun.remoteAt },
+  };
+}
