@@ -304,6 +304,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       config = nextConfig;
       plans = planEvents(nextConfig);
       outbox.setScope(nextConfig.events);
+      // Another setup reads RunSignup's start times afresh: no conflict of the old one is kept.
+      remoteConflicts.clear();
     });
     try {
       run();

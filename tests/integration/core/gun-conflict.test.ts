@@ -44,4 +44,12 @@ describe('a typed gun that RunSignup contradicts', () => {
     h.core.recordRemoteGun(101, T0 + 3_000);
     expect(snap().guns[0]).toMatchObject({ remoteAt: T0 + 3_000 });
   });
+
+  it('a new setup forgets the conflict', () => {
+    ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
+    h.core.recordRemoteGun(101, T0 + 1_000);
+    expect(snap().guns[0]).toMatchObject({ remoteAt: T0 + 1_000 });
+    h.core.configure({ ...snap().config!, stationName: 'Finish 2' });
+    expect(snap().guns[0]).toEqual({ eventId: 101, at: T0, source: 'local' });
+  });
 });
