@@ -99,6 +99,36 @@ interface Work {
 /** A rejection that names the request's own parameters (event, result set), not a row's value. */
 const ABOUT_REQUEST = /\b(event(_id)?|(individual_)?result[ _-]?sets?(_id)?)\b/i;
 
+/**
+ * A read-back that says it is partial: a reader that knows it stopped early (a page shorter than
+ * asked for before the total, a capped page) sets `complete: false` on the array it returns.
+ */
+export type ReadBackRows = ResultReadRow[] & { complete?: boolean };
+
+/** Whether every page of the result set was read (no error was thrown, none flagged partial). */
+export function readComplete(records: ReadBackRows): boolean {
+  return records.complete !== false;
+}
+
+/**
+ * What a read-back says about one cleared field (review2 #7): `cleared` only when the bib's row
+ * is there with the field empty, or the row is absent from a complete read. A row without the
+ * field, or absent from a partial read, proves nothing: `unknown`.
+ */
+export function readBackVerdict(
+  record: ResultReadRow | undefined,
+  field: string,
+  complete: boolean,
+): { kind: 'cleared' } | { kind: 'shown'; shown: string } | { kind: 'unknown' } {
+  if (record === undefined) return complete ? { kind: 'cleared' } : { kind: 'unknown' };
+  if (!Object.prototype.hasOwnProperty.call(record, field)) return { kind: 'unknown' };
+  const shown = record[field];
+  if (shown === undefined || shown === null || String(shown).trim() === '') {
+    return { kind: 'cleared' };
+  }
+  return { kind: 'shown', shown: String(shown) };
+}
+
 function targetKey(t: PostTarget): string {
   return `${t.eventId}|${t.resultSetId}`;
 }
@@ -401,7 +431,8 @@ export class SyncLoop {
 
   /**
    * Reads back one result set (the first awaiting row's) and settles each of its awaiting rows:
-   * cleared when RunSignup shows no value in the field, else attention (never "sent").
+   * cleared when RunSignup shows the field empty (or the row is absent from a complete read),
+   * attention when it shows a value (never "sent"), and left in "verify" when the read cannot tell.
    */
   private async readBack(awaiting: OutboxRow[]): Promise<void> {
     const first = awaiting[0];
@@ -410,7 +441,7 @@ export class SyncLoop {
     const target = { eventId: first.eventId, resultSetId: first.resultSetId };
     const rows = awaiting.filter((r) => targetKey(r) === targetKey(target));
     this.lastReadBackAt = this.now();
-    let records: ResultReadRow[];
+    let records: ReadBackRows;
     try {
       records = await read(target);
     } catch (err) {
@@ -421,18 +452,21 @@ export class SyncLoop {
       return;
     }
     this.lastReadBackAt = this.now();
+    const complete = readComplete(records);
     const byBib = new Map<number, ResultReadRow>();
     for (const r of records) byBib.set(Number(r['bib']), r);
     for (const row of rows) {
-      const shown = byBib.get(row.bib)?.[row.field];
-      const cleared = shown === undefined || shown === null || String(shown).trim() === '';
+      const verdict = readBackVerdict(byBib.get(row.bib), row.field, complete);
+      // Unknown (a read that may have stopped early, or a row without the field): the row keeps
+      // "verify on RunSignup" and is read again after the pace (review2 #7).
+      if (verdict.kind === 'unknown') continue;
       this.verification.confirmReadBack(
         row,
-        cleared,
-        cleared
+        verdict.kind === 'cleared',
+        verdict.kind === 'cleared'
           ? null
           : `RunSignup accepted "X" for ${row.field} of bib ${row.bib} but still shows ` +
-              `"${String(shown)}": remove it on RunSignup.`,
+              `"${verdict.shown}": remove it on RunSignup.`,
       );
     }
     this.refreshCounts();
