@@ -102,6 +102,8 @@ export const Warning = z.object({
     'time-too-long',
     // RunSignup's start time differs from a gun entered on this station (the local one is kept).
     'gun-conflict',
+    // Setting up another race or mode moved the previous station file to the archive folder.
+    'station-archived',
   ]),
   message: z.string(),
 });

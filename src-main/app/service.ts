@@ -70,8 +70,8 @@ export interface StationServiceParts {
   unarchiveAndReopen?: (dir: string) => Promise<{ core: CorePort; error: string | null }>;
 }
 
-/** Warning code of the archive notice (the contract has no code of its own for it). */
-const ARCHIVE_NOTICE_CODE = 'already-recorded';
+/** Warning code of the archive notice. */
+const ARCHIVE_NOTICE_CODE = 'station-archived';
 
 export interface StationService extends StationApi {
   /** The running practice emulator's connection, when practice mode started one. */
