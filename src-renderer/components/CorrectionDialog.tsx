@@ -4,7 +4,7 @@ import type { CrossingView } from '../../src-shared/station-api';
 import { useChute } from '../context';
 import { tapForElapsed } from '../lib/clock';
 import { formatElapsed, formatTimeOfDay, parseClock, parseTimeOfDay } from '../lib/format';
-import { Dialog } from './Dialog';
+import { FormDialog } from './Dialog';
 
 export type CorrectionKind = 'bib' | 'time';
 
@@ -78,40 +78,31 @@ export function CorrectionDialog(props: {
       ? `Change bib of crossing #${crossing.tapSeq}`
       : `Adjust time of crossing #${crossing.tapSeq}`;
   return (
-    <Dialog title={title} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label>
-          {props.kind === 'bib'
-            ? 'New bib (blank = no bib)'
-            : gun === null
-              ? 'Time of day (HH:MM:SS.fff) — no gun yet'
-              : 'Elapsed time from the gun (H:MM:SS.fff)'}
-          <input
-            name="correction"
-            inputMode={props.kind === 'bib' ? 'numeric' : 'text'}
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setError(null);
-            }}
-            autoComplete="off"
-          />
-        </label>
-        {error && <p className="tone-error">{error}</p>}
-        <div className="dialog-buttons">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Save
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel (Esc)
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={title}
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel="Save"
+      busy={busy}
+      error={error}
+    >
+      <label>
+        {props.kind === 'bib'
+          ? 'New bib (blank = no bib)'
+          : gun === null
+            ? 'Time of day (HH:MM:SS.fff) — no gun yet'
+            : 'Elapsed time from the gun (H:MM:SS.fff)'}
+        <input
+          name="correction"
+          inputMode={props.kind === 'bib' ? 'numeric' : 'text'}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setError(null);
+          }}
+          autoComplete="off"
+        />
+      </label>
+    </FormDialog>
   );
 }

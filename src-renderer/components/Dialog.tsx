@@ -32,3 +32,39 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     </div>
   );
 }
+
+/**
+ * A dialog holding one form: Enter submits, Esc or Cancel closes, the error (if any) is shown
+ * above the buttons, and the submit button is disabled while the command is in flight.
+ */
+export function FormDialog(props: {
+  title: string;
+  onClose: () => void;
+  onSubmit: () => Promise<void>;
+  submitLabel: string;
+  busy: boolean;
+  error: string | null;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={props.title} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void props.onSubmit();
+        }}
+      >
+        {props.children}
+        {props.error && <p className="tone-error">{props.error}</p>}
+        <div className="dialog-buttons">
+          <button type="submit" className="btn-primary" disabled={props.busy}>
+            {props.submitLabel}
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel (Esc)
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

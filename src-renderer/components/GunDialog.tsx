@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useChute } from '../context';
 import { eventClocks } from '../lib/clock';
 import { formatTimeOfDay, parseTimeOfDay } from '../lib/format';
-import { Dialog } from './Dialog';
+import { FormDialog } from './Dialog';
 
 /**
  * The gun's time from the dialog: a typed time equal to the pressed one keeps the press's own
@@ -61,59 +61,47 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
 
   const replacing = clocks.some((c) => c.gunAt !== null);
   return (
-    <Dialog
+    <FormDialog
       title={props.pressedAt === null ? 'Type the gun time' : 'Confirm the gun'}
       onClose={props.onClose}
+      onSubmit={confirm}
+      submitLabel="Set gun"
+      busy={busy}
+      error={error}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void confirm();
-        }}
-      >
-        <label>
-          Event
-          <select
-            value={String(eventChoice)}
-            onChange={(e) =>
-              setEventChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))
-            }
-          >
-            <option value="all">All events</option>
-            {clocks.map((c) => (
-              <option key={c.eventId} value={c.eventId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Gun time of day (HH:MM:SS.fff, 24-hour)
-          <input
-            name="gun-time"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setError(null);
-            }}
-            autoComplete="off"
-          />
-        </label>
-        {replacing && (
-          <p className="tone-warn">
-            A gun is already set: this replaces it and re-times every entry.
-          </p>
-        )}
-        {error && <p className="tone-error">{error}</p>}
-        <div className="dialog-buttons">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Set gun
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel (Esc)
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <label>
+        Event
+        <select
+          value={String(eventChoice)}
+          onChange={(e) =>
+            setEventChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))
+          }
+        >
+          <option value="all">All events</option>
+          {clocks.map((c) => (
+            <option key={c.eventId} value={c.eventId}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Gun time of day (HH:MM:SS.fff, 24-hour)
+        <input
+          name="gun-time"
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setError(null);
+          }}
+          autoComplete="off"
+        />
+      </label>
+      {replacing && (
+        <p className="tone-warn">
+          A gun is already set: this replaces it and re-times every entry.
+        </p>
+      )}
+    </FormDialog>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useChute } from '../context';
 import { eventClocks, tapForElapsed } from '../lib/clock';
 import { formatElapsed, formatTimeOfDay, parseClock, parseTimeOfDay } from '../lib/format';
-import { Dialog } from './Dialog';
+import { FormDialog } from './Dialog';
 
 export function InsertDialog(props: { near: number | null; onClose: () => void }) {
   const snapshot = useChute((s) => s.snapshot);
@@ -41,40 +41,31 @@ export function InsertDialog(props: { near: number | null; onClose: () => void }
   };
 
   return (
-    <Dialog title="Insert a missing crossing" onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label>
-          {gun === null
-            ? 'Time of day it crossed (HH:MM:SS.fff) — no gun yet'
-            : 'Race time it crossed (H:MM:SS.fff)'}
-          <input
-            name="insert-time"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setError(null);
-            }}
-            autoComplete="off"
-          />
-        </label>
-        <p className="muted">
-          The new crossing has no bib: type bibs in order, or shift a block onto it.
-        </p>
-        {error && <p className="tone-error">{error}</p>}
-        <div className="dialog-buttons">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Insert
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel (Esc)
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Insert a missing crossing"
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel="Insert"
+      busy={busy}
+      error={error}
+    >
+      <label>
+        {gun === null
+          ? 'Time of day it crossed (HH:MM:SS.fff) — no gun yet'
+          : 'Race time it crossed (H:MM:SS.fff)'}
+        <input
+          name="insert-time"
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setError(null);
+          }}
+          autoComplete="off"
+        />
+      </label>
+      <p className="muted">
+        The new crossing has no bib: type bibs in order, or shift a block onto it.
+      </p>
+    </FormDialog>
   );
 }

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useChute } from '../context';
 import { parseOffsetSeconds } from '../lib/clock-status';
-import { Dialog } from './Dialog';
+import { FormDialog } from './Dialog';
 
 export function OffsetDialog(props: { onClose: () => void }) {
   const snapshot = useChute((s) => s.snapshot);
@@ -35,42 +35,33 @@ export function OffsetDialog(props: { onClose: () => void }) {
   };
 
   return (
-    <Dialog title="Clock offset to RunSignup" onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label>
-          Seconds to add to this station&apos;s times (now {(current / 1000).toFixed(2)} s)
-          <input
-            name="offset"
-            value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setConfirming(null);
-              setError(null);
-            }}
-            autoComplete="off"
-          />
-        </label>
-        {confirming !== null && (
-          <p className="tone-warn" data-testid="offset-confirm">
-            This re-times EVERY entry of this station by {(confirming / 1000).toFixed(3)} s and
-            re-posts the changed times. Press Set offset again to confirm.
-          </p>
-        )}
-        {error && <p className="tone-error">{error}</p>}
-        <div className="dialog-buttons">
-          <button type="submit" className="btn-primary" disabled={busy}>
-            Set offset
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel (Esc)
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Clock offset to RunSignup"
+      onClose={props.onClose}
+      onSubmit={submit}
+      submitLabel="Set offset"
+      busy={busy}
+      error={error}
+    >
+      <label>
+        Seconds to add to this station&apos;s times (now {(current / 1000).toFixed(2)} s)
+        <input
+          name="offset"
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setConfirming(null);
+            setError(null);
+          }}
+          autoComplete="off"
+        />
+      </label>
+      {confirming !== null && (
+        <p className="tone-warn" data-testid="offset-confirm">
+          This re-times EVERY entry of this station by {(confirming / 1000).toFixed(3)} s and
+          re-posts the changed times. Press Set offset again to confirm.
+        </p>
+      )}
+    </FormDialog>
   );
 }
