@@ -96,6 +96,26 @@ export interface StoreDeps {
   snapshotLimit?: number;
 }
 
+/** How many of its own entries a screen can take back one by one with Ctrl+Z. */
+const MAX_OWN = 1000;
+
+/** A command that writes one journal entry Ctrl+Z can take back (not an undo itself). */
+export function isEntry(c: Command): boolean {
+  return ENTRY_TYPES.has(c.type);
+}
+const ENTRY_TYPES: ReadonlySet<Command['type']> = new Set<Command['type']>([
+  'tap',
+  'assign',
+  'adjust',
+  'void',
+  'status',
+  'clear',
+  'gun',
+  'offset',
+  'shift',
+  'order',
+]);
+
 /** Newest first: by time, ties by seq. */
 export function orderCrossings(crossings: readonly CrossingView[]): CrossingView[] {
   return [...crossings].sort((a, b) => b.at - a.at || b.tapSeq - a.tapSeq);
@@ -126,12 +146,23 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   // Rows drawn from a `tap` answer, kept until a snapshot that includes them arrives (a snapshot
   // asked for just before the commit must not make a saved row vanish for a moment).
   let provisional: CrossingView[] = [];
+  // Ctrl+Z takes back THIS screen's entries (another screen on the station has its own): the
+  // seqs this screen saved, newest last, popped as they are undone. `madeEntries` tells a screen
+  // that has used its history up (refused here) from one that made none since it loaded (the
+  // station's latest operator entry, as before: e.g. after a reload).
+  let ownSeqs: number[] = [];
+  let madeEntries = false;
+  let journalKey: string | null = null;
 
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
       try {
         const snapshot = await deps.api.query({ type: 'snapshot', limit });
         const before = get().snapshot;
+        // Another race or mode is another journal: its seqs are not this screen's entries.
+        const key = `${snapshot.mode}:${snapshot.config?.raceId ?? ''}`;
+        if (journalKey !== null && key !== journalKey) ownSeqs = [];
+        journalKey = key;
         provisional = provisional.filter((r) => r.tapSeq > snapshot.journalLength);
         // Unchanged rows keep their objects so the memoised list re-renders only what changed.
         const rows = provisional.reduce(
@@ -158,6 +189,22 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         });
       } catch (error) {
         set({ snapshotError: error instanceof Error ? error.message : String(error) });
+      }
+    };
+
+    const trackOwn = (command: Command, result: CommandResult, thrown: boolean): void => {
+      if (command.type === 'configure' || command.type === 'connect') {
+        if (result.ok) ownSeqs = [];
+      } else if (command.type === 'undo') {
+        // Undone, or refused for good (already undone, not an entry made here): it stays off
+        // the list (taken off when sent). An undo that never reached the station puts it back.
+        const target = command.targetSeq;
+        if (target !== undefined && thrown && !ownSeqs.includes(target)) {
+          ownSeqs = [...ownSeqs, target].sort((a, b) => a - b);
+        }
+      } else if (result.ok && result.seq !== null && isEntry(command)) {
+        ownSeqs = [...ownSeqs, result.seq].slice(-MAX_OWN);
+        madeEntries = true;
       }
     };
 
@@ -241,7 +288,32 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         return refreshing;
       },
 
-      async run(command, label, opts) {
+      async run(asked, label, opts) {
+        const ownUndo = asked.type === 'undo' && asked.targetSeq === undefined;
+        const own = ownUndo ? ownSeqs.at(-1) : undefined;
+        if (ownUndo && own === undefined && madeEntries) {
+          const refused: CommandResult = {
+            ok: false,
+            error:
+              'Nothing left to undo on this screen (entries made on another screen are theirs)',
+          };
+          set({
+            notice: {
+              tone: 'error',
+              text: `NOT saved: ${label} — ${refused.error}`,
+              warnings: [],
+              at: now(),
+            },
+          });
+          deps.onOutcome?.('error');
+          return refused;
+        }
+        let command = asked;
+        if (own !== undefined) {
+          // Taken off at once: a second Ctrl+Z before the answer takes the entry before.
+          ownSeqs = ownSeqs.slice(0, -1);
+          command = { type: 'undo', targetSeq: own };
+        }
         const entry: PendingCommand = {
           id: nextPendingId++,
           label,
@@ -250,11 +322,14 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         };
         set({ pending: [...get().pending, entry] });
         let result: CommandResult;
+        let thrown = false;
         try {
           result = await deps.api.command(command);
         } catch (error) {
+          thrown = true;
           result = { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
+        trackOwn(command, result, thrown);
         const tone = toneOf(result);
         // A saved crossing shows at once, drawn from the answer; the snapshot on its way
         // replaces it with the full row (place, time). Only after the core said ok.

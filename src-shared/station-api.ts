@@ -57,7 +57,7 @@ export const Command = z.discriminatedUnion('type', [
     pressed: z.boolean().optional(),
   }),
   z.object({ type: z.literal('offset'), ms: z.number().int() }),
-  z.object({ type: z.literal('undo') }),
+  z.object({ type: z.literal('undo'), targetSeq: Seq.optional() }),
   z.object({ type: z.literal('retry') }),
   /** Line-up tool: see the `shift` journal entry in domain.ts. */
   z.object({

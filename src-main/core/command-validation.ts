@@ -37,6 +37,8 @@ export interface ValidationView {
   crossing(tapSeq: number): Crossing | null;
   statusOf(bib: number): ResultStatus | null;
   undoTarget(): number | null;
+  /** A journal entry by seq with whether it is in force (not undone), or null. */
+  entry(seq: number): { payload: JournalPayload; active: boolean } | null;
   /** The live crossings from..to (inclusive) in crossing order (a shift's block). */
   block(fromTapSeq: number, toTapSeq: number): Crossing[];
 }
@@ -134,6 +136,7 @@ export function toJournalPayload(cmd: JournalCommand, view: ValidationView): Val
       return ok({ kind: 'offset', ms: cmd.ms });
     }
     case 'undo': {
+      if (cmd.targetSeq !== undefined) return checkUndoTarget(cmd.targetSeq, view);
       const target = view.undoTarget();
       if (target === null) return fail('Nothing to undo');
       return ok({ kind: 'undo', targetSeq: target });
@@ -146,6 +149,21 @@ export function toJournalPayload(cmd: JournalCommand, view: ValidationView): Val
       return ok({ kind: 'order', bib: b.bib });
     }
   }
+}
+
+/**
+ * An undo naming its entry (the screen's own latest one, so two screens on one station never undo
+ * each other's work): it must be an operator entry still in force, the same kinds Ctrl+Z undoes.
+ */
+function checkUndoTarget(targetSeq: number, view: ValidationView): Validated {
+  const e = view.entry(targetSeq);
+  if (!e) return fail(`Entry ${targetSeq} does not exist: nothing to undo`);
+  if (e.payload.kind === 'undo') return fail(`Entry ${targetSeq} is an undo: it cannot be undone`);
+  if (e.payload.kind === 'gun' && e.payload.source === 'runsignup') {
+    return fail(`Entry ${targetSeq} is RunSignup's start time, not an entry made here`);
+  }
+  if (!e.active) return fail(`That entry (${targetSeq}) was already undone`);
+  return ok({ kind: 'undo', targetSeq });
 }
 
 /**

@@ -326,6 +326,10 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       crossing: (seq) => p.crossing(seq),
       statusOf: (bib) => p.statusOf(bib),
       undoTarget: () => p.undoTarget(),
+      entry: (seq) => {
+        const e = journal.get(seq);
+        return e ? { payload: e.payload, active: p.isActive(seq) } : null;
+      },
       block: (from, to) => p.block(from, to),
     });
     if (!validated.ok) return { ok: false, error: validated.error };

@@ -102,6 +102,91 @@ describe('store', () => {
     expect(f.listenerCount()).toBe(0);
   });
 
+  it("Ctrl+Z takes back this screen's own entries, newest first, never another screen's", async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    // A screen that made no entry since it loaded: the station's latest, as before.
+    await store.getState().run({ type: 'undo' }, 'undo');
+    expect(f.commands.at(-1)).toEqual({ type: 'undo' });
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 2
+    await store.getState().run({ type: 'order', bib: '6' }, 'bib 6'); // seq 3
+    // Another screen's entry (seq 4) is not known here.
+    await f.api.command({ type: 'tap', at: 1_700_000_000_100, bib: '7' });
+    await store.getState().run({ type: 'undo' }, 'undo');
+    expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 3 });
+    await store.getState().run({ type: 'undo' }, 'undo');
+    expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 2 });
+    const sent = f.commands.length;
+    const result = await store.getState().run({ type: 'undo' }, 'undo');
+    expect(result.ok).toBe(false);
+    expect(f.commands.length).toBe(sent);
+    expect(store.getState().notice?.text).toMatch(/^NOT saved: undo — Nothing left to undo/);
+  });
+
+  it('an undo refused for good moves on to the entry before', async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 1
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_100, bib: '6' }, 'bib 6'); // seq 2
+    f.holdCommands();
+    const refused = store.getState().run({ type: 'undo' }, 'undo');
+    f.release({ ok: false, error: 'That entry (2) was already undone' });
+    await refused;
+    const next = store.getState().run({ type: 'undo' }, 'undo');
+    f.release({ ok: true, seq: 5, warnings: [] });
+    await next;
+    expect(f.commands.slice(-2)).toEqual([
+      { type: 'undo', targetSeq: 2 },
+      { type: 'undo', targetSeq: 1 },
+    ]);
+  });
+
+  it('two quick Ctrl+Z before the first answer take back two entries', async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 1
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_100, bib: '6' }, 'bib 6'); // seq 2
+    f.holdCommands();
+    const first = store.getState().run({ type: 'undo' }, 'undo');
+    const second = store.getState().run({ type: 'undo' }, 'undo');
+    f.release({ ok: true, seq: 3, warnings: [] });
+    f.release({ ok: true, seq: 4, warnings: [] });
+    await Promise.all([first, second]);
+    expect(f.commands.slice(-2)).toEqual([
+      { type: 'undo', targetSeq: 2 },
+      { type: 'undo', targetSeq: 1 },
+    ]);
+  });
+
+  it('keeps the entry when the undo never reached the station (lost link)', async () => {
+    const f = fakeApi(snapshot([]));
+    let fail = false;
+    const api = {
+      ...f.api,
+      command: (c: Command) => (fail ? Promise.reject(new Error('offline')) : f.api.command(c)),
+    };
+    const store = createChuteStore({ api });
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 1
+    fail = true;
+    expect((await store.getState().run({ type: 'undo' }, 'undo')).ok).toBe(false);
+    fail = false;
+    await store.getState().run({ type: 'undo' }, 'undo');
+    expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 1 });
+  });
+
+  it('forgets its entries when the station is set up for another race', async () => {
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5');
+    const base = snapshot([]);
+    f.setSnapshot({ ...base, config: { ...base.config!, raceId: base.config!.raceId + 1 } });
+    await store.getState().refresh();
+    const result = await store.getState().run({ type: 'undo' }, 'undo');
+    expect(result.ok).toBe(false);
+    expect(f.commands.filter((c) => c.type === 'undo')).toEqual([]);
+  });
+
   it('does not reload a snapshot that already shows the saved entry', async () => {
     const f = fakeApi(snapshot([crossing({ tapSeq: 1 })], 5));
     const store = createChuteStore({ api: f.api });
