@@ -213,7 +213,13 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
 
   const ev = race.events[0]!;
   const set = ev.resultSets[0]!;
-  const timeOnScreen = normalValue(await rowOfBib(page, a).locator('td.cell-time').textContent());
+  let timeOnScreen = '';
+  await expect
+    .poll(async () => {
+      timeOnScreen = normalValue(await rowOfBib(page, a).locator('td.cell-time').textContent());
+      return timeOnScreen;
+    })
+    .toMatch(/^\d+ms$/);
   await expect
     .poll(() => {
       const rowsNow = station.emulator!.results(set.resultSetId);

@@ -166,8 +166,14 @@ test('timer and chute on one station: times from one page, bib order from the ot
     .evaluateAll((tds) => tds.map((td) => td.textContent ?? ''));
   expect(bibs).toEqual([d, c, b, a].map(String));
   const times: Record<number, string> = {};
-  for (const x of [a, b, c, d])
-    times[x] = normalValue(await cellOfBib(timer, x, 'cell-time').textContent());
+  // Each row gets its time from the snapshot after the merge: wait until all four show one.
+  await expect
+    .poll(async () => {
+      for (const x of [a, b, c, d])
+        times[x] = normalValue(await cellOfBib(timer, x, 'cell-time').textContent());
+      return [a, b, c, d].every((x) => /^\d+ms$/.test(times[x] ?? ''));
+    })
+    .toBe(true);
   await expect
     .poll(
       () =>
