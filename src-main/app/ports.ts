@@ -2,7 +2,6 @@
 // can be tested with fakes and each real module is adapted in one place (compose.ts).
 import type { Participant, StationConfig } from '../../src-shared/domain';
 import type {
-  Command,
   CommandResult,
   Connection,
   Query,
@@ -10,27 +9,13 @@ import type {
   StationEvent,
   SyncStatus,
 } from '../../src-shared/station-api';
+import type { JournalCommand } from '../core/command-validation';
 import type { RunningEmulator } from '../runsignup/emulator';
 import type { ClockSample } from '../sync/clock-offset';
 import type { Outbox, ResultsPoster } from '../sync/ports';
 
-export type JournalCommand = Extract<
-  Command,
-  {
-    type:
-      | 'tap'
-      | 'assign'
-      | 'adjust'
-      | 'void'
-      | 'status'
-      | 'clear'
-      | 'gun'
-      | 'offset'
-      | 'undo'
-      | 'shift'
-      | 'order';
-  }
->;
+/** The commands that become journal rows: one list, the core's. */
+export type { JournalCommand };
 export type CoreQuery = Extract<
   Query,
   { type: 'snapshot' | 'lookupBib' | 'journal' | 'results' | 'exportCsv' }

@@ -18,11 +18,11 @@ import {
 import { GunPoller, GunPublisher } from '../sync/gun-share';
 import { isTimeZone, localTimeZone } from '../sync/gun-time';
 import type { ClearVerification, PostOutcome, ResultsPoster } from '../sync/ports';
+import { isJournalCommand } from '../core/command-validation';
 import { ClockTracker } from './clock';
 import { describeIssues, errorText } from './dispatch';
 import type {
   CorePort,
-  JournalCommand,
   PracticeFactory,
   PracticeHost,
   ResolvedConnection,
@@ -120,20 +120,6 @@ const OK: CommandResult = { ok: true, seq: null, warnings: [] };
 function fail(error: string): CommandResult {
   return { ok: false, error };
 }
-
-const JOURNAL_COMMANDS = new Set<string>([
-  'tap',
-  'assign',
-  'adjust',
-  'void',
-  'status',
-  'clear',
-  'gun',
-  'offset',
-  'undo',
-  'shift',
-  'order',
-]);
 
 /** Pick each event's result set: the one asked for, else the event's first. */
 export function chooseEvents(
@@ -651,8 +637,8 @@ export async function createStationService(parts: StationServiceParts): Promise<
     }
     const cmd = parsed.data;
     try {
-      if (JOURNAL_COMMANDS.has(cmd.type)) {
-        const result = await core.execute(cmd as JournalCommand);
+      if (isJournalCommand(cmd)) {
+        const result = await core.execute(cmd);
         // A gun set, or undone, here: the finish station shares it at once.
         if (result.ok && (cmd.type === 'gun' || cmd.type === 'undo')) publisher?.wake();
         return result;
@@ -673,8 +659,11 @@ export async function createStationService(parts: StationServiceParts): Promise<
           return await configure(cmd);
         case 'refreshParticipants':
           return await refreshParticipants();
-        default:
-          return fail(`The station cannot run "${cmd.type}" commands.`);
+        default: {
+          // Every command of the contract is handled above (a new one fails to compile here).
+          const unhandled: never = cmd;
+          return fail(`The station cannot run "${(unhandled as { type: string }).type}" commands.`);
+        }
       }
     } catch (error) {
       return fail(errorText(error));
