@@ -12,6 +12,7 @@ import type {
   SyncStatus,
   Warning,
 } from '../src-shared/station-api';
+import { JOURNAL_COMMAND_TYPES } from '../src-shared/station-api';
 import { sanitizeBibText, type Screen } from './lib/keys';
 import { gunChanges } from './lib/guns';
 import { provisionalRow, withProvisional, type TypedRunner } from './lib/provisional';
@@ -103,18 +104,9 @@ const MAX_OWN = 1000;
 export function isEntry(c: Command): boolean {
   return ENTRY_TYPES.has(c.type);
 }
-const ENTRY_TYPES: ReadonlySet<Command['type']> = new Set<Command['type']>([
-  'tap',
-  'assign',
-  'adjust',
-  'void',
-  'status',
-  'clear',
-  'gun',
-  'offset',
-  'shift',
-  'order',
-]);
+const ENTRY_TYPES: ReadonlySet<Command['type']> = new Set<Command['type']>(
+  JOURNAL_COMMAND_TYPES.filter((type) => type !== 'undo'),
+);
 
 /** Newest first: by time, ties by seq. */
 export function orderCrossings(crossings: readonly CrossingView[]): CrossingView[] {

@@ -89,6 +89,21 @@ export const Command = z.discriminatedUnion('type', [
 ]);
 export type Command = z.infer<typeof Command>;
 
+/** The commands that each become one journal row (the rest change setup or sync). */
+export const JOURNAL_COMMAND_TYPES = [
+  'tap',
+  'assign',
+  'adjust',
+  'void',
+  'status',
+  'clear',
+  'gun',
+  'offset',
+  'undo',
+  'shift',
+  'order',
+] as const satisfies ReadonlyArray<Command['type']>;
+
 export const Warning = z.object({
   code: z.enum([
     'unknown-bib',
@@ -150,6 +165,18 @@ export const SyncStatus = z.object({
   stalled: z.string().nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** Before anything was posted: offline, nothing queued, nothing wrong. */
+export const IDLE_SYNC_STATUS: SyncStatus = {
+  online: false,
+  pending: 0,
+  inFlight: 0,
+  attention: 0,
+  lastSuccessAt: null,
+  lastError: null,
+  nextRetryAt: null,
+  stalled: null,
+};
 
 /** This station's clock against RunSignup's (the server's Date header, DESIGN §4). */
 export const ClockStatus = z.object({

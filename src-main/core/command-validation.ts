@@ -2,22 +2,10 @@
 // saying why not. Pure: everything it needs to know about the station comes in `view`.
 import { parseBibText } from '../../src-shared/bib';
 import type { JournalPayload, ResultStatus, StationConfig } from '../../src-shared/domain';
-import type { Command } from '../../src-shared/station-api';
+import { JOURNAL_COMMAND_TYPES, type Command } from '../../src-shared/station-api';
 import type { Crossing } from './projection';
 
-export const JOURNAL_COMMANDS = [
-  'tap',
-  'assign',
-  'adjust',
-  'void',
-  'status',
-  'clear',
-  'gun',
-  'offset',
-  'undo',
-  'shift',
-  'order',
-] as const;
+export const JOURNAL_COMMANDS = JOURNAL_COMMAND_TYPES;
 export type JournalCommand = Extract<Command, { type: (typeof JOURNAL_COMMANDS)[number] }>;
 
 export function isJournalCommand(c: Command): c is JournalCommand {

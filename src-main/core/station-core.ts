@@ -20,6 +20,7 @@ import {
   type StationEvent,
   type SyncStatus,
   type Warning,
+  IDLE_SYNC_STATUS,
 } from '../../src-shared/station-api';
 import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
@@ -89,17 +90,6 @@ export interface StationCore {
   close(): Promise<void>;
 }
 
-const IDLE_SYNC: SyncStatus = {
-  online: false,
-  pending: 0,
-  inFlight: 0,
-  attention: 0,
-  lastSuccessAt: null,
-  lastError: null,
-  nextRetryAt: null,
-  stalled: null,
-};
-
 /** Zod's first issue as one sentence, without echoing the (possibly secret) input. */
 function schemaError(
   what: string,
@@ -134,7 +124,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const outbox = createOutboxStore(db);
   const setup: SetupStore = createSetupStore(db);
   const listeners = new Set<(e: StationEvent) => void>();
-  let syncStatus: SyncStatus = IDLE_SYNC;
+  let syncStatus: SyncStatus = IDLE_SYNC_STATUS;
 
   let config: StationConfig | null = setup.config();
   let participants = config

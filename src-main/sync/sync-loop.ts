@@ -1,7 +1,7 @@
 // The sync loop: posts what the outbox wants RunSignup to show, one batch at a time, and never
 // gives up silently (DESIGN.md §5). Everything it touches is injected (outbox, poster, clock,
 // timers, randomness), so every path is tested without a network.
-import type { SyncStatus } from '../../src-shared/station-api';
+import { IDLE_SYNC_STATUS, type SyncStatus } from '../../src-shared/station-api';
 import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { type BatchSizePolicy, DEFAULT_BATCH_SIZE, nextBatchSize } from './batch-size';
@@ -218,16 +218,7 @@ export class SyncLoop {
   private settledListeners: Array<(s: SyncStatus) => void> = [];
   private samples: ClockSample[] = [];
 
-  private state: SyncStatus = {
-    online: false,
-    pending: 0,
-    inFlight: 0,
-    attention: 0,
-    lastSuccessAt: null,
-    lastError: null,
-    nextRetryAt: null,
-    stalled: null,
-  };
+  private state: SyncStatus = { ...IDLE_SYNC_STATUS };
 
   constructor(options: SyncLoopOptions) {
     this.outbox = options.outbox;

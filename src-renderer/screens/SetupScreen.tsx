@@ -75,20 +75,12 @@ function ConnectionStep(props: { onConnected: () => void }) {
       }}
     >
       <h2>1. Connection</h2>
-      <fieldset className="choices">
-        {HOSTS.map(([value, label]) => (
-          <label key={value} className="choice">
-            <input
-              type="radio"
-              name="host"
-              value={value}
-              checked={form.host === value}
-              onChange={() => patch({ host: value })}
-            />
-            {label}
-          </label>
-        ))}
-      </fieldset>
+      <RadioChoices
+        name="host"
+        choices={HOSTS}
+        value={form.host}
+        onChange={(host) => patch({ host })}
+      />
       {form.host === 'custom' && (
         <label>
           RunSignup API URL
@@ -102,20 +94,12 @@ function ConnectionStep(props: { onConnected: () => void }) {
       )}
       {form.host !== 'practice' && (
         <>
-          <fieldset className="choices">
-            {AUTHS.map(([value, label]) => (
-              <label key={value} className="choice">
-                <input
-                  type="radio"
-                  name="auth"
-                  value={value}
-                  checked={form.auth === value}
-                  onChange={() => patch({ auth: value })}
-                />
-                {label}
-              </label>
-            ))}
-          </fieldset>
+          <RadioChoices
+            name="auth"
+            choices={AUTHS}
+            value={form.auth}
+            onChange={(auth) => patch({ auth })}
+          />
           {form.auth === 'login' ? (
             <>
               <label>
@@ -403,5 +387,30 @@ export function SetupScreen() {
       <ConnectionStep onConnected={() => setConnected(true)} />
       {(connected || config || mode === 'practice') && <RaceStep />}
     </section>
+  );
+}
+
+/** One group of large radio choices (the connection's host, the kind of credentials). */
+function RadioChoices<T extends string>(props: {
+  name: string;
+  choices: Array<[T, string]>;
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <fieldset className="choices">
+      {props.choices.map(([value, label]) => (
+        <label key={value} className="choice">
+          <input
+            type="radio"
+            name={props.name}
+            value={value}
+            checked={props.value === value}
+            onChange={() => props.onChange(value)}
+          />
+          {label}
+        </label>
+      ))}
+    </fieldset>
   );
 }
