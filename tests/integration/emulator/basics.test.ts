@@ -1,6 +1,8 @@
 // Conventions every call shares: XML by default, JSON on request, errors at HTTP 200 with the
 // recorded texts, a Date header, case-insensitive paths, and the four ways to authenticate.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
@@ -8,7 +10,10 @@ import { SECRET_PARAMS } from '../../../src-main/runsignup/emulator/auth';
 import { CREDENTIAL_PARAMS } from '../../../src-main/runsignup/redact';
 import { call, errorOf, ids } from './support';
 
-const FIXTURES = '/work/shared/fixtures/runsignup';
+const FIXTURES = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../fixtures/runsignup',
+);
 const fixture = (name: string) =>
   JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8')) as unknown;
 

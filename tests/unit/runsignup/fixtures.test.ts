@@ -1,4 +1,4 @@
-// Every recorded RunSignup response in shared/fixtures/runsignup goes through the client's
+// Every recorded RunSignup response in tests/fixtures/runsignup goes through the client's
 // parsers. A fixture added without an expectation here fails the suite.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +13,10 @@ import {
   parseResultsPage,
 } from '../../../src-main/runsignup/responses';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const FIXTURES = path.resolve(repoRoot, '../shared/fixtures/runsignup');
+const FIXTURES = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../fixtures/runsignup',
+);
 
 function answer(file: string) {
   return interpretAnswer(
