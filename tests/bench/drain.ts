@@ -239,3 +239,23 @@ export async function drain(
     await emu.close();
   }
 }
+
+/** A drain's time for the whole queue: measured when it finished, else extrapolated linearly. */
+export function oneRowSeconds(run: DrainRun, finishes: number): number {
+  return run.complete ? run.seconds : (run.seconds * finishes) / run.rowsPosted;
+}
+
+/** The one-row-per-request figure as printed, saying when it is extrapolated. */
+export function oneRowMeasured(run: DrainRun, seconds: number): string {
+  return run.complete
+    ? `${run.seconds.toFixed(1)} s, ${run.requests.toLocaleString('en-US')} requests`
+    : `${seconds.toFixed(1)} s EXTRAPOLATED from ${run.rowsPosted.toLocaleString('en-US')} rows in ${run.seconds.toFixed(1)} s`;
+}
+
+/**
+ * Every finish on the emulator and nothing parked (rows posted can exceed finishes: a bib whose
+ * two fields straddle a batch boundary is posted in both batches).
+ */
+export function fullyDrained(run: DrainRun, finishes: number): boolean {
+  return run.complete && run.resultsOnEmulator === finishes && run.attention === 0;
+}

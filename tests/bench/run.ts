@@ -8,7 +8,15 @@ import { parseArgs } from 'node:util';
 import type { JournalEntry } from '../../src-shared/domain';
 import { measureColdStart, measureColdStartPhases } from './cold-start';
 import { measureCoreTapLatency, measureCoreVoids } from './core-latency';
-import { copyStation, drain, prepareDrain } from './drain';
+import { DEFAULT_BATCH_SIZE } from '../../src-main/sync/batch-size';
+import {
+  copyStation,
+  drain,
+  fullyDrained,
+  oneRowMeasured,
+  oneRowSeconds,
+  prepareDrain,
+} from './drain';
 import { measureProjection } from './projection-bench';
 import { benchRace, EVENT_10K, EVENT_5K, generateJournal, writeStation } from './race-fixture';
 import { describeMachine, machine, markdownTable, noLagGrowth, type Row } from './report';
@@ -45,6 +53,10 @@ const QUICK = {
   incrementalTail: 1_000,
 };
 const size = values.quick ? QUICK : FULL;
+/** The drain bar (DESIGN.md §6): batches over this round trip, in this long, this much faster. */
+const DRAIN_ROUND_TRIP_MS = 25;
+const DRAIN_BAR_SECONDS = 15;
+const DRAIN_BAR_RATIO = 20;
 const WARMUP = 50;
 const n = (x: number): string => x.toLocaleString('en-US');
 const log = (line: string): void =>
@@ -244,69 +256,70 @@ try {
     await web.close();
   }
 
-  log(`drain: preparing ${n(size.finishes)} queued finishes`);
-  const fixture = await prepareDrain(path.join(dir, 'drain.sqlite'), size.finishes);
-  const oneCopy = path.join(dir, 'drain-one.sqlite');
-  copyStation(fixture.dbPath, oneCopy);
-  log('drain: adaptive batches');
-  const batched = await drain(fixture, fixture.dbPath, 'batch', 120_000);
-  raw.drainBatched = batched;
-  log(`drain: one row per request (time box ${size.oneBoxMs / 1000} s)`);
-  const one = await drain(fixture, oneCopy, 'one', size.oneBoxMs);
-  raw.drainOne = one;
-  const oneSeconds = one.complete ? one.seconds : (one.seconds * fixture.finishes) / one.rowsPosted;
-  const ratio = oneSeconds / batched.seconds;
-  raw.drainRatio = ratio;
-  // Every finish on the emulator, nothing parked (rows can exceed finishes: a bib whose two
-  // fields straddle a batch boundary is posted in both batches).
-  const drained =
-    batched.complete && batched.resultsOnEmulator === fixture.finishes && batched.attention === 0;
-  rows.push({
-    what: `drain ${n(fixture.finishes)} queued finishes to the emulator (real loop, client, outbox)`,
-    bar: '<= 10 s',
-    measured:
-      `${batched.seconds.toFixed(2)} s, ${n(batched.requests)} requests (outbox ` +
-      `${formatMs(batched.breakdown.outboxMs)}, posts ${formatMs(batched.breakdown.postMs)})` +
-      (drained ? '' : ` (INCOMPLETE: ${n(batched.pendingLeft)} pending)`),
-    pass: drained && batched.seconds <= 10,
-  });
-  rows.push({
-    what: 'same queue, one row per request',
-    bar: '(baseline)',
-    measured: one.complete
-      ? `${one.seconds.toFixed(1)} s, ${n(one.requests)} requests (outbox ${formatMs(one.breakdown.outboxMs)}, posts ${formatMs(one.breakdown.postMs)})`
-      : `${oneSeconds.toFixed(1)} s EXTRAPOLATED from ${n(one.rowsPosted)} rows in ${one.seconds.toFixed(1)} s`,
-    pass: null,
-  });
-  rows.push({
-    what: 'drain speed-up over one row per request',
-    bar: '>= 20x',
-    measured: `${ratio.toFixed(1)}x`,
-    pass: drained && ratio >= 20,
-  });
-
-  // The same comparison over a simulated network round trip (RunSignup is not on loopback).
-  const rtt = 25;
-  log(`drain with a simulated ${rtt} ms round trip: adaptive batches`);
+  // The drain bar is judged over a simulated network round trip: RunSignup is not on loopback,
+  // and against the in-process emulator a one-row request costs a fraction of a millisecond, so
+  // the ratio there measures SQLite against node:http rather than what batching saves.
+  const rtt = DRAIN_ROUND_TRIP_MS;
+  const policy = DEFAULT_BATCH_SIZE;
+  log(`drain: ${n(size.finishes)} queued finishes over a simulated ${rtt} ms round trip, batches`);
   const rttFixture = await prepareDrain(path.join(dir, 'drain-rtt.sqlite'), size.finishes);
   const rttOneCopy = path.join(dir, 'drain-rtt-one.sqlite');
   copyStation(rttFixture.dbPath, rttOneCopy);
   const rttBatched = await drain(rttFixture, rttFixture.dbPath, 'batch', 120_000, rtt);
-  log(
-    `drain with a simulated ${rtt} ms round trip: one row per request (time box ${size.oneBoxMs / 2000} s)`,
-  );
-  const rttOne = await drain(rttFixture, rttOneCopy, 'one', size.oneBoxMs / 2, rtt);
-  const rttOneSeconds = rttOne.complete
-    ? rttOne.seconds
-    : (rttOne.seconds * rttFixture.finishes) / rttOne.rowsPosted;
-  raw.drainRtt = { rtt, batched: rttBatched, one: rttOne, oneSeconds: rttOneSeconds };
+  // Time-boxed and extrapolated: 10,000 round trips one by one would take minutes.
+  const rttBoxMs = size.oneBoxMs / 2;
+  log(`drain: ${rtt} ms round trip, one row per request (time box ${rttBoxMs / 1000} s)`);
+  const rttOne = await drain(rttFixture, rttOneCopy, 'one', rttBoxMs, rtt);
+  const rttOneSeconds = oneRowSeconds(rttOne, rttFixture.finishes);
+  const rttRatio = rttOneSeconds / rttBatched.seconds;
+  raw.drainRtt = { rtt, policy, batched: rttBatched, one: rttOne, oneSeconds: rttOneSeconds };
+  const rttDrained = fullyDrained(rttBatched, rttFixture.finishes);
   rows.push({
-    what: `drain over a simulated ${rtt} ms round trip: batches vs one row per request`,
-    bar: '(context for the ratio)',
+    what:
+      `drain ${n(rttFixture.finishes)} queued finishes, simulated ${rtt} ms round trip ` +
+      `(real loop, client, outbox; rows per post start ${policy.initial}, cap ${policy.max})`,
+    bar: `<= ${DRAIN_BAR_SECONDS} s`,
     measured:
-      `${rttBatched.seconds.toFixed(2)} s (${n(rttBatched.requests)} requests) vs ` +
-      `${rttOneSeconds.toFixed(0)} s ${rttOne.complete ? '' : `EXTRAPOLATED from ${n(rttOne.rowsPosted)} rows `}` +
-      `= ${(rttOneSeconds / rttBatched.seconds).toFixed(0)}x`,
+      `${rttBatched.seconds.toFixed(2)} s, ${n(rttBatched.requests)} requests, ` +
+      `${n(rttBatched.rowsPosted)} rows (outbox ${formatMs(rttBatched.breakdown.outboxMs)}, ` +
+      `posts ${formatMs(rttBatched.breakdown.postMs)})` +
+      (rttDrained ? '' : ` (INCOMPLETE: ${n(rttBatched.pendingLeft)} pending)`),
+    pass: rttDrained && rttBatched.seconds <= DRAIN_BAR_SECONDS,
+  });
+  rows.push({
+    what: `same queue, ${rtt} ms round trip, one row per request`,
+    bar: '(baseline)',
+    measured: oneRowMeasured(rttOne, rttOneSeconds),
+    pass: null,
+  });
+  rows.push({
+    what: `drain speed-up over one row per request, ${rtt} ms round trip`,
+    bar: `>= ${DRAIN_BAR_RATIO}x`,
+    measured: `${rttRatio.toFixed(1)}x`,
+    pass: rttDrained && rttRatio >= DRAIN_BAR_RATIO,
+  });
+
+  // The same two drains on loopback: where the station's own time goes (outbox vs posts).
+  log(`drain on loopback: preparing ${n(size.finishes)} queued finishes`);
+  const fixture = await prepareDrain(path.join(dir, 'drain.sqlite'), size.finishes);
+  const oneCopy = path.join(dir, 'drain-one.sqlite');
+  copyStation(fixture.dbPath, oneCopy);
+  log('drain on loopback: batches');
+  const batched = await drain(fixture, fixture.dbPath, 'batch', 120_000);
+  raw.drainBatched = batched;
+  log(`drain on loopback: one row per request (time box ${size.oneBoxMs / 1000} s)`);
+  const one = await drain(fixture, oneCopy, 'one', size.oneBoxMs);
+  raw.drainOne = one;
+  const oneSeconds = oneRowSeconds(one, fixture.finishes);
+  raw.drainRatio = oneSeconds / batched.seconds;
+  rows.push({
+    what: `drain on loopback (no network): batches vs one row per request`,
+    bar: '(diagnosis)',
+    measured:
+      `${batched.seconds.toFixed(2)} s, ${n(batched.requests)} requests (outbox ` +
+      `${formatMs(batched.breakdown.outboxMs)}, posts ${formatMs(batched.breakdown.postMs)})` +
+      (fullyDrained(batched, fixture.finishes) ? '' : ' INCOMPLETE') +
+      ` vs ${oneRowMeasured(one, oneSeconds)} = ${(oneSeconds / batched.seconds).toFixed(1)}x`,
     pass: null,
   });
 
@@ -323,7 +336,14 @@ try {
   console.log(markdownTable(rows));
   raw.rows = rows;
   if (values.json) writeFileSync(values.json, JSON.stringify(raw, null, 2));
-  process.exitCode = rows.some((r) => r.pass === false) ? 1 : 0;
+  const failed = rows.filter((r) => r.pass === false);
+  if (failed.length > 0) {
+    console.log(`\n${failed.length} bar(s) missed:`);
+    for (const r of failed) console.log(`- ${r.what}: ${r.measured} (bar ${r.bar})`);
+  } else {
+    console.log('\nEvery bar held.');
+  }
+  process.exitCode = failed.length > 0 ? 1 : 0;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
