@@ -102,4 +102,36 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // tests/unit is the fast inner loop (`npm run test:fast`): what starts a process or opens a
+    // socket belongs in tests/integration.
+    files: ['tests/unit/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:child_process',
+                'child_process',
+                'node:http',
+                'http',
+                'node:https',
+                'https',
+                'node:net',
+                'net',
+                'node:worker_threads',
+                'worker_threads',
+                'ws',
+                'undici',
+              ],
+              message:
+                'tests/unit starts no process and opens no socket: put this test in tests/integration.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
