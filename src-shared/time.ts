@@ -291,3 +291,18 @@ export function readBackMatches(posted: string, readBack: string): boolean {
 function clip(text: string): string {
   return text.length > 20 ? text.slice(0, 20) + '…' : text;
 }
+
+/** The laptop's time zone (the default station setting). */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Whether `zone` is an IANA time zone this runtime knows ("UTC" included). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorText } from '../app/dispatch';
-import { isTimeZone, localTimeZone } from '../sync/gun-time';
+import { isTimeZone, localTimeZone } from '../../src-shared/time';
 import { launchWebStation } from './launch';
 
 export function defaultDataDir(): string {

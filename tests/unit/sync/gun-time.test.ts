@@ -1,7 +1,8 @@
 // The start-time call's wall-clock text in the race's zone, both ways.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatStartTime, isTimeZone, parseStartTimeIn } from '../../../src-main/sync/gun-time';
+import { isTimeZone } from '../../../src-shared/time';
+import { formatStartTime, parseStartTimeIn } from '../../../src-main/sync/gun-time';
 
 const ZONES = ['UTC', 'America/New_York', 'America/Denver', 'Asia/Kolkata', 'Australia/Lord_Howe'];
 
