@@ -1,6 +1,5 @@
 // The real implementations behind the service's ports, except the core (compose.ts opens it):
 // the RunSignup client, the sync loop and the in-process practice emulator.
-import type { ClearVerification } from '../sync/ports';
 import { SyncLoop } from '../sync/sync-loop';
 import type { CorePort, SecretStore } from './ports';
 import type { RunningEmulator } from '../runsignup/emulator';
@@ -28,14 +27,6 @@ export interface PartsOptions {
   gunPollMs?: number;
 }
 
-/** The core's outbox store also reads back clears in finish fields; a test double may not. */
-function isClearVerification(outbox: object): outbox is ClearVerification {
-  return (
-    typeof (outbox as Partial<ClearVerification>).awaitingReadBack === 'function' &&
-    typeof (outbox as Partial<ClearVerification>).confirmReadBack === 'function'
-  );
-}
-
 export function realParts(options: PartsOptions): StationServiceParts {
   const log = options.log;
   return {
@@ -53,7 +44,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
         poster,
         onStatus,
         ...(isCurrentTarget ? { isCurrentTarget } : {}),
-        ...(isClearVerification(outbox) ? { verification: outbox } : {}),
+        verification: outbox,
         ...(options.syncIsolationPaceMs !== undefined
           ? { isolationPaceMs: options.syncIsolationPaceMs }
           : {}),

@@ -1,58 +1,19 @@
-// What the station service needs from the modules it composes, stated narrowly so the service
-// can be tested with fakes and each real module is adapted in one place (compose.ts).
-import type { Participant, StationConfig } from '../../src-shared/domain';
-import type {
-  CommandResult,
-  Connection,
-  Query,
-  RaceDetails,
-  StationEvent,
-  SyncStatus,
-} from '../../src-shared/station-api';
-import type { JournalCommand } from '../core/command-validation';
+// What the station service needs from the modules it composes. RunSignup, the sync loop and the
+// practice emulator are stated narrowly so each real module is adapted in one place (parts.ts).
+import type { Participant } from '../../src-shared/domain';
+import type { Connection, RaceDetails, SyncStatus } from '../../src-shared/station-api';
+import type { StationCore } from '../core/station-core';
 import type { RunningEmulator } from '../runsignup/emulator';
 import type { ClockSample } from '../sync/clock-offset';
-import type { Outbox, ResultsPoster } from '../sync/ports';
+import type { ClearVerification, Outbox, ResultsPoster } from '../sync/ports';
 
-/** The commands that become journal rows: one list, the core's. */
-export type { JournalCommand };
-export type CoreQuery = Extract<
-  Query,
-  { type: 'snapshot' | 'lookupBib' | 'journal' | 'results' | 'exportCsv' }
->;
 export type RaceSummaryValue = { raceId: number; name: string; nextDate: string | null };
 
-/** The station core (journal, projection, outbox) over one SQLite file. */
-export interface CorePort {
-  execute(command: JournalCommand): CommandResult | Promise<CommandResult>;
-  query(query: CoreQuery): unknown;
-  /** The station's configuration, or null before setup. */
-  config(): StationConfig | null;
-  configure(config: Omit<StationConfig, 'stationId'>): void;
-  cacheParticipants(participants: Participant[]): void;
-  /** The race as last read from RunSignup, for offline setup screens (optional). */
-  cachedRace?(raceId: number): RaceDetails | null;
-  cacheRace?(details: RaceDetails): void;
-  /** The races known offline (the configured one), for when RunSignup cannot be reached. */
-  cachedRaces?(): RaceSummaryValue[];
-  /** The core keeps the sync status for its snapshots and announces it (a `sync` event). */
-  setSyncStatus?(status: SyncStatus): void;
-  outbox: Outbox;
-  /** The gun in force per configured event and where it came from (the gun share reads it). */
-  guns?(): Array<{
-    eventId: number;
-    at: number | null;
-    source?: 'local' | 'runsignup' | undefined;
-  }>;
-  /** The clock offset in force (the timer's `offset` command): add to local time for RunSignup's. */
-  offsetMs?(): number;
-  /** Make every acknowledged field pending again (a fresh practice RunSignup); returns how many. */
-  forgetAcknowledgements?(): number;
-  /** RunSignup's gun for an event (split stations): appended only when it differs. */
-  recordRemoteGun?(eventId: number, at: number): CommandResult;
-  subscribe(listener: (event: StationEvent) => void): () => void;
-  close(): void | Promise<void>;
-}
+/**
+ * The station core (journal, projection, outbox) over one SQLite file: the real one, so a test
+ * that needs a core opens one on a temporary file instead of imitating it.
+ */
+export type CorePort = StationCore;
 
 /** A connection whose practice placeholder has been resolved to real credentials. */
 export type ResolvedConnection = Exclude<Connection, { auth: 'practice' }>;
@@ -69,11 +30,11 @@ export interface RunSignupPort {
   /** Posts results to one race (the configured one). */
   posterFor(raceId: number): ResultsPoster;
   /** The event's shared gun as RunSignup's start-time call has it (text), or null. */
-  getStartTime?(raceId: number, eventId: number): Promise<string | null>;
-  postStartTime?(raceId: number, eventId: number, text: string): Promise<void>;
+  getStartTime(raceId: number, eventId: number): Promise<string | null>;
+  postStartTime(raceId: number, eventId: number, text: string): Promise<void>;
   /** One cheap request, as a clock sample (null when it failed or had no Date header). */
-  probeClock?(target: { raceId: number; eventId: number } | null): Promise<ClockSample | null>;
-  close?(): void | Promise<void>;
+  probeClock(target: { raceId: number; eventId: number } | null): Promise<ClockSample | null>;
+  close(): void | Promise<void>;
 }
 
 /** What the service observes of every RunSignup answer (the clock offset's input). */
@@ -97,7 +58,8 @@ export interface SyncPort {
 }
 
 export type SyncFactory = (options: {
-  outbox: Outbox;
+  /** The core's outbox, which also keeps the read-backs of clears in finish fields. */
+  outbox: Outbox & ClearVerification;
   poster: ResultsPoster;
   onStatus: (status: SyncStatus) => void;
   /** Whether a target is in the current setup (rows of any other are never posted). */

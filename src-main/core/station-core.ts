@@ -18,7 +18,6 @@ import {
   type ResultRow,
   type Snapshot,
   type StationEvent,
-  type SyncStatus,
   type Warning,
   IDLE_SYNC_STATUS,
 } from '../../src-shared/station-api';
@@ -83,8 +82,6 @@ export interface StationCore {
   /** Store a participants download; bibs it makes known become postable. */
   cacheParticipants(list: readonly Participant[]): void;
   readonly outbox: OutboxStore;
-  /** The sync loop's status, for snapshots and a `sync` event to subscribers. */
-  setSyncStatus(status: SyncStatus): void;
   subscribe(listener: (event: StationEvent) => void): () => void;
   /** Stop backups (taking a last one) and close the database. */
   close(): Promise<void>;
@@ -124,7 +121,6 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const outbox = createOutboxStore(db);
   const setup: SetupStore = createSetupStore(db);
   const listeners = new Set<(e: StationEvent) => void>();
-  let syncStatus: SyncStatus = IDLE_SYNC_STATUS;
 
   let config: StationConfig | null = setup.config();
   let participants = config
@@ -450,7 +446,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       attention: counts.attention > 0 ? readAttention() : [],
       offsetMs: p ? p.offsetMs() : 0,
       crossings,
-      sync: { ...syncStatus, pending: counts.pending, attention: counts.attention },
+      // What the outbox holds; the rest of the sync status is the sync loop's (the app's session).
+      sync: { ...IDLE_SYNC_STATUS, pending: counts.pending, attention: counts.attention },
       journalLength,
     };
   };
@@ -632,11 +629,6 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       }
       reproject(() => setup.saveParticipants(valid), config);
       emit({ type: 'changed', journalLength });
-    },
-
-    setSyncStatus(status) {
-      syncStatus = status;
-      emit({ type: 'sync', sync: status });
     },
 
     subscribe(listener) {

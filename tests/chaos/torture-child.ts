@@ -62,7 +62,6 @@ async function main(): Promise<void> {
     poster: client,
     idlePollMs: 100,
     backoff: { baseMs: 5, capMs: 50 },
-    onStatus: (s) => core.setSyncStatus(s),
   });
   core.subscribe((e) => {
     if (e.type === 'changed') loop.wake();

@@ -1,25 +1,45 @@
-// The station service over the REAL RunSignup client, sync loop and emulator (practice mode),
-// with an in-memory core: practice boot, connect, configure, posting, credentials handling.
+// The station service over the REAL RunSignup client, sync loop, emulator (practice mode) and
+// core on a temporary file: practice boot, connect, configure, posting, credentials handling.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StationConfig } from '../../../src-shared/domain';
+import type { Participant, StationConfig } from '../../../src-shared/domain';
 import type { StationEvent } from '../../../src-shared/station-api';
 import { realParts } from '../../../src-main/app/parts';
-import { memorySecretStore, type SecretStore } from '../../../src-main/app/ports';
+import { memorySecretStore, type CorePort, type SecretStore } from '../../../src-main/app/ports';
+import { openStationCore } from '../../../src-main/core/station-core';
 import {
   CONNECTION_SECRET_KEY,
   createStationService,
   type StationService,
 } from '../../../src-main/app/service';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
-import { createFakeCore, type FakeCore } from './fake-core';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   for (const thing of open.splice(0).reverse()) await thing.close();
 });
 
+/** The real core on a temporary file, remembering the participants list it was last given. */
+type RecordingCore = CorePort & { participants: Participant[] };
+
+async function createCore(): Promise<RecordingCore> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'chute-service-'));
+  open.push({ close: () => rm(dir, { recursive: true, force: true }) });
+  const core = openStationCore({ dbPath: path.join(dir, 'station.sqlite'), backupDir: null });
+  const cache = core.cacheParticipants;
+  return Object.assign(core, {
+    participants: [] as Participant[],
+    cacheParticipants(list: readonly Participant[]) {
+      cache(list);
+      (core as RecordingCore).participants = [...list];
+    },
+  });
+}
+
 async function boot(
-  core: FakeCore,
+  core: RecordingCore,
   secrets: SecretStore = memorySecretStore(),
 ): Promise<{ service: StationService; events: StationEvent[] }> {
   const service = await createStationService(
@@ -40,21 +60,9 @@ async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
   }
 }
 
-function until<T>(service: StationService, pick: (e: StationEvent) => T | undefined): Promise<T> {
-  return new Promise((resolve) => {
-    const stop = service.subscribe((e) => {
-      const value = pick(e);
-      if (value !== undefined) {
-        stop();
-        resolve(value);
-      }
-    });
-  });
-}
-
 describe('station service in practice mode', () => {
   it('boots into practice with the emulator and configures from it', async () => {
-    const core = createFakeCore();
+    const core = await createCore();
     const { service, events } = await boot(core);
     const emulator = service.practice()?.emulator;
     expect(emulator).toBeDefined();
@@ -92,7 +100,7 @@ describe('station service in practice mode', () => {
   });
 
   it('posts what the outbox holds to the practice RunSignup once a change is journalled', async () => {
-    const core = createFakeCore();
+    const core = await createCore();
     const { service } = await boot(core);
     const emulator = service.practice()!.emulator!;
     const event = emulator.practice.events[0]!;
@@ -105,23 +113,23 @@ describe('station service in practice mode', () => {
     });
     const runner = core.participants.find((p) => p.bib !== null)!;
     const resultSetId = core.config()!.events[0]!.resultSetId;
-    core.pending.push({
-      resultSetId,
-      eventId: event.eventId,
-      bib: runner.bib!,
-      field: 'clock_time',
-      value: '0:21:05.3',
-      version: 1,
-    });
-    const tap = await service.command({ type: 'tap', at: Date.now(), bib: String(runner.bib) });
+    const at = Date.now();
+    const gun = await service.command({ type: 'gun', eventId: event.eventId, at: at - 1_265_300 });
+    expect(gun.ok).toBe(true);
+    const tap = await service.command({ type: 'tap', at, bib: String(runner.bib) });
     expect(tap.ok).toBe(true);
-    await until(service, (e) => (e.type === 'sync' && core.acked.length === 1 ? true : undefined));
+    await eventually(async () => {
+      const snapshot = await service.query({ type: 'snapshot' });
+      return snapshot.crossings[0]?.sync === 'sent' && snapshot.sync.pending === 0
+        ? true
+        : undefined;
+    });
     const row = emulator.results(resultSetId).find((r) => Number(r.bib) === runner.bib);
     expect(row?.clock_time).toMatch(/21:05\.3/);
   });
 
   it('rejects junk commands and queries with a clear sentence', async () => {
-    const { service } = await boot(createFakeCore());
+    const { service } = await boot(await createCore());
     const bad = await service.command({ type: 'configure' } as never);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error).toMatch(/did not understand the command/);
@@ -153,7 +161,7 @@ describe('station service with RunSignup credentials', () => {
   it('keeps good credentials only in the secret store and never echoes a secret', async () => {
     const live = await liveRunSignup();
     const secrets = memorySecretStore();
-    const { service } = await boot(createFakeCore(), secrets);
+    const { service } = await boot(await createCore(), secrets);
     const { apiKey, apiSecret } = live.practice.credentials;
 
     const wrong = await service.command({
@@ -198,23 +206,34 @@ describe('station service with RunSignup credentials', () => {
       role: { kind: 'finish' },
       precision: 1,
     };
-    const core = createFakeCore({ config });
-    core.pending.push({
-      resultSetId: 2,
-      eventId: 1,
-      bib: 7,
-      field: 'clock_time',
-      value: '0:20:00.0',
-      version: 1,
-    });
+    const core = await createCore();
+    core.configure(config);
+    core.cacheParticipants([
+      {
+        registrationId: 70,
+        eventId: 1,
+        bib: 7,
+        chip: null,
+        firstName: 'Ada',
+        lastName: 'Runner',
+        gender: null,
+        age: null,
+      },
+    ]);
+    const at = Date.now();
+    expect(core.execute({ type: 'gun', eventId: 1, at: at - 1_200_000 }).ok).toBe(true);
+    expect(core.execute({ type: 'tap', at, bib: '7' }).ok).toBe(true);
+    const waiting = core.outbox.counts();
+    expect(waiting.pending).toBeGreaterThan(0);
     const { service } = await boot(core); // restart: the session's credentials are gone
     const stalled = await eventually(async () => {
       const snapshot = await service.query({ type: 'snapshot' });
       return snapshot.sync.stalled ?? undefined;
     });
     expect(stalled).toMatch(/credentials/);
-    expect(core.acked).toEqual([]);
-    expect(core.pending).toHaveLength(1);
+    // Nothing was acknowledged: every field the tap made still waits to be sent.
+    expect(core.outbox.counts()).toEqual(waiting);
+    expect((await service.query({ type: 'snapshot' })).crossings[0]?.sync).not.toBe('sent');
     expect((await service.query({ type: 'snapshot' })).mode).toBe('live');
   });
 });
