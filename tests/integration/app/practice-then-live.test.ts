@@ -17,20 +17,12 @@ import { openCorePort } from '../../../src-main/app/core-adapter';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
+import { waitFor } from '../../support/poll';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition never held');
-}
 
 async function setUp(service: StationService, raceId: number, archiveNotice?: RegExp) {
   const details = await service.query({ type: 'raceDetails', raceId });
@@ -80,12 +72,13 @@ describe('practice, then the live race on one data folder', () => {
         (await service.command({ type: 'tap', at: now - 30_000 + i, bib: String(bib) })).ok,
       ).toBe(true);
     }
-    await eventually(async () => {
-      const s = await service.query({ type: 'snapshot' });
-      return s.crossings.length === 3 && s.crossings.every((c) => c.sync === 'sent')
-        ? true
-        : undefined;
-    });
+    await waitFor(
+      async () => (await service.query({ type: 'snapshot' })).crossings.map((c) => c.sync),
+      {
+        what: 'the three practice crossings sent',
+        until: (syncs) => syncs.length === 3 && syncs.every((sync) => sync === 'sent'),
+      },
+    );
     const practiceConfig = (await service.query({ type: 'snapshot' })).config!;
 
     // The timer connects to RunSignup and sets up the live race.
@@ -131,12 +124,16 @@ describe('practice, then the live race on one data folder', () => {
       (p) => p.eventId === lEvent.eventId && p.bib !== null,
     )!.bib!;
     expect((await service.command({ type: 'tap', at: now, bib: String(liveBib) })).ok).toBe(true);
-    await eventually(async () => {
-      const s = await service.query({ type: 'snapshot' });
-      return s.crossings.length === 1 && s.crossings[0]!.sync === 'sent' && s.sync.pending === 0
-        ? true
-        : undefined;
-    });
+    await waitFor(
+      async () => {
+        const s = await service.query({ type: 'snapshot' });
+        return { syncs: s.crossings.map((c) => c.sync), pending: s.sync.pending };
+      },
+      {
+        what: 'the live crossing sent and nothing pending',
+        until: ({ syncs, pending }) => syncs.length === 1 && syncs[0] === 'sent' && pending === 0,
+      },
+    );
     const posted = live.log.flatMap((l) => (l.posted ? l.posted : []));
     expect(posted.map((r) => Number(r['bib']))).toEqual(expect.arrayContaining([liveBib]));
     expect(new Set(posted.map((r) => Number(r['bib'])))).toEqual(new Set([liveBib]));

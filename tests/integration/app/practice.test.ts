@@ -9,6 +9,7 @@ import { composeStationService } from '../../../src-main/app/compose';
 import { memorySecretStore, type SecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
+import { waitFor } from '../../support/poll';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,14 +39,6 @@ async function start(dir: string, secrets: SecretStore): Promise<StationService>
     await close();
   };
   return service;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function setUp(service: StationService, raceId: number, eventIds?: number[]) {
@@ -101,13 +94,15 @@ describe('composed station in practice mode', () => {
     });
 
     const resultSetId = snapshot.config!.events[0]!.resultSetId;
-    const posted = await eventually(() =>
-      emulator.results(resultSetId).find((r) => Number(r.bib) === bib && r.clock_time !== ''),
+    const posted = await waitFor(
+      () => emulator.results(resultSetId).find((r) => Number(r.bib) === bib && r.clock_time !== ''),
+      { what: `bib ${bib}'s time on the practice RunSignup`, timeoutMs: 20_000 },
     );
     expect(String(posted.clock_time)).toMatch(/20:00/);
-    await eventually(async () => {
-      const s = await service.query({ type: 'snapshot' });
-      return s.crossings[0]?.sync === 'sent' ? true : undefined;
+    await waitFor(async () => (await service.query({ type: 'snapshot' })).crossings[0]?.sync, {
+      what: 'the crossing shown sent',
+      until: (sync) => sync === 'sent',
+      timeoutMs: 20_000,
     });
   });
 });
@@ -175,10 +170,14 @@ describe('practice RunSignup across a restart', () => {
       ).toBe(true);
     }
     const resultSetId = (await first.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
-    await eventually(async () => {
-      const s = await first.query({ type: 'snapshot' });
-      return s.crossings.every((c) => c.sync === 'sent') ? true : undefined;
-    });
+    await waitFor(
+      async () => (await first.query({ type: 'snapshot' })).crossings.map((c) => c.sync),
+      {
+        what: 'every crossing sent before the restart',
+        until: (syncs) => syncs.every((sync) => sync === 'sent'),
+        timeoutMs: 20_000,
+      },
+    );
     const before = emulator1.results(resultSetId).filter((r) => r.clock_time !== '');
     expect(before).toHaveLength(3);
     await first.close(); // the practice RunSignup goes with it
@@ -187,16 +186,23 @@ describe('practice RunSignup across a restart', () => {
     const emulator2 = second.practice()!.emulator!;
     expect(emulator2).not.toBe(emulator1);
     // A fresh practice RunSignup: the station sends everything again and it all arrives.
-    const after = await eventually(() => {
-      const rows = emulator2.results(resultSetId).filter((r) => r.clock_time !== '');
-      return rows.length === 3 ? rows : undefined;
-    });
+    const after = await waitFor(
+      () => emulator2.results(resultSetId).filter((r) => r.clock_time !== ''),
+      { what: 'the three times sent again', until: (rows) => rows.length === 3, timeoutMs: 20_000 },
+    );
     expect(after.map((r) => [r.bib, r.clock_time])).toEqual(
       before.map((r) => [r.bib, r.clock_time]),
     );
-    await eventually(async () => {
-      const s = await second.query({ type: 'snapshot' });
-      return s.crossings.every((c) => c.sync === 'sent') && s.sync.pending === 0 ? true : undefined;
-    });
+    await waitFor(
+      async () => {
+        const s = await second.query({ type: 'snapshot' });
+        return { syncs: s.crossings.map((c) => c.sync), pending: s.sync.pending };
+      },
+      {
+        what: 'every crossing sent and nothing pending after the restart',
+        until: ({ syncs, pending }) => syncs.every((sync) => sync === 'sent') && pending === 0,
+        timeoutMs: 20_000,
+      },
+    );
   });
 });

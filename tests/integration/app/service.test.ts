@@ -15,6 +15,7 @@ import {
   type StationService,
 } from '../../../src-main/app/service';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
+import { waitFor } from '../../support/poll';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -49,15 +50,6 @@ async function boot(
   const events: StationEvent[] = [];
   service.subscribe((e) => events.push(e));
   return { service, events };
-}
-
-/** Polls until `probe` yields a value (no fixed sleeps; the test timeout bounds it). */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('station service in practice mode', () => {
@@ -118,12 +110,17 @@ describe('station service in practice mode', () => {
     expect(gun.ok).toBe(true);
     const tap = await service.command({ type: 'tap', at, bib: String(runner.bib) });
     expect(tap.ok).toBe(true);
-    await eventually(async () => {
-      const snapshot = await service.query({ type: 'snapshot' });
-      return snapshot.crossings[0]?.sync === 'sent' && snapshot.sync.pending === 0
-        ? true
-        : undefined;
-    });
+    await waitFor(
+      async () => {
+        const snapshot = await service.query({ type: 'snapshot' });
+        return { sync: snapshot.crossings[0]?.sync, pending: snapshot.sync.pending };
+      },
+      {
+        what: 'the crossing sent and nothing pending',
+        until: ({ sync, pending }) => sync === 'sent' && pending === 0,
+        timeoutMs: 20_000,
+      },
+    );
     const row = emulator.results(resultSetId).find((r) => Number(r.bib) === runner.bib);
     expect(row?.clock_time).toMatch(/21:05\.3/);
   });
@@ -226,10 +223,10 @@ describe('station service with RunSignup credentials', () => {
     const waiting = core.outbox.counts();
     expect(waiting.pending).toBeGreaterThan(0);
     const { service } = await boot(core); // restart: the session's credentials are gone
-    const stalled = await eventually(async () => {
-      const snapshot = await service.query({ type: 'snapshot' });
-      return snapshot.sync.stalled ?? undefined;
-    });
+    const stalled = await waitFor(
+      async () => (await service.query({ type: 'snapshot' })).sync.stalled,
+      { what: 'sync stalled', timeoutMs: 20_000 },
+    );
     expect(stalled).toMatch(/credentials/);
     // Nothing was acknowledged: every field the tap made still waits to be sent.
     expect(core.outbox.counts()).toEqual(waiting);

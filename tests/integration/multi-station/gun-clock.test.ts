@@ -17,6 +17,7 @@ import {
 } from '../../../src-main/runsignup/emulator';
 import type { StationRole } from '../../../src-shared/domain';
 import { formatStartTime } from '../../../src-main/sync/gun-time';
+import { waitFor } from '../../support/poll';
 
 // An hour ago, with a fraction (the core refuses guns days away from now).
 const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000 + 250;
@@ -107,11 +108,10 @@ describe('several stations on one race', () => {
       source: 'runsignup',
     });
     const splitField = `split-${splitRole.kind === 'split' ? splitRole.splits[0]!.splitId : 0}`;
-    for (let i = 0; i < 200; i++) {
-      const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
-      if (row?.[splitField]) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => emulator.results(set.resultSetId).find((r) => String(r.bib) === bib), {
+      what: `bib ${bib}'s split time on RunSignup`,
+      until: (row) => Boolean(row?.[splitField]),
+    });
     const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
     expect(row?.[splitField]).toBe('20:00.0');
 
@@ -137,10 +137,10 @@ describe('several stations on one race', () => {
     expect(await finish.command({ type: 'gun', eventId: event.eventId, at: GUN })).toMatchObject({
       ok: true,
     });
-    for (let i = 0; i < 250; i++) {
-      if (emulator.log.some((e) => e.path.endsWith('/start-time') && e.fault === 'http-503')) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(
+      () => emulator.log.filter((e) => e.path.endsWith('/start-time')).map((e) => e.fault),
+      { what: 'the gun post refused by RunSignup (503)', until: (f) => f.includes('http-503') },
+    );
     // It tried, and RunSignup failed it: the gun is only in this station's journal.
     expect(emulator.log.some((e) => e.path.endsWith('/start-time') && e.fault === 'http-503')).toBe(
       true,
@@ -216,11 +216,10 @@ describe('several stations on one race', () => {
     });
     // The split crossing 20:00 after the gun on the shared clock.
     const splitField = `split-${splitRole.kind === 'split' ? splitRole.splits[0]!.splitId : 0}`;
-    for (let i = 0; i < 200; i++) {
-      const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
-      if (row?.[splitField]) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => emulator.results(set.resultSetId).find((r) => String(r.bib) === bib), {
+      what: `bib ${bib}'s split time on RunSignup`,
+      until: (row) => Boolean(row?.[splitField]),
+    });
     const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
     expect(row?.[splitField]).toBe('20:00.0');
   });

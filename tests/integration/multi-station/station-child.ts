@@ -10,6 +10,7 @@ import { memorySecretStore, type RunSignupPort } from '../../../src-main/app/por
 import { createStationService, type StationService } from '../../../src-main/app/service';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
 import type { StationRole } from '../../../src-shared/domain';
+import { waitFor } from '../../support/poll';
 
 export type ToChild =
   | {
@@ -44,13 +45,6 @@ export type FromChild =
 let offline = false;
 let offlineFailures = 0;
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 let service: StationService | null = null;
 
 function networkDown(): RunSignupError {
@@ -94,13 +88,6 @@ function switchable(port: RunSignupPort): RunSignupPort {
 
 function send(message: FromChild): void {
   process.send?.(message);
-}
-
-async function until(ok: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok()) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function handle(message: ToChild): Promise<void> {
@@ -170,11 +157,11 @@ async function handle(message: ToChild): Promise<void> {
         if (i === message.offlineTo) {
           // Stay cut off until a call has really failed: the taps of the window can be typed
           // faster than the sync loop's next attempt, and the test means to prove an outage.
-          await waitFor(
-            () => offlineFailures > failuresBefore,
-            15_000,
-            'no call failed while offline',
-          );
+          await waitFor(() => offlineFailures, {
+            what: 'a call failed while offline',
+            until: (n) => n > failuresBefore,
+            timeoutMs: 15_000,
+          });
           offline = false;
           await s.command({ type: 'retry' }); // back online: do not sit out a long backoff
         }
@@ -184,11 +171,11 @@ async function handle(message: ToChild): Promise<void> {
         if (i % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 5));
       }
       if (offline) {
-        await waitFor(
-          () => offlineFailures > failuresBefore,
-          15_000,
-          'no call failed while offline',
-        );
+        await waitFor(() => offlineFailures, {
+          what: 'a call failed while offline',
+          until: (n) => n > failuresBefore,
+          timeoutMs: 15_000,
+        });
       }
       offline = false;
       await s.command({ type: 'retry' });
@@ -197,18 +184,22 @@ async function handle(message: ToChild): Promise<void> {
     }
     case 'drain': {
       const s = service!;
-      let last = await s.query({ type: 'snapshot', limit: 1 });
-      await until(async () => {
-        await s.pollGunNow();
-        last = await s.query({ type: 'snapshot', limit: 1 });
-        const sync = last.sync;
-        return (
-          last.guns.every((g) => g.at !== null) &&
-          sync.pending === 0 &&
-          sync.inFlight === 0 &&
-          sync.attention === 0
-        );
-      }, 40_000);
+      const last = await waitFor(
+        async () => {
+          await s.pollGunNow();
+          const { guns, sync } = await s.query({ type: 'snapshot', limit: 1 });
+          return { guns, sync };
+        },
+        {
+          what: 'every gun known and nothing pending, in flight or needing attention',
+          until: ({ guns, sync }) =>
+            guns.every((g) => g.at !== null) &&
+            sync.pending === 0 &&
+            sync.inFlight === 0 &&
+            sync.attention === 0,
+          timeoutMs: 40_000,
+        },
+      );
       await s.gunsSent();
       send({
         op: 'drained',

@@ -9,7 +9,8 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
 import type { ResultsPoster } from '../../../src-main/sync/ports';
 import type { FieldChange } from '../../../src-main/core/outbox-store';
-import { tempOutbox, until, type TempOutbox } from '../../unit/sync/helpers';
+import { tempOutbox, type TempOutbox } from '../../unit/sync/helpers';
+import { waitFor } from '../../support/poll';
 
 const SEED = 7;
 let emu: RunningEmulator | null = null;
@@ -66,7 +67,7 @@ describe.each(['clears', 'rejected', 'ignored'] as const)(
       loop.start();
       store.apply([change(a!, '0:20:00.0'), change(b!, '0:21:00.0')], 1);
       loop.wake();
-      await until(() => outbox.counts().pending === 0, 'times posted');
+      await waitFor(() => outbox.counts(), { what: 'times posted', until: (c) => c.pending === 0 });
       const getsBefore = emu.log.filter((l) => l.path.includes('get-results')).length;
       expect(getsBefore).toBe(0); // no read-back when nothing awaits one
 
@@ -74,14 +75,13 @@ describe.each(['clears', 'rejected', 'ignored'] as const)(
       store.apply([change(a!, 'X')], 2);
       loop.wake();
       const key = { ...target, bib: a!, field: 'clock_time' };
-      await until(() => {
-        const st = outbox.fieldState(key);
-        return (
+      await waitFor(() => outbox.fieldState(key), {
+        what: 'the X settled: verified or needing attention',
+        until: (st) =>
           st !== null &&
           st.verifyVersion === null &&
-          (st.ackedValue === 'X' || st.attentionReason !== null)
-        );
-      }, 'the X settled: verified or needing attention');
+          (st.ackedValue === 'X' || st.attentionReason !== null),
+      });
       const st = outbox.fieldState(key)!;
       const shown = emu.results(target.resultSetId).find((r) => r.bib === a)?.clock_time ?? '';
       if (variant === 'clears') {

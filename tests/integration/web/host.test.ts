@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { StationApi, StationEvent } from '../../../src-shared/station-api';
 import { startWebHost, type WebHost } from '../../../src-main/web/server';
-import { openSocket, request, waitFor } from './support';
+import { openSocket, request } from './support';
+import { waitFor } from '../../support/poll';
 
 describe('web host transport', () => {
   let dir: string;
@@ -102,7 +103,7 @@ describe('web host transport', () => {
   it('pushes station events to every open socket and stops when it closes', async () => {
     const a = await openSocket(host);
     const b = await openSocket(host);
-    await waitFor(() => listeners.size >= 2);
+    await waitFor(() => listeners.size, { what: 'two listeners', until: (n) => n >= 2 });
     const event: StationEvent = { type: 'changed', journalLength: 42 };
     const got = Promise.all([a.nextEvent(), b.nextEvent()]);
     for (const l of listeners) l(event);
@@ -110,7 +111,10 @@ describe('web host transport', () => {
     const before = listeners.size;
     a.ws.close();
     b.ws.close();
-    await waitFor(() => listeners.size === before - 2);
-    await waitFor(() => host.connections() === 0);
+    await waitFor(() => listeners.size, {
+      what: 'both listeners removed',
+      until: (n) => n === before - 2,
+    });
+    await waitFor(() => host.connections(), { what: 'no connections', until: (n) => n === 0 });
   });
 });

@@ -16,7 +16,8 @@ import {
   estimateScreenOffset,
   tapInHostClock,
 } from '../../../src-main/web/screen-clock';
-import { openSocket, request, waitFor } from './support';
+import { openSocket, request } from './support';
+import { waitFor } from '../../support/poll';
 
 const tap = (at: number): WireRequest => ({ id: 1, kind: 'command', body: { type: 'tap', at } });
 
@@ -128,7 +129,7 @@ describe('screen clock over the web host', () => {
     const h = await start();
     const tablet = await openSocket(h, { skewMs: -20_000 });
     try {
-      await waitFor(() => tablet.pings() >= 3);
+      await waitFor(tablet.pings, { what: '3 clock pings', until: (n) => n >= 3 });
       const pressed = Date.now() - 20_000; // the tablet's clock at the key press
       const answer = await request(tablet, { kind: 'command', body: { type: 'tap', at: pressed } });
       expect(answer).toMatchObject({ ok: true, result: { ok: true } });
@@ -144,7 +145,7 @@ describe('screen clock over the web host', () => {
     const h = await start();
     const tablet = await openSocket(h, { skewMs: -20_000 });
     try {
-      await waitFor(() => tablet.pings() >= 3);
+      await waitFor(tablet.pings, { what: '3 clock pings', until: (n) => n >= 3 });
       const gunPressed = Date.now() - 20_000 - 60_000; // pressed a minute ago, tablet's clock
       const g = await request(tablet, {
         kind: 'command',
@@ -173,10 +174,10 @@ describe('screen clock over the web host', () => {
     const clock = { skewMs: -20_000 };
     const tablet = await openSocket(h, clock);
     try {
-      await waitFor(() => tablet.pings() >= 3);
+      await waitFor(tablet.pings, { what: '3 clock pings', until: (n) => n >= 3 });
       clock.skewMs = 0; // NTP fixed the tablet's clock mid-race
       const seen = tablet.pings();
-      await waitFor(() => tablet.pings() >= seen + 3);
+      await waitFor(tablet.pings, { what: 'three more clock pings', until: (n) => n >= seen + 3 });
       await new Promise((r) => setTimeout(r, 50));
       const pressed = Date.now();
       await request(tablet, { kind: 'command', body: { type: 'tap', at: pressed } });
@@ -192,7 +193,11 @@ describe('screen clock over the web host', () => {
     const link = { skewMs: -20_000, delayMs: 700 };
     const tablet = await openSocket(h, link);
     try {
-      await waitFor(() => tablet.pings() >= SCREEN_CLOCK_PINGS); // all answered too slowly
+      // All answered too slowly.
+      await waitFor(tablet.pings, {
+        what: 'a full round of clock pings',
+        until: (n) => n >= SCREEN_CLOCK_PINGS,
+      });
       // Unmeasured: a tap 20 s off is refused, saying the clock could not be measured.
       const refused = await request(tablet, {
         kind: 'command',

@@ -10,7 +10,8 @@ import { Snapshot } from '../../../src-shared/station-api';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator';
 import { launchWebStation, type LaunchedStation } from '../../../src-main/web/launch';
 import { reachableAddresses } from '../../../src-main/web/server';
-import { openSocket, request, waitFor } from './support';
+import { openSocket, request } from './support';
+import { waitFor } from '../../support/poll';
 
 describe('addresses for another device', () => {
   const interfaces = {
@@ -67,7 +68,10 @@ describe('two screens on one station', () => {
     const timer = await openSocket(station, { skewMs: 0 });
     const chute = await openSocket(station, { skewMs: 0 });
     try {
-      await waitFor(() => timer.pings() >= 3 && chute.pings() >= 3);
+      await waitFor(() => [timer.pings(), chute.pings()], {
+        what: 'three clock pings on each screen',
+        until: (pings) => pings.every((n) => n >= 3),
+      });
       const emulator = station.emulator!;
       const event = emulator.practice.events[0]!;
       const configured = await request(timer, {
@@ -107,14 +111,16 @@ describe('two screens on one station', () => {
       await request(chute, { kind: 'command', body: { type: 'order', bib: String(bibs[2]) } });
 
       // Each screen hears the other's entries (the renderer reloads on `changed`).
-      await waitFor(() =>
-        chute.events
-          .slice(seenByChute)
-          .some((e) => (e as { type: string; journalLength?: number }).journalLength === 7),
-      );
-      await waitFor(() =>
-        timer.events.some((e) => (e as { journalLength?: number }).journalLength === 7),
-      );
+      const journalLengths = (events: unknown[]) =>
+        events.map((e) => (e as { journalLength?: number }).journalLength);
+      await waitFor(() => journalLengths(chute.events.slice(seenByChute)), {
+        what: 'the chute screen told of entry 7',
+        until: (lengths) => lengths.includes(7),
+      });
+      await waitFor(() => journalLengths(timer.events), {
+        what: 'the timer screen told of entry 7',
+        until: (lengths) => lengths.includes(7),
+      });
       const answer = await request(chute, { kind: 'query', body: { type: 'snapshot' } });
       const snapshot = Snapshot.parse((answer as { result: unknown }).result);
       const byTime = [...snapshot.crossings].sort((a, b) => a.at - b.at);

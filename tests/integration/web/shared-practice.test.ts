@@ -11,7 +11,7 @@ import {
 } from '../../../src-main/runsignup/emulator';
 import type { StationRole } from '../../../src-shared/domain';
 import { launchWebStation, type LaunchedStation } from '../../../src-main/web/launch';
-import { waitFor } from './support';
+import { waitFor } from '../../support/poll';
 
 // An hour ago, on a whole second (the core refuses guns days away from now).
 const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000;
@@ -72,10 +72,10 @@ describe('two web stations sharing one practice emulator', () => {
     expect(await finish.service.command({ type: 'tap', at: GUN + 41 * 60_000, bib })).toMatchObject(
       { ok: true },
     );
-    await waitFor(() => {
-      const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib);
-      return Boolean(row && row.clock_time && row[`split-${splitId}`]);
-    }, 10_000);
+    await waitFor(() => emulator.results(set.resultSetId).find((r) => String(r.bib) === bib), {
+      what: `bib ${bib}'s finish and split on RunSignup`,
+      until: (row) => Boolean(row && row.clock_time && row[`split-${splitId}`]),
+    });
     const row = emulator.results(set.resultSetId).find((r) => String(r.bib) === bib)!;
     expect(row.clock_time).toBe('41:00.0');
     expect(row[`split-${splitId}`]).toBe('20:00.0');

@@ -86,12 +86,3 @@ export async function request(
   const id = body.id ?? nextId++;
   return socket.next(() => socket.ws.send(JSON.stringify({ ...body, id })));
 }
-
-/** Polls a condition on the event loop (no fixed sleeps), failing after `ms`. */
-export async function waitFor(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('Condition not met in time.');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

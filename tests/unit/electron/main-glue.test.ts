@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../../support/poll';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -94,10 +95,6 @@ function fakeElectron(dataDir: string, lock: boolean): FakeElectron {
   return fake;
 }
 
-async function eventually(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
 const dirs: string[] = [];
 afterEach(() => {
   delete process.env.CHUTE_DATA_DIR;
@@ -125,7 +122,7 @@ const trustedEvent = (url = 'chute://app/index.html') => {
 describe('Electron main glue', () => {
   it('takes the single-instance lock before the database exists, then runs the station', async () => {
     const { fake, dataDir } = await loadMain(true);
-    await eventually(() => fake.windows.length === 1);
+    await waitFor(() => fake.windows.length, { what: 'the window opened', until: (n) => n === 1 });
     expect(fake.lockCalls).toEqual([{ databaseExisted: false }]);
     expect(existsSync(path.join(dataDir, 'station.sqlite'))).toBe(true);
     expect(fake.schemes).toMatchObject([{ scheme: 'chute', privileges: { standard: true } }]);
@@ -198,7 +195,7 @@ describe('Electron main glue', () => {
     const quitEvent = { preventDefault: vi.fn() };
     fake.appHandlers.get('will-quit')!(quitEvent);
     expect(quitEvent.preventDefault).toHaveBeenCalled();
-    await eventually(() => fake.quit.mock.calls.length > 0);
+    await waitFor(() => fake.quit.mock.calls.length, { what: 'app.quit()', until: (n) => n > 0 });
   });
 
   it('quits without touching the database when another Chute holds the lock', async () => {

@@ -8,6 +8,7 @@ import {
   type GunInForce,
 } from '../../../src-main/sync/gun-share';
 import type { Timers } from '../../../src-main/sync/sync-loop';
+import { waitFor } from '../../support/poll';
 
 const GUN = Date.UTC(2026, 4, 16, 12, 0, 0, 250);
 
@@ -40,7 +41,7 @@ describe('GunPublisher (finish station)', () => {
       random: () => 0,
     });
     publisher.start();
-    while (attempts < 3) await new Promise((r) => setTimeout(r, 1));
+    await waitFor(() => attempts, { what: 'three refused posts', until: (n) => n >= 3 });
     expect(posted).toEqual([]);
     expect(publisher.status().pending).toBe(1);
     expect(publisher.status().lastError).toMatch(/ECONNREFUSED/);
@@ -71,7 +72,7 @@ describe('GunPublisher (finish station)', () => {
     expect(posted).toEqual(['1 2026-05-16 12:00:03.250']);
     offset = -1_500;
     publisher.wake();
-    while (posted.length < 2) await new Promise((r) => setTimeout(r, 1));
+    await waitFor(() => posted, { what: 'the gun posted again', until: (p) => p.length >= 2 });
     await publisher.idle();
     expect(posted).toEqual(['1 2026-05-16 12:00:03.250', '1 2026-05-16 11:59:58.750']);
     await publisher.stop();

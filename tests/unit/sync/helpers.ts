@@ -95,12 +95,3 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } 
   });
   return { promise, resolve };
 }
-
-/** Resolves when `cond` holds, checking after each macrotask; fails with `what` after `limit` checks. */
-export async function until(cond: () => boolean, what: string, limit = 5_000): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  throw new Error(`Timed out waiting for: ${what}`);
-}

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBackVerdict, SyncLoop, type ReadBackRows } from '../../../src-main/sync/sync-loop';
 import type { ResultReadRow, ResultsPoster } from '../../../src-main/sync/ports';
-import { OK, TARGET, finish, tempOutbox, until, type TempOutbox } from './helpers';
+import { OK, TARGET, finish, tempOutbox, type TempOutbox } from './helpers';
+import { waitFor } from '../../support/poll';
 
 let store: TempOutbox | null = null;
 let loop: SyncLoop | null = null;
@@ -66,7 +67,7 @@ describe('SyncLoop read-back of an X', () => {
     });
     store.apply([finish(7, '0:20:00.0'), finish(8, '0:21:00.0')], 1);
     loop.start();
-    await until(() => outbox.counts().pending === 0, 'times posted');
+    await waitFor(() => outbox.counts(), { what: 'times posted', until: (c) => c.pending === 0 });
     store.apply([finish(7, 'X')], 2);
     loop.wake();
     const key = { ...TARGET, bib: 7, field: 'clock_time' };
@@ -82,11 +83,14 @@ describe('SyncLoop read-back of an X', () => {
       () => partial([{ bib: 8, clock_time: '0:21:00.0' }]),
       () => [{ bib: 8, clock_time: '0:21:00.0' }],
     ]);
-    await until(() => reads() >= 2, 'two inconclusive reads');
+    await waitFor(reads, { what: 'two inconclusive reads', until: (n) => n >= 2 });
     const during = outbox.fieldState(key)!;
     expect(during.verifyVersion).not.toBeNull();
     expect(during.attentionReason).toBeNull();
-    await until(() => outbox.fieldState(key)!.verifyVersion === null, 'verified');
+    await waitFor(() => outbox.fieldState(key), {
+      what: 'the clear verified',
+      until: (st) => st?.verifyVersion === null,
+    });
     expect(reads()).toBeGreaterThanOrEqual(3);
     const st = outbox.fieldState(key)!;
     expect(st.ackedValue).toBe('X');
@@ -95,11 +99,11 @@ describe('SyncLoop read-back of an X', () => {
 
   it('the row present with the field empty is cleared at the first read', async () => {
     const { outbox, key, reads } = await withReads([() => [{ bib: 7, clock_time: '' }]]);
-    await until(() => reads() === 1, 'read back');
-    await until(() => {
-      const st = outbox.fieldState(key)!;
-      return st.ackedValue === 'X' && st.verifyVersion === null;
-    }, 'verified');
+    await waitFor(reads, { what: 'one read back', until: (n) => n === 1 });
+    await waitFor(() => outbox.fieldState(key), {
+      what: 'the clear acknowledged and verified',
+      until: (st) => st?.ackedValue === 'X' && st.verifyVersion === null,
+    });
     expect(reads()).toBe(1);
     expect(outbox.fieldState(key)!.ackedValue).toBe('X');
   });

@@ -13,9 +13,9 @@ import {
   finish,
   rejected,
   tempOutbox,
-  until,
   type TempOutbox,
 } from './helpers';
+import { waitFor } from '../../support/poll';
 
 let store: TempOutbox | null = null;
 let loop: SyncLoop | null = null;
@@ -119,7 +119,7 @@ describe('SyncLoop: no stale value after a failure (review 5)', () => {
     store!.apply([finish(1, 'X'), finish(3, '0:20:00.0')], 2);
     const good = new ScriptedPoster(() => OK);
     loop.resume(good);
-    await until(() => loop.status().pending === 0, 'drained');
+    await waitFor(() => loop.status(), { what: 'drained', until: (s) => s.pending === 0 });
     const posted = good.calls.flatMap((c) => c.rows);
     expect(posted.filter((r) => r.bib === 1).map((r) => r['clock_time'])).toEqual(['X']);
     expect(posted.filter((r) => r.bib === 3).map((r) => r['clock_time'])).toEqual(['0:20:00.0']);
@@ -162,7 +162,10 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
       1,
     );
     loop.start();
-    await until(() => outbox.counts().pending === 0, 'everything but bib 3 acked, bib 3 parked');
+    await waitFor(() => outbox.counts(), {
+      what: 'everything but bib 3 acked, bib 3 parked',
+      until: (c) => c.pending === 0,
+    });
     expect(outbox.counts().attention).toBe(1);
     expect(outbox.fieldState({ ...TARGET, bib: 3, field: 'clock_time' })?.attentionReason).toMatch(
       /bib 3.*Invalid date \(error 9\)/,
@@ -170,11 +173,10 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     // New finishes are not stuck behind it.
     store!.apply([finish(9, '0:40:00.0')], 2);
     loop.wake();
-    await until(
-      () =>
-        outbox.fieldState({ ...TARGET, bib: 9, field: 'clock_time' })?.ackedValue === '0:40:00.0',
-      'bib 9 acked',
-    );
+    await waitFor(() => outbox.fieldState({ ...TARGET, bib: 9, field: 'clock_time' }), {
+      what: 'bib 9 acked',
+      until: (st) => st?.ackedValue === '0:40:00.0',
+    });
   });
 
   it('paces isolation posts at least 1 s apart', async () => {
@@ -226,7 +228,10 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(toSet21).toBeLessThanOrEqual(5);
     poster.respond = () => OK;
     loop.resume();
-    await until(() => loop.status().pending === 0, 'drained after resume');
+    await waitFor(() => loop.status(), {
+      what: 'drained after resume',
+      until: (s) => s.pending === 0,
+    });
     expect(loop.status().stalled).toBeNull();
   });
 
@@ -260,11 +265,10 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     // A later finisher of the same event still posts.
     store!.apply([finish(20, '0:30:00.0')], 2);
     loop.wake();
-    await until(
-      () =>
-        outbox.fieldState({ ...TARGET, bib: 20, field: 'clock_time' })?.ackedValue === '0:30:00.0',
-      'bib 20 posted',
-    );
+    await waitFor(() => outbox.fieldState({ ...TARGET, bib: 20, field: 'clock_time' }), {
+      what: 'bib 20 posted',
+      until: (st) => st?.ackedValue === '0:30:00.0',
+    });
     expect(loop.status().stalled).toBeNull();
   });
 
@@ -282,19 +286,21 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(s.attention).toBe(1);
     store!.apply([finish(8, '0:18:00.0')], 2);
     loop.wake();
-    await until(
-      () =>
-        outbox.fieldState({ ...TARGET, bib: 8, field: 'clock_time' })?.ackedValue === '0:18:00.0',
-      'bib 8 posted',
-    );
+    await waitFor(() => outbox.fieldState({ ...TARGET, bib: 8, field: 'clock_time' }), {
+      what: 'bib 8 posted',
+      until: (st) => st?.ackedValue === '0:18:00.0',
+    });
     // Now every post is refused the same way: the second bib confirms it is the request.
     refuseAll = true;
     store!.apply([finish(9, '0:19:00.0')], 3);
     loop.wake();
-    await until(() => loop.status().attention === 2, 'bib 9 parked on its own');
+    await waitFor(() => loop.status(), {
+      what: 'bib 9 parked on its own',
+      until: (s) => s.attention === 2,
+    });
     store!.apply([finish(10, '0:20:00.0')], 4);
     loop.wake();
-    await until(() => loop.status().stalled !== null, 'event paused');
+    await waitFor(() => loop.status(), { what: 'event paused', until: (s) => s.stalled !== null });
     s = loop.status();
     expect(s.stalled).toMatch(/event 11 \/ result set 21.*not open for results.*Nothing was lost/);
     expect(s.pending).toBe(1);
@@ -318,11 +324,10 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     // A new row for the live event still flows while event 11 waits.
     store!.apply([other(3, '0:33:00.0')], 3);
     loop.wake();
-    await until(
-      () =>
-        outbox.fieldState({ ...OTHER, bib: 3, field: 'clock_time' })?.ackedValue === '0:33:00.0',
-      'other event still posting',
-    );
+    await waitFor(() => outbox.fieldState({ ...OTHER, bib: 3, field: 'clock_time' }), {
+      what: 'other event still posting',
+      until: (st) => st?.ackedValue === '0:33:00.0',
+    });
     expect(poster.calls.filter((c) => c.target.eventId === 11)).toHaveLength(1);
   });
 

@@ -12,9 +12,9 @@ import {
   finish,
   rejected,
   tempOutbox,
-  until,
   type TempOutbox,
 } from './helpers';
+import { waitFor } from '../../support/poll';
 
 let store: TempOutbox | null = null;
 let loop: SyncLoop | null = null;
@@ -183,7 +183,10 @@ describe('SyncLoop', () => {
     expect(outbox.counts().pending).toBe(30);
     const good = new ScriptedPoster(() => OK);
     loop.resume(good);
-    await until(() => loop.status().pending === 0, 'drained after resume');
+    await waitFor(() => loop.status(), {
+      what: 'drained after resume',
+      until: (s) => s.pending === 0,
+    });
     expect(loop.status().stalled).toBeNull();
     expect(denied.calls).toHaveLength(1);
     // The refused batch was re-posted first, with the same values.
@@ -312,7 +315,7 @@ describe('SyncLoop', () => {
     const { outbox, loop } = setup(poster);
     store!.apply([finish(42, '0:30:00.0')], 1);
     loop.start();
-    await until(() => poster.inFlight === 1, 'first post in flight');
+    await waitFor(() => poster.inFlight, { what: 'first post in flight', until: (n) => n === 1 });
     expect(loop.status().inFlight).toBe(1);
     store!.apply([finish(42, '0:31:00.0')], 2); // the timer fixed the time meanwhile
     gate.resolve(OK);
@@ -345,7 +348,7 @@ describe('SyncLoop', () => {
     expect(poster.calls).toHaveLength(0);
     store!.apply([finish(9, '0:15:00.0')], 1);
     loop.wake();
-    await until(() => poster.inFlight === 1, 'posted on wake');
+    await waitFor(() => poster.inFlight, { what: 'posted on wake', until: (n) => n === 1 });
     let stopped = false;
     const stopping = loop.stop().then(() => {
       stopped = true;
@@ -392,7 +395,10 @@ describe('SyncLoop', () => {
     });
     store.apply([finish(1, 'soon')], 1);
     loop.start();
-    await until(() => statuses.some((st) => st.lastError !== null), 'an error reported');
+    await waitFor(() => statuses.at(-1), {
+      what: 'an error reported',
+      until: () => statuses.some((st) => st.lastError !== null),
+    });
     expect(statuses.find((st) => st.lastError)?.lastError).toMatch(/outbox did not park/);
     expect(poster.calls).toHaveLength(0);
   });
@@ -431,7 +437,10 @@ describe('SyncLoop', () => {
     expect(paused.stalled).toMatch(/does not know event 11 \/ result set 21.*301/);
     expect(paused.pending).toBe(2);
     loop.resume();
-    await until(() => loop.status().pending === 0, 'drained after resume');
+    await waitFor(() => loop.status(), {
+      what: 'drained after resume',
+      until: (s) => s.pending === 0,
+    });
     expect(poster.calls.map((c) => c.rows)).toEqual([
       poster.calls[0]!.rows,
       poster.calls[0]!.rows,
@@ -463,7 +472,10 @@ describe('SyncLoop', () => {
     expect((await loop.settled()).attention).toBe(1);
     reject = false;
     expect(loop.retryAttention()).toBe(1);
-    await until(() => loop.status().attention === 0 && loop.status().pending === 0, 'retried');
+    await waitFor(() => loop.status(), {
+      what: 'retried',
+      until: (s) => s.attention === 0 && s.pending === 0,
+    });
   });
 
   it('feeds Date headers into the clock offset estimate', async () => {
