@@ -130,8 +130,22 @@ export const CommandResult = z.discriminatedUnion('ok', [
 ]);
 export type CommandResult = z.infer<typeof CommandResult>;
 
-/** `verify`: RunSignup accepted "X" in a finish field; a read-back has not yet shown it cleared. */
-export const SyncState = z.enum(['saved', 'sent', 'verify', 'attention', 'unposted']);
+/**
+ * `saved`: on this laptop only; `sending`: posted, no answer yet (or the answer was lost: a
+ * read-back decides); `sent`: RunSignup accepted it; `verified`: a read of RunSignup shows it;
+ * `conflict`: RunSignup shows a value this station never sent (the timer decides); `verify`:
+ * RunSignup accepted "X" in a finish field, a read-back has not yet shown it cleared.
+ */
+export const SyncState = z.enum([
+  'saved',
+  'sent',
+  'verify',
+  'attention',
+  'unposted',
+  'sending',
+  'verified',
+  'conflict',
+]);
 export type SyncState = z.infer<typeof SyncState>;
 
 /** One crossing as the timing screen shows it. */
@@ -163,6 +177,25 @@ export const SyncStatus = z.object({
   nextRetryAt: Ms.nullable(),
   /** Set when the queue is paused (e.g. credentials rejected) and needs the timer. */
   stalled: z.string().nullable(),
+  /** Runners (not fields) by where their fields stand with RunSignup. */
+  runners: z
+    .object({
+      saved: z.number().int(),
+      sending: z.number().int(),
+      sent: z.number().int(),
+      verified: z.number().int(),
+      conflict: z.number().int(),
+    })
+    .optional(),
+  /** Fields where RunSignup shows a value this station never sent (the timer decides). */
+  conflicts: z.number().int().optional(),
+  /** When RunSignup was last read back and compared (the standing audit), and what it found. */
+  lastAuditAt: Ms.nullable().optional(),
+  lastAudit: z.string().nullable().optional(),
+  /** When the request now in flight was sent (null when none is). */
+  waitingSince: Ms.nullable().optional(),
+  /** When the current run of posts without an answer (timeouts, no answer) began, or null. */
+  slowSince: Ms.nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
 import type { ClearVerification, Outbox, OutboxRow } from '../sync/ports';
 import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
+import { createOutboxAudit, type OutboxAudit } from './outbox-audit';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */
 export interface OutboxChange extends FieldKey {
@@ -24,6 +25,17 @@ export interface FieldSyncState {
   attentionVersion: number | null;
   /** The version of an acknowledged "X" in a finish field awaiting its read-back, or null. */
   verifyVersion: number | null;
+  /** The newest version ever put on the wire. */
+  sentVersion: number;
+  /** When a post of unknown outcome carrying the field was given up on, or null. */
+  uncertainAt: number | null;
+  /** The wanted version a read of RunSignup showed, or null. */
+  verifiedVersion: number | null;
+  /** RunSignup shows a value this station never sent, at this wanted version. */
+  conflictVersion: number | null;
+  conflictValue: string | null;
+  /** The timer kept RunSignup's value at this wanted version. */
+  yieldedVersion: number | null;
 }
 
 /** An (event, result set) this station posts to. */
@@ -36,7 +48,7 @@ export interface OutboxTarget {
 export const VERIFIED_CLEAR_FIELDS: readonly string[] =
   CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack;
 
-export interface OutboxStore extends Outbox, ClearVerification {
+export interface OutboxStore extends Outbox, ClearVerification, OutboxAudit {
   /**
    * The targets of the current config: `takePending`, `stillPending`, `counts().pending` and
    * `awaitingReadBack` see only rows of these (null: every row, before any config). A row of a
@@ -94,7 +106,19 @@ interface StateRow {
   attention_reason: string | null;
   attention_version: number | null;
   verify_version: number | null;
+  sent_version: number;
+  uncertain_at: number | null;
+  verified_version: number | null;
+  conflict_version: number | null;
+  conflict_value: string | null;
+  yielded_version: number | null;
 }
+
+/** The columns a FieldSyncState is read from. */
+const STATE_COLUMNS = `o.result_set_id, o.bib, o.field, o.wanted_value, o.wanted_version,
+  o.acked_value, o.acked_version, o.attention_reason, o.attention_version, o.verify_version,
+  o.sent_version, o.uncertain_at, o.verified_version, o.conflict_version, o.conflict_value,
+  o.yielded_version`;
 
 function toState(r: StateRow): FieldSyncState {
   return {
@@ -105,6 +129,12 @@ function toState(r: StateRow): FieldSyncState {
     attentionReason: r.attention_reason,
     attentionVersion: r.attention_version,
     verifyVersion: r.verify_version,
+    sentVersion: r.sent_version,
+    uncertainAt: r.uncertain_at,
+    verifiedVersion: r.verified_version,
+    conflictVersion: r.conflict_version,
+    conflictValue: r.conflict_value,
+    yieldedVersion: r.yielded_version,
   };
 }
 
@@ -144,14 +174,23 @@ export function createOutboxStore(db: Database): OutboxStore {
        ORDER BY wanted_at, bib, field LIMIT ?`,
     ),
     // One statement per batch (not one per row): the taken rows as a JSON array of
-    // [result set, bib, field, version].
+    // [result set, bib, field, version]. Each value put on the wire is remembered as this
+    // station's own (the audit tells an own older value from one it never sent).
     markTaken: db.prepare<[string]>(
-      `UPDATE outbox SET maybe_posted = 1
+      `UPDATE outbox SET
+         maybe_posted = CASE WHEN outbox.wanted_value <> '${CLEAR_VALUE}' THEN 1
+                             ELSE outbox.maybe_posted END,
+         sent_version = max(outbox.sent_version, outbox.wanted_version),
+         own_values = CASE
+           WHEN outbox.wanted_value = '${CLEAR_VALUE}' THEN outbox.own_values
+           WHEN outbox.own_values IS NULL THEN json_array(outbox.wanted_value)
+           WHEN EXISTS (SELECT 1 FROM json_each(outbox.own_values) o
+                        WHERE o.value = outbox.wanted_value) THEN outbox.own_values
+           ELSE json_insert(outbox.own_values, '$[#]', outbox.wanted_value) END
        FROM (SELECT value->>0 AS rs, value->>1 AS bib, value->>2 AS field, value->>3 AS version
              FROM json_each(?)) AS t
        WHERE outbox.result_set_id = t.rs AND outbox.bib = t.bib AND outbox.field = t.field
-         AND outbox.wanted_version = t.version
-         AND outbox.wanted_value <> '${CLEAR_VALUE}' AND outbox.maybe_posted = 0`,
+         AND outbox.wanted_version = t.version`,
     ),
     // Versions compared in SQL: an old ack never overwrites a newer ack or a newer wanted value.
     // One statement per batch: rows as a JSON array of [result set, bib, field, value, version].
@@ -211,13 +250,13 @@ export function createOutboxStore(db: Database): OutboxStore {
        ON CONFLICT DO NOTHING`,
     ),
     statesOf: db.prepare<[string], StateRow>(
-      `SELECT o.result_set_id, o.bib, o.field, o.wanted_value, o.wanted_version, o.acked_value,
-         o.acked_version, o.attention_reason, o.attention_version, o.verify_version
+      `SELECT ${STATE_COLUMNS}
        FROM (SELECT DISTINCT value->>0 AS rs, value->>1 AS bib FROM json_each(?)) AS k
        JOIN outbox o ON o.result_set_id = k.rs AND o.bib = k.bib`,
     ),
     attention: db.prepare(
-      `UPDATE outbox SET attention_reason = @reason, attention_version = @version
+      `UPDATE outbox SET attention_reason = @reason, attention_version = @version,
+         sent_version = min(sent_version, acked_version)
        WHERE result_set_id = @resultSetId AND bib = @bib AND field = @field
          AND wanted_version = @version AND acked_version < @version`,
     ),
@@ -239,13 +278,10 @@ export function createOutboxStore(db: Database): OutboxStore {
     ),
     forgetAcks: db.prepare(
       `UPDATE outbox SET acked_value = NULL, acked_version = 0, acked_at = NULL,
-         verify_version = NULL
+         verify_version = NULL, verified_version = NULL, uncertain_at = NULL
        WHERE acked_version > 0`,
     ),
-    all: db.prepare<[], StateRow>(
-      `SELECT result_set_id, bib, field, wanted_value, wanted_version, acked_value, acked_version,
-         attention_reason, attention_version, verify_version FROM outbox`,
-    ),
+    all: db.prepare<[], StateRow>(`SELECT ${STATE_COLUMNS} FROM outbox o`),
   };
 
   function applyOne(c: OutboxChange, at: number): void {
@@ -279,7 +315,9 @@ export function createOutboxStore(db: Database): OutboxStore {
     version: r.wanted_version,
   });
 
+  const audit = createOutboxAudit(db, () => scope);
   const store: OutboxStore = {
+    ...audit,
     setScope(targets) {
       scopeTargets =
         targets === null
@@ -318,10 +356,9 @@ export function createOutboxStore(db: Database): OutboxStore {
         });
         if (!first) return [];
         const rows = st.pendingOf.all(first.event_id, first.result_set_id, limit);
-        const real = rows.filter((r) => r.wanted_value !== CLEAR_VALUE);
-        if (real.length > 0) {
+        if (rows.length > 0) {
           st.markTaken.run(
-            JSON.stringify(real.map((r) => [r.result_set_id, r.bib, r.field, r.wanted_version])),
+            JSON.stringify(rows.map((r) => [r.result_set_id, r.bib, r.field, r.wanted_version])),
           );
         }
         return rows.map(toRow);

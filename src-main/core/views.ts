@@ -19,10 +19,23 @@ export const VERIFY_REASON =
   'Verify on RunSignup: "X" was accepted, the read-back is still to come';
 export const WAITING_FOR_TIME = 'Waiting for the gun: no time to send yet';
 
+/** Why a conflicting field is not posted: the timer decides on the Review screen. */
+export function conflictReason(field: string, shown: string | null): string {
+  const what = shown === null || shown === '' ? 'nothing' : `"${shown}"`;
+  return (
+    `RunSignup shows ${what} in ${field}, which this station never sent: ` +
+    "keep RunSignup's or this station's on the Review screen"
+  );
+}
+
+export const UNCERTAIN_REASON =
+  "RunSignup's answer to a post was lost: a read of RunSignup will confirm it";
+
 /**
- * Where a bib's fields stand with RunSignup: the worst of its fields wins (attention, then
- * saved, then verify, then sent). A bib whose time field is not wanted is never "sent": its
- * finish is not on RunSignup yet (waiting for the gun), whatever an earlier place's ack says.
+ * Where a bib's fields stand with RunSignup: the worst of its fields wins (attention, conflict,
+ * saved, sending, verify, sent, then verified). A bib whose time field is not wanted is never
+ * "sent": its finish is not on RunSignup yet (waiting for the gun), whatever an earlier place's
+ * ack says.
  */
 export function syncOfBib(
   plan: EventPlan,
@@ -32,27 +45,44 @@ export function syncOfBib(
   const fields = plan.placeField ? [plan.placeField, plan.timeField] : [plan.timeField];
   let anyWanted = false;
   let saved = false;
+  let sending = false;
+  let uncertain = false;
   let verify = false;
+  let unverified = false;
+  let conflict: string | null = null;
   let timeWanted = false;
   for (const field of fields) {
     const s = lookup(plan, bib, field);
-    if (!s || s.wantedValue === null) continue;
+    if (!s) continue;
+    if (s.conflictVersion !== null && s.conflictVersion === s.wantedVersion) {
+      conflict ??= conflictReason(field, s.conflictValue);
+    }
+    if (s.wantedValue === null) continue;
     anyWanted = true;
     if (field === plan.timeField) timeWanted = true;
+    if (s.yieldedVersion !== null && s.yieldedVersion === s.wantedVersion) continue;
     if (s.ackedVersion >= s.wantedVersion) {
       if (s.verifyVersion === s.wantedVersion) verify = true;
+      else if (s.uncertainAt !== null && s.verifiedVersion !== s.wantedVersion) uncertain = true;
+      else if (s.verifiedVersion !== s.wantedVersion) unverified = true;
       continue;
     }
     if (s.attentionVersion === s.wantedVersion) {
       return { sync: 'attention', reason: s.attentionReason ?? 'RunSignup rejected this row' };
     }
-    saved = true;
+    if (s.sentVersion >= s.wantedVersion) sending = true;
+    else saved = true;
   }
+  if (conflict) return { sync: 'conflict', reason: conflict };
   if (!anyWanted) return { sync: 'unposted', reason: 'Nothing to send yet' };
   if (saved) return { sync: 'saved', reason: timeWanted ? null : WAITING_FOR_TIME };
+  if (sending || uncertain) {
+    const reason = !timeWanted ? WAITING_FOR_TIME : uncertain ? UNCERTAIN_REASON : null;
+    return { sync: 'sending', reason };
+  }
   if (verify) return { sync: 'verify', reason: VERIFY_REASON };
   if (!timeWanted) return { sync: 'saved', reason: WAITING_FOR_TIME };
-  return { sync: 'sent', reason: null };
+  return unverified ? { sync: 'sent', reason: null } : { sync: 'verified', reason: null };
 }
 
 const BLOCKING: readonly CrossingFlag[] = ['unknown-bib', 'other-event', 'already-recorded'];
@@ -74,7 +104,7 @@ export function crossingView(
     reason = 'Bib cleared after this crossing';
     // The clear itself may await its read-back, or RunSignup may still show the old value.
     const s = ctx.plan ? syncOfBib(ctx.plan, c.bib, ctx.lookup) : null;
-    if (s && (s.sync === 'verify' || s.sync === 'attention')) {
+    if (s && (s.sync === 'verify' || s.sync === 'attention' || s.sync === 'conflict')) {
       sync = s.sync;
       reason = s.reason;
     }

@@ -115,6 +115,46 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'outbox: uncertain posts, read-back verification, conflicts; audit runs',
+    up(db) {
+      // sent_version: the newest version ever put on the wire (a row is "sending" meanwhile).
+      // own_values: JSON array of every value this station posted for the field, so a read-back
+      //   can tell its own older value (repost) from a value it never sent (conflict).
+      // uncertain_at: the last post of this field whose outcome is unknown (timeout, reset, 5xx):
+      //   RunSignup may still apply it, so only a read after it settled can verify the field.
+      // verified_version: the wanted version a settled read-back showed on RunSignup.
+      // conflict_*: RunSignup shows a value this station never sent, at this wanted version.
+      // yielded_*: the timer kept RunSignup's value at this wanted version: not posted.
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN sent_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN own_values TEXT;
+        ALTER TABLE outbox ADD COLUMN uncertain_at INTEGER;
+        ALTER TABLE outbox ADD COLUMN verified_version INTEGER;
+        ALTER TABLE outbox ADD COLUMN conflict_value TEXT;
+        ALTER TABLE outbox ADD COLUMN conflict_version INTEGER;
+        ALTER TABLE outbox ADD COLUMN yielded_value TEXT;
+        ALTER TABLE outbox ADD COLUMN yielded_version INTEGER;
+        CREATE INDEX outbox_conflict ON outbox (conflict_version)
+          WHERE conflict_version IS NOT NULL;
+        CREATE TABLE audit_runs (
+          id            INTEGER PRIMARY KEY,
+          started_at    INTEGER NOT NULL,
+          finished_at   INTEGER NOT NULL,
+          event_id      INTEGER NOT NULL,
+          result_set_id INTEGER NOT NULL,
+          rows_read     INTEGER NOT NULL,
+          compared      INTEGER NOT NULL,
+          verified      INTEGER NOT NULL,
+          repaired      INTEGER NOT NULL,
+          conflicts     INTEGER NOT NULL,
+          waiting       INTEGER NOT NULL,
+          error         TEXT
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -41,6 +41,27 @@ export const CLIENT_ASSUMPTIONS = {
 } as const;
 
 /**
+ * The standing audit's timing (DESIGN.md §5, "sent is not verified"). Read by the sync loop.
+ */
+export const RESULT_AUDIT_ASSUMPTIONS = {
+  /**
+   * [assumed] How long RunSignup may still apply a request whose answer the client never got
+   * (timeout, reset, no answer, 5xx). Nothing public says how long its servers work on a
+   * request: PHP's default max_execution_time is 30 s, common load balancers give up on an
+   * upstream after 60 s, and RunSignup's own timing app aborts its calls after 15 s
+   * (RUNSIGNUP-API.md §6). A field posted with an unknown outcome is verified only by a read
+   * that starts this long after the client gave up: twice the longest of those, 120 s.
+   */
+  settleMs: 120_000,
+  /**
+   * How often each result set is read back while nothing else makes it due (a policy, not a
+   * guess about RunSignup): one read of a set of a few hundred runners is a handful of pages,
+   * which every 2 minutes stays far below RunSignup's own example pace (25 rows per second).
+   */
+  auditEveryMs: 120_000,
+} as const;
+
+/**
  * How failures are classified where RunSignup documents nothing (RUNSIGNUP-API.md §1 lists the
  * codes' texts, not what a client should do). Read by `errors.ts`.
  */

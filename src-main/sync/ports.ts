@@ -1,5 +1,6 @@
 // The seams of the sync loop: what it reads from the outbox and what it needs from RunSignup.
 // The core implements `Outbox` over SQLite; the RunSignup client provides `ResultsPoster`.
+import type { AuditedField, FieldVerdict } from './audit';
 
 /** One field the station wants RunSignup to show, at a version. */
 export interface OutboxRow {
@@ -86,4 +87,71 @@ export interface ResultsPoster {
    * Throws on failure. Absent: nothing is read back and such rows keep "verify on RunSignup".
    */
   readResults?(target: { eventId: number; resultSetId: number }): Promise<ResultReadRow[]>;
+}
+
+/** One audit of one result set as recorded: when it ran and what it found. */
+export interface AuditRun {
+  eventId: number;
+  resultSetId: number;
+  startedAt: number;
+  finishedAt: number;
+  rowsRead: number;
+  compared: number;
+  verified: number;
+  repaired: number;
+  conflicts: number;
+  waiting: number;
+  /** Why the read failed, or null. */
+  error: string | null;
+}
+
+/** A field where RunSignup shows a value this station never sent. */
+export interface ConflictRow {
+  eventId: number;
+  resultSetId: number;
+  bib: number;
+  field: string;
+  /** What this station wants (null: nothing of its own). */
+  stationValue: string | null;
+  /** What RunSignup showed ('' for empty). */
+  runsignupValue: string;
+  version: number;
+}
+
+/** Counts of runners (not fields) by where their fields stand with RunSignup. */
+export interface RunnerCounts {
+  saved: number;
+  sending: number;
+  sent: number;
+  verified: number;
+  conflict: number;
+}
+
+/**
+ * The standing audit's store (implemented by the outbox): which posts had an unknown outcome,
+ * the fields to compare with a read of RunSignup, and the verdicts.
+ */
+export interface ResultAudit {
+  /** These rows rode in a post whose outcome is unknown; `at`: when the client gave up on it. */
+  markUncertain(rows: readonly OutboxRow[], at: number): void;
+  /** The (event, result set) pairs in scope with fields of this station. */
+  auditTargets(): PostTarget[];
+  /** Every field of this target, in scope. */
+  auditFields(target: PostTarget): AuditedField[];
+  /** The newest time a post of unknown outcome was given up on, per target, or none. */
+  uncertainSince(target: PostTarget): number | null;
+  /**
+   * Applies an audit's verdicts (each at the version it was judged: a field changed meanwhile
+   * is left alone) and records the run, in one transaction.
+   */
+  applyAudit(
+    verdicts: ReadonlyArray<{
+      field: AuditedField;
+      verdict: FieldVerdict;
+    }>,
+    run: AuditRun,
+  ): void;
+  lastAudit(): AuditRun | null;
+  conflicts(): ConflictRow[];
+  runnerCounts(): RunnerCounts;
 }

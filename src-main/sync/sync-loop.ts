@@ -2,7 +2,8 @@
 // gives up silently (DESIGN.md §5). Everything it touches is injected (outbox, poster, clock,
 // timers, randomness), so every path is tested without a network.
 import { IDLE_SYNC_STATUS, type SyncStatus } from '../../src-shared/station-api';
-import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
+import { CLIENT_ASSUMPTIONS, RESULT_AUDIT_ASSUMPTIONS } from '../runsignup/assumptions';
+import { type AuditedField, auditVerdict, shownValue, summarize } from './audit';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { type BatchSizePolicy, DEFAULT_BATCH_SIZE, nextBatchSize } from './batch-size';
 import { type ClockSample, type OffsetEstimate, addSample, estimateOffset } from './clock-offset';
@@ -19,6 +20,7 @@ import type {
   Outbox,
   OutboxRow,
   PostOutcome,
+  ResultAudit,
   ResultReadRow,
   ResultsPoster,
 } from './ports';
@@ -76,6 +78,34 @@ export interface SyncLoopOptions {
   verification?: ClearVerification;
   /** The least time between two read-backs (one result set each), default 2 s. */
   readBackPaceMs?: number;
+  /**
+   * The standing audit (the outbox implements it): posts of unknown outcome are recorded, and
+   * the station's result sets are read back and compared field by field. Absent: no audit.
+   */
+  audit?: ResultAudit;
+  /** [assumed] How long RunSignup may still apply a request the client gave up on. */
+  settleMs?: number;
+  /** How often each result set is audited while nothing else is due. */
+  auditEveryMs?: number;
+  /** An audit starts only after this long without a post, so it never delays a finish rush. */
+  auditQuietMs?: number;
+  /** A request without an answer for this long makes the status say RunSignup is slow. */
+  slowAfterMs?: number;
+}
+
+/** What the loop did, for the chaos and torture figures. */
+export interface SyncFigures {
+  posts: number;
+  /** Posts whose outcome is unknown (timeout, reset, no answer, 5xx, garbled answer). */
+  uncertainPosts: number;
+  /** Fields those posts carried. */
+  uncertainFields: number;
+  audits: number;
+  auditFailures: number;
+  compared: number;
+  verified: number;
+  repairs: number;
+  conflicts: number;
 }
 
 /** A batch being worked on: fresh from the outbox, or a half of a rejected one being isolated. */
@@ -170,6 +200,18 @@ function seconds(ms: number): string {
   return ms < 1_000 ? 'under a second' : `${Math.ceil(ms / 1_000)} s`;
 }
 
+/**
+ * Whether RunSignup may have applied a failed post: no answer it gave says it did not (a
+ * network failure, a timeout, a 5xx page, a garbled body). An error envelope is an answer.
+ */
+export function outcomeUnknown(outcome: PostOutcome): boolean {
+  return (
+    !outcome.ok &&
+    outcome.code === null &&
+    (outcome.kind === 'retryable' || outcome.kind === 'unknown')
+  );
+}
+
 function describe(outcome: Extract<PostOutcome, { ok: false }>): string {
   return outcome.code === null ? outcome.message : `${outcome.message} (error ${outcome.code})`;
 }
@@ -207,6 +249,26 @@ export class SyncLoop {
   private readonly verification: ClearVerification | undefined;
   private readonly readBackPaceMs: number;
   private lastReadBackAt = Number.NEGATIVE_INFINITY;
+  private readonly audit: ResultAudit | undefined;
+  private readonly settleMs: number;
+  private readonly auditEveryMs: number;
+  private readonly auditQuietMs: number;
+  /** Per target, when it is next audited (absent: at the first quiet moment). */
+  private auditDueAt = new Map<string, number>();
+  private figuresSoFar: SyncFigures = {
+    posts: 0,
+    uncertainPosts: 0,
+    uncertainFields: 0,
+    audits: 0,
+    auditFailures: 0,
+    compared: 0,
+    verified: 0,
+    repairs: 0,
+    conflicts: 0,
+  };
+  private runnerCountsAt = Number.NEGATIVE_INFINITY;
+  /** Reposts the audit made per field and version: one that never shows is parked, not looped. */
+  private repostsOf = new Map<string, number>();
 
   private batchSize: number;
   private failures = 0;
@@ -237,6 +299,10 @@ export class SyncLoop {
       options.isolateBadRowsBySplitting ?? CLIENT_ASSUMPTIONS.isolateBadRowsBySplitting;
     this.verification = options.verification;
     this.readBackPaceMs = options.readBackPaceMs ?? 2_000;
+    this.audit = options.audit;
+    this.settleMs = options.settleMs ?? RESULT_AUDIT_ASSUMPTIONS.settleMs;
+    this.auditEveryMs = options.auditEveryMs ?? RESULT_AUDIT_ASSUMPTIONS.auditEveryMs;
+    this.auditQuietMs = options.auditQuietMs ?? 5_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
@@ -255,6 +321,17 @@ export class SyncLoop {
 
   currentBatchSize(): number {
     return this.batchSize;
+  }
+
+  /** What the loop did so far (posts, unknown outcomes, audits, repairs, conflicts). */
+  figures(): SyncFigures {
+    return { ...this.figuresSoFar };
+  }
+
+  /** Audit every result set at the next quiet moment (after a reconnect, or on request). */
+  auditSoon(): void {
+    this.auditDueAt.clear();
+    this.wake();
   }
 
   start(): void {
@@ -284,6 +361,7 @@ export class SyncLoop {
     // rest is re-read from the outbox before it is posted anyway.
     this.queue = this.queue.filter((w) => this.isCurrentTarget(w.target));
     this.update({ stalled: null, nextRetryAt: null });
+    this.auditDueAt.clear();
     this.release();
   }
 
@@ -344,7 +422,25 @@ export class SyncLoop {
 
   private refreshCounts(patch: Partial<SyncStatus> = {}): void {
     const counts = this.outbox.counts();
-    this.update({ ...patch, pending: counts.pending, attention: counts.attention });
+    const runners = this.countRunners();
+    this.update({
+      ...patch,
+      pending: counts.pending,
+      attention: counts.attention,
+      ...(runners ? { runners, conflicts: runners.conflict } : {}),
+    });
+  }
+
+  /**
+   * Runners by state for the status bar, at most every half second while posting (it groups
+   * the whole outbox), at once when nothing is queued.
+   */
+  private countRunners(): SyncStatus['runners'] | null {
+    if (!this.audit) return null;
+    const at = this.now();
+    if (this.queue.length > 0 && at - this.runnerCountsAt < 500) return null;
+    this.runnerCountsAt = at;
+    return this.audit.runnerCounts();
   }
 
   private notifySettled(): void {
@@ -392,12 +488,17 @@ export class SyncLoop {
         await this.readBack(awaiting);
         return;
       }
+      const nextAudit = this.nextAudit();
+      if (nextAudit && nextAudit.inMs <= 0) {
+        await this.runAudit(nextAudit.target);
+        return;
+      }
       this.refreshCounts({ nextRetryAt: null });
       this.notifySettled();
-      await this.wait(
-        'idle',
-        readIn === null ? this.idlePollMs : Math.min(this.idlePollMs, readIn),
+      const waits = [this.idlePollMs, readIn, nextAudit?.inMs].filter(
+        (ms): ms is number => ms !== null && ms !== undefined,
       );
+      await this.wait('idle', Math.max(0, Math.min(...waits)));
       return;
     }
     if (work.isolating && !work.paced) {
@@ -410,6 +511,154 @@ export class SyncLoop {
       }
     }
     await this.post(work);
+  }
+
+  /** The result set to audit next and how long until it is due (quiet time included), or null. */
+  private nextAudit(): { target: PostTarget; inMs: number } | null {
+    if (!this.audit || !this.poster.readResults) return null;
+    const at = this.now();
+    let best: { target: PostTarget; inMs: number } | null = null;
+    for (const target of this.audit.auditTargets()) {
+      if (this.pausedTargets.has(targetKey(target)) || !this.isCurrentTarget(target)) continue;
+      const due = this.auditDueAt.get(targetKey(target)) ?? Number.NEGATIVE_INFINITY;
+      const start = Math.max(due, this.lastPostAt + this.auditQuietMs);
+      if (!best || start - at < best.inMs) best = { target, inMs: start - at };
+    }
+    return best;
+  }
+
+  /** When this target is next audited: the regular pace, or sooner once uncertain posts settle. */
+  private scheduleAudit(target: PostTarget, at: number): void {
+    if (!this.audit) return;
+    const since = this.audit.uncertainSince(target);
+    const settled = since === null ? Number.POSITIVE_INFINITY : since + this.settleMs + 1;
+    this.auditDueAt.set(targetKey(target), Math.min(at + this.auditEveryMs, settled));
+  }
+
+  /**
+   * Reads one result set back and compares every field this station owns with it: its own older
+   * value or a missing one is posted again, a value it never sent is a conflict for the timer, a
+   * value that matches once no post of unknown outcome can still land is verified.
+   */
+  private async runAudit(target: PostTarget): Promise<void> {
+    const audit = this.audit;
+    const read = this.poster.readResults?.bind(this.poster);
+    if (!audit || !read) return;
+    const startedAt = this.now();
+    let records: ReadBackRows;
+    try {
+      records = await read(target);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const at = this.now();
+      this.figuresSoFar.auditFailures += 1;
+      audit.applyAudit([], {
+        ...target,
+        startedAt,
+        finishedAt: at,
+        rowsRead: 0,
+        compared: 0,
+        verified: 0,
+        repaired: 0,
+        conflicts: 0,
+        waiting: 0,
+        error: message.slice(0, 500),
+      });
+      // Tried again after a pause: a failed read must not keep the loop busy.
+      this.auditDueAt.set(targetKey(target), at + Math.min(this.auditEveryMs, 30_000));
+      this.refreshCounts({
+        lastError: `Could not read results back from RunSignup: ${message}`,
+      });
+      return;
+    }
+    const finishedAt = this.now();
+    const complete = readComplete(records);
+    const byBib = new Map<number, ResultReadRow>();
+    for (const r of records) {
+      const bib = Number(r['bib']);
+      if (Number.isInteger(bib) && bib > 0 && !byBib.has(bib)) byBib.set(bib, r);
+    }
+    const fields = audit.auditFields(target);
+    const verdicts = fields.map((field) => ({
+      field,
+      verdict: auditVerdict(
+        field,
+        shownValue(byBib.get(field.bib), field.field, complete),
+        startedAt,
+        this.settleMs,
+      ),
+    }));
+    // Bibs RunSignup holds with a field this station owns that it never had a value for.
+    const owned = new Set(fields.map((f) => f.field));
+    const known = new Set(fields.map((f) => `${f.bib}|${f.field}`));
+    for (const [bib, record] of byBib) {
+      for (const name of owned) {
+        if (known.has(`${bib}|${name}`)) continue;
+        const foreign: AuditedField = {
+          ...target,
+          bib,
+          field: name,
+          wantedValue: null,
+          wantedVersion: 0,
+          ackedVersion: 0,
+          ownValues: [],
+          uncertainAt: null,
+          conflictVersion: null,
+          yieldedVersion: null,
+          attentionVersion: null,
+        };
+        const verdict = auditVerdict(foreign, shownValue(record, name, complete), startedAt, 0);
+        if (verdict.kind === 'conflict') verdicts.push({ field: foreign, verdict });
+      }
+    }
+    const summary = summarize(
+      records.length,
+      verdicts.map((v) => v.verdict),
+    );
+    audit.applyAudit(verdicts, { ...target, startedAt, finishedAt, ...summary, error: null });
+    this.parkRepeatedReposts(verdicts);
+    const f = this.figuresSoFar;
+    f.audits += 1;
+    f.compared += summary.compared;
+    f.verified += summary.verified;
+    f.repairs += summary.repaired;
+    f.conflicts += summary.conflicts;
+    this.scheduleAudit(target, finishedAt);
+    // A repair is read back as soon as the loop is quiet again, to verify it.
+    if (summary.repaired > 0) this.auditDueAt.set(targetKey(target), finishedAt);
+    this.refreshCounts({
+      online: true,
+      lastAuditAt: finishedAt,
+      lastAudit:
+        `${summary.compared} field(s) compared: ${summary.verified} verified, ` +
+        `${summary.repaired} posted again, ${summary.conflicts} conflict(s)` +
+        (summary.waiting > 0 ? `, ${summary.waiting} waiting for late posts to settle` : ''),
+    });
+  }
+
+  /**
+   * A field posted again by the audit that RunSignup still does not show after the next post
+   * and read is parked with the reason, so a value RunSignup will not keep is never posted in a
+   * loop (RunSignup answering success and ignoring it).
+   */
+  private parkRepeatedReposts(
+    verdicts: ReadonlyArray<{ field: AuditedField; verdict: { kind: string; shown?: string } }>,
+  ): void {
+    for (const { field: f, verdict } of verdicts) {
+      if (verdict.kind !== 'repost' || f.wantedValue === null) continue;
+      const key = `${f.resultSetId}|${f.bib}|${f.field}|${f.wantedVersion}`;
+      const n = (this.repostsOf.get(key) ?? 0) + 1;
+      this.repostsOf.set(key, n);
+      if (n <= 3) continue;
+      this.repostsOf.delete(key);
+      const shown = verdict.shown ? `"${verdict.shown}"` : 'nothing';
+      this.outbox.markAttention(
+        { ...f, value: f.wantedValue, version: f.wantedVersion },
+        `RunSignup accepted ${f.field} "${f.wantedValue}" for bib ${f.bib} but still shows ` +
+          `${shown} after it was posted again: check it on RunSignup, then retry.`,
+      );
+    }
+    if (this.repostsOf.size > 10_000) this.repostsOf.clear();
   }
 
   /** Acknowledged X rows awaiting a read-back that this loop can read now. */
@@ -526,6 +775,8 @@ export class SyncLoop {
     this.beforePost?.(work.target, rows);
     const sentAt = this.now();
     this.lastPostAt = sentAt;
+    this.figuresSoFar.posts += 1;
+    this.update({ waitingSince: sentAt });
     let outcome: PostOutcome;
     try {
       outcome = await this.poster.postResults(work.target, toPostRows(work.units));
@@ -541,6 +792,19 @@ export class SyncLoop {
     }
     const receivedAt = this.now();
     this.lastPostAt = receivedAt;
+    if (outcomeUnknown(outcome)) {
+      // RunSignup may still apply this post, after a newer one: its fields stay uncertain until
+      // a read taken once it settled shows the wanted values.
+      this.figuresSoFar.uncertainPosts += 1;
+      this.figuresSoFar.uncertainFields += rows.length;
+      this.audit?.markUncertain(rows, receivedAt);
+      const key = targetKey(work.target);
+      const due = receivedAt + this.settleMs + 1;
+      this.auditDueAt.set(key, Math.min(this.auditDueAt.get(key) ?? due, due));
+      this.update({ waitingSince: null, slowSince: this.state.slowSince ?? sentAt });
+    } else {
+      this.update({ waitingSince: null, slowSince: null });
+    }
     this.onPost?.(work.target, rows, outcome);
     if (outcome.ok && outcome.serverDate !== null) {
       const sample = { sentAt, receivedAt, serverDate: outcome.serverDate };
@@ -584,6 +848,8 @@ export class SyncLoop {
 
   private succeeded(work: Work, rows: OutboxRow[], elapsedMs: number, at: number): void {
     this.outbox.acknowledge(rows, at);
+    // Back after failures (a reconnect): every set is audited at the next quiet moment.
+    if (this.failures > 0) this.auditDueAt.clear();
     // RunSignup took a post to this target: a suspected request-level rejection was the row's.
     this.settleSuspect(work.target);
     this.failures = 0;

@@ -57,7 +57,10 @@ function formatIn(at: number, now: number): string {
 
 export const SYNC_LABELS: Record<SyncState, string> = {
   saved: 'saved',
-  sent: 'sent ✓',
+  sending: 'sending…',
+  sent: 'sent',
+  verified: 'verified ✓',
+  conflict: 'conflict!',
   verify: 'verify on RunSignup',
   attention: 'attention!',
   unposted: 'local only',
