@@ -1,6 +1,6 @@
 // The seams of the sync loop: what it reads from the outbox and what it needs from RunSignup.
 // The core implements `Outbox` over SQLite; the RunSignup client provides `ResultsPoster`.
-import type { AuditedField, FieldVerdict } from './audit';
+import type { AuditedField, AuditSummary, FieldVerdict } from './audit';
 
 /** One field the station wants RunSignup to show, at a version. */
 export interface OutboxRow {
@@ -90,17 +90,11 @@ export interface ResultsPoster {
 }
 
 /** One audit of one result set as recorded: when it ran and what it found. */
-export interface AuditRun {
+export interface AuditRun extends AuditSummary {
   eventId: number;
   resultSetId: number;
   startedAt: number;
   finishedAt: number;
-  rowsRead: number;
-  compared: number;
-  verified: number;
-  repaired: number;
-  conflicts: number;
-  waiting: number;
   /** Why the read failed, or null. */
   error: string | null;
 }
