@@ -25,14 +25,14 @@ import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
 import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
-import { createJournalStore, type JournalStore } from './journal-store';
+import { createJournalStore, type JournalStore } from './store/journal-store';
 import {
   createOutboxStore,
   fieldKeyString,
   type OutboxChange,
   type OutboxStore,
-} from './outbox-store';
-import { createAttentionReader, reconcileChanges } from './outbox-review';
+} from './store/outbox-store';
+import { createAttentionReader, reconcileChanges } from './store/outbox-review';
 import {
   CROSSING_FLAG_MESSAGES,
   indexParticipants,
@@ -40,8 +40,8 @@ import {
   ProjectionState,
   type FieldChange,
 } from './projection';
-import type { EventPlan } from './projection-rules';
-import { createSetupStore, type SetupStore } from './setup-store';
+import type { EventPlan } from './projection/rules';
+import { createSetupStore, type SetupStore } from './store/setup-store';
 import {
   crossingView,
   flagWarnings,

@@ -3,9 +3,9 @@
 import type { JournalEntry, Participant, StationConfig } from '../../src-shared/domain';
 import { formatElapsed } from '../../src-shared/time';
 import type { CrossingView, ResultRow, SyncState, Warning } from '../../src-shared/station-api';
-import type { FieldSyncState } from './outbox-store';
+import type { FieldSyncState } from './store/outbox-store';
 import { CROSSING_FLAG_MESSAGES, type Crossing, type CrossingFlag } from './projection';
-import type { EventPlan } from './projection-rules';
+import type { EventPlan } from './projection/rules';
 import { toCsv } from './csv';
 
 export function flagWarnings(flags: readonly CrossingFlag[]): Warning[] {

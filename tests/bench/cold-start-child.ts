@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { openStationCore } from '../../src-main/core/station-core';
 import { checkIntegrity, openDatabase } from '../../src-main/db';
-import { createJournalStore } from '../../src-main/core/journal-store';
-import { createSetupStore } from '../../src-main/core/setup-store';
+import { createJournalStore } from '../../src-main/core/store/journal-store';
+import { createSetupStore } from '../../src-main/core/store/setup-store';
 import { indexParticipants, ProjectionState } from '../../src-main/core/projection';
 
 const dbPath = process.argv[2];

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Participant } from '../../src-shared/domain';
 import type { RaceDetails } from '../../src-shared/station-api';
 import { openDatabase } from '../../src-main/db';
-import { createOutboxStore } from '../../src-main/core/outbox-store';
+import { createOutboxStore } from '../../src-main/core/store/outbox-store';
 import { RunSignupClient } from '../../src-main/runsignup/client';
 import {
   createPracticeRace,

@@ -7,7 +7,7 @@ import type { JournalEntry, JournalPayload, Participant } from '../../src-shared
 import type { RaceDetails } from '../../src-shared/station-api';
 import { openDatabase } from '../../src-main/db';
 import { openStationCore } from '../../src-main/core/station-core';
-import { createOutboxStore } from '../../src-main/core/outbox-store';
+import { createOutboxStore } from '../../src-main/core/store/outbox-store';
 import { indexParticipants, ProjectionState } from '../../src-main/core/projection';
 import { StationConfig } from '../../src-shared/domain';
 

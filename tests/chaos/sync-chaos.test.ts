@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src-shared/station-api';
 import { openDatabase } from '../../src-main/db';
-import { createJournalStore } from '../../src-main/core/journal-store';
+import { createJournalStore } from '../../src-main/core/store/journal-store';
 import { project } from '../../src-main/core/projection';
 import { openStationCore, type StationCore } from '../../src-main/core/station-core';
 import { RunSignupClient } from '../../src-main/runsignup/client';

@@ -6,8 +6,8 @@
 // `DONE <pending> <attention>` after a clean sync and exit.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../src-main/db';
-import { createJournalStore } from '../../src-main/core/journal-store';
-import { createOutboxStore } from '../../src-main/core/outbox-store';
+import { createJournalStore } from '../../src-main/core/store/journal-store';
+import { createOutboxStore } from '../../src-main/core/store/outbox-store';
 import { project } from '../../src-main/core/projection';
 import { openStationCore } from '../../src-main/core/station-core';
 import { RunSignupClient } from '../../src-main/runsignup/client';

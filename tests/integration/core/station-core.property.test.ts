@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { Command } from '../../../src-shared/station-api';
-import { createJournalStore } from '../../../src-main/core/journal-store';
+import { createJournalStore } from '../../../src-main/core/store/journal-store';
 import { indexParticipants, project } from '../../../src-main/core/projection';
 import type { OutboxRow } from '../../../src-main/sync/ports';
 import { PARTICIPANTS, T0, harness } from './helpers';

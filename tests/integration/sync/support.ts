@@ -1,7 +1,7 @@
 // Comparing what the station wants RunSignup to show with what the emulator shows, field by
 // field, in get-results' own spelling (compact times, '' for empty, place as a number).
 import { CLEAR_VALUE } from '../../../src-shared/domain';
-import type { FieldSyncState } from '../../../src-main/core/outbox-store';
+import type { FieldSyncState } from '../../../src-main/core/store/outbox-store';
 import { toCompact } from '../../../src-main/runsignup/emulator/time';
 
 export type EmulatorRow = Record<string, string | number | null>;

@@ -6,7 +6,7 @@ import { RunSignupClient } from '../../../src-main/runsignup/client';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator/practice-race';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
-import type { FieldChange } from '../../../src-main/core/outbox-store';
+import type { FieldChange } from '../../../src-main/core/store/outbox-store';
 import { tempOutbox, type TempOutbox } from '../../unit/sync/helpers';
 import { compareResults, shownAs } from './support';
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { JournalPayload } from '../../../src-shared/domain';
-import { createJournalStore, decodePayload } from '../../../src-main/core/journal-store';
+import { createJournalStore, decodePayload } from '../../../src-main/core/store/journal-store';
 import { migrate } from '../../../src-main/db';
 
 const fresh = () => {

@@ -5,7 +5,7 @@ import {
   createOutboxStore,
   type OutboxChange,
   type OutboxStore,
-} from '../../../src-main/core/outbox-store';
+} from '../../../src-main/core/store/outbox-store';
 import { migrate } from '../../../src-main/db';
 import type { OutboxRow } from '../../../src-main/sync/ports';
 

@@ -8,7 +8,7 @@ import {
   createOutboxStore,
   type FieldChange,
   type OutboxStore,
-} from '../../../src-main/core/outbox-store';
+} from '../../../src-main/core/store/outbox-store';
 import type { PostOutcome, ResultPostRow, ResultsPoster } from '../../../src-main/sync/ports';
 import type { Timers } from '../../../src-main/sync/sync-loop';
 

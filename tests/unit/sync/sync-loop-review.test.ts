@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncLoop, type SyncLoopOptions, type Timers } from '../../../src-main/sync/sync-loop';
 import type { OutboxRow, PostOutcome, ResultPostRow } from '../../../src-main/sync/ports';
-import type { FieldChange } from '../../../src-main/core/outbox-store';
+import type { FieldChange } from '../../../src-main/core/store/outbox-store';
 import {
   NEVER,
   OK,

@@ -1,8 +1,8 @@
 // The station's setup kept offline: its config, the race details and the participants list
 // (so bibs resolve to names and events with no network).
 import type { Database } from 'better-sqlite3';
-import { Participant, StationConfig } from '../../src-shared/domain';
-import { RaceDetails } from '../../src-shared/station-api';
+import { Participant, StationConfig } from '../../../src-shared/domain';
+import { RaceDetails } from '../../../src-shared/station-api';
 
 export interface SetupStore {
   config(): StationConfig | null;

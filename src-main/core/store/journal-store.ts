@@ -3,7 +3,7 @@
 // per-row zod parse, and still refuses a row that is not what we wrote.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { JournalEntry, JournalPayload } from '../../src-shared/domain';
+import type { JournalEntry, JournalPayload } from '../../../src-shared/domain';
 
 export interface JournalStore {
   readonly stationId: string;

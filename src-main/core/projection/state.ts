@@ -1,4 +1,4 @@
-// The incremental projection: the same meaning as `project()` (projection-batch.ts), kept up to
+// The incremental projection: the same meaning as `project()` (batch.ts), kept up to
 // date one journal entry at a time so a key press costs O(log n), not a rebuild.
 //
 // Costs (n = crossings of the event concerned):
@@ -15,7 +15,7 @@
 // (the batch replays in seq order, so does this engine). An undo that changes an entry OLDER than
 // a line-up entry in force would change what that entry did: such an undo (rare: Ctrl+Z always
 // takes the newest entry first) rebuilds the engine by a replay instead of patching it.
-import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../src-shared/domain';
+import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../../src-shared/domain';
 import {
   bibFieldKeys,
   bibFieldValues,
@@ -25,7 +25,7 @@ import {
   gunFrameOffset,
   timeCrossing,
   type EventPlan,
-} from './projection-rules';
+} from './rules';
 import {
   fieldKeyString,
   type Crossing,
@@ -34,10 +34,10 @@ import {
   type ProjectionContext,
   type WantedField,
   type WantedMap,
-} from './projection-types';
-import { compareChanges, diffWanted } from './projection-diff';
-import { sortJournal } from './projection-batch';
-import { rotateBibs } from './projection-shift';
+} from './types';
+import { compareChanges, diffWanted } from './diff';
+import { sortJournal } from './batch';
+import { rotateBibs } from './shift';
 
 /** An entry in force or not, and how many undos in force target it. */
 interface EntryRec {

@@ -1,5 +1,5 @@
 // Comparing and applying wanted-field maps: how the outbox learns what changed.
-import type { FieldChange, WantedField, WantedMap } from './projection-types';
+import type { FieldChange, WantedField, WantedMap } from './types';
 
 /** Deterministic change order: result set, event, bib, field. */
 export function compareChanges(a: FieldChange, b: FieldChange): number {

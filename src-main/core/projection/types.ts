@@ -1,6 +1,11 @@
 // The projection's vocabulary: what the journal means for the timing screen (crossings) and
-// what this station wants RunSignup to show (wanted fields). See projection.ts for the rules.
-import type { FieldKey, Participant, ResultStatus, StationConfig } from '../../src-shared/domain';
+// what this station wants RunSignup to show (wanted fields). See index.ts for the rules.
+import type {
+  FieldKey,
+  Participant,
+  ResultStatus,
+  StationConfig,
+} from '../../../src-shared/domain';
 
 /**
  * Why a crossing needs a timer's look. All but `before-gun` / `time-too-long` are also
@@ -65,7 +70,7 @@ export type WantedMap = ReadonlyMap<string, WantedField>;
 /**
  * A change of one wanted field. `value: null` means "this station no longer wants a value
  * here". The PROJECTION never turns that into "X": it cannot know what RunSignup holds. The
- * OUTBOX (src-main/core/outbox-store, H3b) decides: if RunSignup acknowledged a real value for
+ * OUTBOX (src-main/core/store/outbox-store) decides: if RunSignup acknowledged a real value for
  * the key (or one may be in flight), it wants "X"; otherwise the row is simply dropped. An
  * explicit `clear` journal entry is different: the projection then wants "X" itself.
  */

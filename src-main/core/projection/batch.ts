@@ -1,7 +1,7 @@
 // The batch projection: the journal's meaning computed from scratch, in the plainest way.
 // It is the reference the incremental `ProjectionState` is property-tested against, so it
 // favours obviousness over speed (still O(n log n)).
-import type { JournalEntry, ResultStatus } from '../../src-shared/domain';
+import type { JournalEntry, ResultStatus } from '../../../src-shared/domain';
 import {
   bibFieldKeys,
   bibFieldValues,
@@ -10,9 +10,9 @@ import {
   gunFrameOffset,
   planEvents,
   timeCrossing,
-} from './projection-rules';
-import { fieldKeyString, type Projection, type ProjectionContext } from './projection-types';
-import { rotateBibs } from './projection-shift';
+} from './rules';
+import { fieldKeyString, type Projection, type ProjectionContext } from './types';
+import { rotateBibs } from './shift';
 
 interface BatchTap {
   seq: number;

@@ -2,9 +2,9 @@
 // refused (every one, crossing or not, for the Review screen), and the start-up reconciliation
 // of the stored wanted values with the projection rebuilt from the journal.
 import type { Database } from 'better-sqlite3';
-import { CLEAR_VALUE } from '../../src-shared/domain';
+import { CLEAR_VALUE } from '../../../src-shared/domain';
 import type { OutboxChange } from './outbox-store';
-import type { WantedMap } from './projection-types';
+import type { WantedMap } from '../projection/types';
 
 /** One field RunSignup refused at its current wanted version. */
 export interface AttentionRow {

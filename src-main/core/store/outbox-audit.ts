@@ -2,9 +2,15 @@
 // fields a read of RunSignup is compared with, the verdicts applied at the version they were
 // judged, the record of every audit, conflicts and the timer's decision on each.
 import type { Database } from 'better-sqlite3';
-import { CLEAR_VALUE } from '../../src-shared/domain';
-import type { AuditedField, FieldVerdict } from '../sync/audit';
-import type { AuditRun, ConflictRow, PostTarget, ResultAudit, RunnerCounts } from '../sync/ports';
+import { CLEAR_VALUE } from '../../../src-shared/domain';
+import type { AuditedField, FieldVerdict } from '../../sync/audit';
+import type {
+  AuditRun,
+  ConflictRow,
+  PostTarget,
+  ResultAudit,
+  RunnerCounts,
+} from '../../sync/ports';
 
 /** The timer's decision on a conflict: RunSignup's value stays, or this station's is posted. */
 export type ConflictChoice = 'runsignup' | 'station';

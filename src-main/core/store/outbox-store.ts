@@ -3,9 +3,9 @@
 // through the `Outbox` port; the core writes it with `applyChanges` inside the same transaction
 // as the journal row that caused the change.
 import type { Database } from 'better-sqlite3';
-import { CLEAR_VALUE, type FieldKey } from '../../src-shared/domain';
-import type { ClearVerification, Outbox, OutboxRow } from '../sync/ports';
-import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
+import { CLEAR_VALUE, type FieldKey } from '../../../src-shared/domain';
+import type { ClearVerification, Outbox, OutboxRow } from '../../sync/ports';
+import { CLIENT_ASSUMPTIONS } from '../../runsignup/assumptions';
 import { createOutboxAudit, type OutboxAudit } from './outbox-audit';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */

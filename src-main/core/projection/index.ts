@@ -32,10 +32,10 @@
 // - A field no longer wanted simply leaves the wanted map; `diffWanted` / `apply` report it as
 //   `value: null`. The OUTBOX decides whether that becomes "X" (RunSignup acknowledged a real
 //   value) or nothing (it never had one). Only an explicit clear makes the projection want "X".
-export { project, sortJournal, activeEntries } from './projection-batch';
-export { ProjectionState } from './projection-state';
-export { diffWanted, applyChanges, compareChanges } from './projection-diff';
-export { planEvents, indexParticipants, timeCrossing, type EventPlan } from './projection-rules';
+export { project, sortJournal, activeEntries } from './batch';
+export { ProjectionState } from './state';
+export { diffWanted, applyChanges, compareChanges } from './diff';
+export { planEvents, indexParticipants, timeCrossing, type EventPlan } from './rules';
 export {
   CROSSING_FLAG_MESSAGES,
   FIELD_CLOCK_TIME,
@@ -49,4 +49,4 @@ export {
   type ProjectionContext,
   type WantedField,
   type WantedMap,
-} from './projection-types';
+} from './types';

@@ -8,15 +8,15 @@ import {
   type FieldKey,
   type ResultStatus,
   type StationConfig,
-} from '../../src-shared/domain';
-import { formatElapsed, MAX_ELAPSED_MS } from '../../src-shared/time';
+} from '../../../src-shared/domain';
+import { formatElapsed, MAX_ELAPSED_MS } from '../../../src-shared/time';
 import {
   FIELD_CLOCK_TIME,
   FIELD_PLACE,
   splitField,
   type Crossing,
   type CrossingFlag,
-} from './projection-types';
+} from './types';
 
 /** What this station posts for one event it times. */
 export interface EventPlan {
