@@ -1,7 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useChute, useChuteStore } from './context';
 import { StatusBar } from './components/StatusBar';
 import { SCREENS, SCREEN_LABELS, screenForKey, type Screen } from './lib/keys';
+import { AnnouncerScreen } from './screens/AnnouncerScreen';
 import { ChuteScreen } from './screens/ChuteScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
 import { ResultsScreen } from './screens/ResultsScreen';
@@ -14,7 +15,14 @@ const BODY: Record<Screen, () => React.JSX.Element> = {
   review: ReviewScreen,
   results: ResultsScreen,
   chute: ChuteScreen,
+  announcer: AnnouncerScreen,
 };
+
+/** A screen named in the address (`?screen=announcer`): what a second device opens on. */
+function screenFromAddress(): Screen | null {
+  const asked = new URLSearchParams(window.location.search).get('screen');
+  return SCREENS.find((s) => s === asked) ?? null;
+}
 
 export function App() {
   const store = useChuteStore();
@@ -24,12 +32,24 @@ export function App() {
   const configured = useChute((s) => s.snapshot?.config != null);
   const loaded = useChute((s) => s.snapshot !== null);
 
-  useEffect(() => store.getState().start(), [store]);
+  const main = useRef<HTMLElement>(null);
 
-  // A station with nothing configured opens on Setup.
   useEffect(() => {
-    if (loaded && !configured) setScreen('setup');
-  }, [loaded, configured, setScreen]);
+    const asked = screenFromAddress();
+    if (asked) setScreen(asked);
+    return store.getState().start();
+  }, [store, setScreen]);
+
+  // A station with nothing configured opens on Setup (the announcer's display just waits).
+  useEffect(() => {
+    if (loaded && !configured && store.getState().screen !== 'announcer') setScreen('setup');
+  }, [loaded, configured, setScreen, store]);
+
+  // Every screen opens at its top: the clock and bib field are never left scrolled away.
+  useEffect(() => {
+    main.current?.scrollTo({ top: 0 });
+    window.scrollTo({ top: 0 });
+  }, [screen]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -65,7 +85,7 @@ export function App() {
           </div>
         )}
       </header>
-      <main>
+      <main ref={main} className={`main-${screen}`}>
         <Body />
       </main>
       <StatusBar />

@@ -143,6 +143,8 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   // that has used its history up (refused here) from one that made none since it loaded (the
   // station's latest operator entry, as before: e.g. after a reload).
   let ownSeqs: number[] = [];
+  // What each of those entries was ("DQ bib 3"), so an undo says what it took back.
+  const ownLabels = new Map<number, string>();
   let madeEntries = false;
   let journalKey: string | null = null;
 
@@ -184,7 +186,12 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       }
     };
 
-    const trackOwn = (command: Command, result: CommandResult, thrown: boolean): void => {
+    const trackOwn = (
+      command: Command,
+      label: string,
+      result: CommandResult,
+      thrown: boolean,
+    ): void => {
       if (command.type === 'configure' || command.type === 'connect') {
         if (result.ok) ownSeqs = [];
       } else if (command.type === 'undo') {
@@ -196,6 +203,8 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         }
       } else if (result.ok && result.seq !== null && isEntry(command)) {
         ownSeqs = [...ownSeqs, result.seq].slice(-MAX_OWN);
+        ownLabels.set(result.seq, label);
+        for (const seq of ownLabels.keys()) if (seq < (ownSeqs[0] ?? 0)) ownLabels.delete(seq);
         madeEntries = true;
       }
     };
@@ -321,7 +330,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
           thrown = true;
           result = { ok: false, error: error instanceof Error ? error.message : String(error) };
         }
-        trackOwn(command, result, thrown);
+        trackOwn(command, label, result, thrown);
         const tone = toneOf(result);
         // A saved crossing shows at once, drawn from the answer; the snapshot on its way
         // replaces it with the full row (place, time). Only after the core said ok.
@@ -340,12 +349,19 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
             snapshot: { ...shownNow, crossings: withProvisional(shownNow.crossings, row) },
           };
         }
+        // An undo says what it took back, not just "undo".
+        const undone =
+          command.type === 'undo'
+            ? `Undone: ${(own !== undefined && ownLabels.get(own)) || 'the latest entry'}`
+            : null;
         set({
           ...drawn,
           pending: get().pending.filter((p) => p.id !== entry.id),
           notice: {
             tone,
-            text: result.ok ? `Saved: ${label}` : `NOT saved: ${label} — ${result.error}`,
+            text: result.ok
+              ? (undone ?? `Saved: ${label}`)
+              : `NOT saved: ${label} — ${result.error}`,
             warnings: result.ok ? result.warnings : [],
             at: now(),
           },

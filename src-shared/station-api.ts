@@ -164,6 +164,10 @@ export const CrossingView = z.object({
   flags: z.array(Warning.shape.code),
   sync: SyncState,
   syncReason: z.string().nullable(),
+  /** Removed by a void entry: still listed (struck through) so the record stays readable. */
+  voided: z.boolean().optional(),
+  /** This station's field for the bib was cleared (X) after this crossing. */
+  cleared: z.boolean().optional(),
 });
 export type CrossingView = z.infer<typeof CrossingView>;
 
@@ -238,6 +242,8 @@ export const Snapshot = z.object({
       conflict: z.string().nullable().optional(),
       /** RunSignup's gun (ms) when it conflicts, so the screen can offer to use it. */
       remoteAt: Ms.nullable().optional(),
+      /** A gun pressed on a screen (its key/button event's time), not a typed time of day. */
+      pressed: z.boolean().optional(),
     }),
   ),
   /** Bibs typed in crossing order that are still waiting for a time-only crossing. */
@@ -289,6 +295,8 @@ export const BibLookup = z.object({
   eventName: z.string().nullable(),
   warnings: z.array(Warning),
   error: z.string().nullable(),
+  /** The bib's result is already on RunSignup (a status or X would change it there). */
+  onRunSignup: z.boolean().optional(),
 });
 export type BibLookup = z.infer<typeof BibLookup>;
 
@@ -323,6 +331,12 @@ export const ResultRow = z.object({
   time: z.string().nullable(),
   status: ResultStatus.nullable(),
   sync: SyncState,
+  /** Where RunSignup gives them (the participant's registration). */
+  gender: z.string().nullable().optional(),
+  age: z.number().int().nullable().optional(),
+  division: z.string().nullable().optional(),
+  /** This station's field was cleared (X): `sync` says whether RunSignup shows it cleared. */
+  cleared: z.boolean().optional(),
 });
 export type ResultRow = z.infer<typeof ResultRow>;
 

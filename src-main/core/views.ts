@@ -6,7 +6,7 @@ import type { CrossingView, ResultRow, SyncState, Warning } from '../../src-shar
 import type { FieldSyncState } from './store/outbox-store';
 import { CROSSING_FLAG_MESSAGES, type Crossing, type CrossingFlag } from './projection';
 import type { EventPlan } from './projection/rules';
-import { toCsv } from './csv';
+import { toCsv } from '../../src-shared/csv';
 
 export function flagWarnings(flags: readonly CrossingFlag[]): Warning[] {
   return flags.map((code) => ({ code, message: CROSSING_FLAG_MESSAGES[code] }));

@@ -1,11 +1,12 @@
 // The recent crossings, newest first. Each row is memoised: a key press changes one or two rows,
 // and re-rendering only those keeps key → row time low (DESIGN §6). The store keeps unchanged
 // row objects between snapshots (lib/rows.ts), so identity comparison is enough.
-import { memo, useCallback } from 'react';
-import type { CrossingView } from '../../src-shared/station-api';
+import { memo, useCallback, useEffect, useRef } from 'react';
+import type { CrossingView, Snapshot } from '../../src-shared/station-api';
 import { useChute, useChuteStore } from '../context';
 import { blockRows } from '../lib/lineup';
 import { SYNC_LABELS } from '../lib/sync-status';
+import { rowTime, statusWords } from '../lib/words';
 import type { PendingCommand } from '../store';
 
 function bibCell(c: CrossingView, filling: boolean): string {
@@ -19,16 +20,22 @@ interface RowProps {
   selected: boolean;
   inBlock: boolean;
   filling: boolean;
+  /** The time-only crossing the next typed bib fills. */
+  next: boolean;
+  time: string;
   onClick: (tapSeq: number) => void;
 }
 
-const Row = memo(function Row({ c, selected, inBlock, filling, onClick }: RowProps) {
+const Row = memo(function Row({ c, selected, inBlock, filling, next, time, onClick }: RowProps) {
   const flagged = c.flags.filter((f) => f !== 'no-gun');
   const classes = [
     selected ? 'row-selected' : '',
     inBlock && !selected ? 'row-block' : '',
     flagged.length > 0 || c.sync === 'attention' ? 'row-warn' : '',
     c.bib === null ? 'row-untagged' : '',
+    next ? 'row-next' : '',
+    c.voided ? 'row-voided' : '',
+    c.cleared ? 'row-cleared' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -40,15 +47,12 @@ const Row = memo(function Row({ c, selected, inBlock, filling, onClick }: RowPro
       onClick={() => onClick(c.tapSeq)}
     >
       <td>{c.tapSeq}</td>
-      <td className="cell-place">{c.place ?? ''}</td>
+      <td className="cell-place">{next ? '▶ next' : (c.place ?? '')}</td>
       <td className="cell-bib">{bibCell(c, filling)}</td>
-      <td>{c.name ?? ''}</td>
+      <td className="cell-name">{c.name ?? ''}</td>
       <td>{c.eventName ?? ''}</td>
-      <td className="cell-time">{c.time ?? (c.flags.includes('no-gun') ? 'no gun' : '')}</td>
-      <td className="cell-status">
-        {c.status ?? ''}
-        {flagged.length > 0 && <span className="flags"> {flagged.join(', ')}</span>}
-      </td>
+      <td className="cell-time">{time}</td>
+      <td className="cell-status">{statusWords(c)}</td>
       <td className={`cell-sync sync-${c.sync}`} title={c.syncReason ?? undefined}>
         {SYNC_LABELS[c.sync]}
       </td>
@@ -66,11 +70,29 @@ function PendingRows(props: { pending: readonly PendingCommand[] }) {
     ));
 }
 
-export function CrossingList(props: { rows: readonly CrossingView[]; max?: number }) {
+const NO_GUNS: Snapshot['guns'] = [];
+
+export function CrossingList(props: {
+  rows: readonly CrossingView[];
+  max?: number;
+  nextSlot?: number | null;
+}) {
   const selected = useChute((s) => s.selected);
   const anchor = useChute((s) => s.anchor);
   const pending = useChute((s) => s.pending);
+  const guns = useChute((s) => s.snapshot?.guns ?? NO_GUNS);
+  const offsetMs = useChute((s) => s.snapshot?.offsetMs ?? 0);
   const store = useChuteStore();
+  const body = useRef<HTMLTableSectionElement>(null);
+  const nextSlot = props.nextSlot ?? null;
+  // The selected row, else the crossing the next bib fills, is scrolled into view: ↓ walks
+  // into history, and a time-first timer must see where the bib will land.
+  // Checked again on every new list: new rows above push it down.
+  const focusRow = selected ?? nextSlot;
+  useEffect(() => {
+    if (focusRow === null) return;
+    body.current?.querySelector(`tr[data-seq="${focusRow}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [focusRow, props.rows]);
   const rows = props.max === undefined ? props.rows : props.rows.slice(0, props.max);
   const block = new Set(blockRows(props.rows, anchor, selected).map((r) => r.tapSeq));
   const filling = new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
@@ -96,7 +118,7 @@ export function CrossingList(props: { rows: readonly CrossingView[]; max?: numbe
           <th>Sync</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody ref={body}>
         <PendingRows pending={pending} />
         {rows.map((c) => (
           <Row
@@ -105,6 +127,8 @@ export function CrossingList(props: { rows: readonly CrossingView[]; max?: numbe
             selected={c.tapSeq === selected}
             inBlock={block.has(c.tapSeq)}
             filling={filling.has(c.tapSeq)}
+            next={c.tapSeq === nextSlot}
+            time={rowTime(c, guns, offsetMs)}
             onClick={onClick}
           />
         ))}

@@ -9,6 +9,8 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     setDialogOpen(true);
     const first = ref.current?.querySelector<HTMLElement>('input, select, button');
     first?.focus();
+    // The old value is selected, so typing replaces it (fix a bib: ↑ B digits Enter).
+    if (first instanceof HTMLInputElement) first.select();
     return () => setDialogOpen(false);
   }, [setDialogOpen]);
   return (

@@ -65,26 +65,10 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
       title={props.pressedAt === null ? 'Type the gun time' : 'Confirm the gun'}
       onClose={props.onClose}
       onSubmit={confirm}
-      submitLabel="Set gun"
+      submitLabel="Set gun (Enter)"
       busy={busy}
       error={error}
     >
-      <label>
-        Event
-        <select
-          value={String(eventChoice)}
-          onChange={(e) =>
-            setEventChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))
-          }
-        >
-          <option value="all">All events</option>
-          {clocks.map((c) => (
-            <option key={c.eventId} value={c.eventId}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
       <label>
         Gun time of day (HH:MM:SS.fff, 24-hour)
         <input
@@ -96,6 +80,24 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
           }}
           autoComplete="off"
         />
+      </label>
+      <label>
+        Event
+        <select
+          value={String(eventChoice)}
+          onChange={(e) =>
+            setEventChoice(e.target.value === 'all' ? 'all' : Number(e.target.value))
+          }
+        >
+          <option value="all">
+            {clocks.length === 1 ? clocks[0]?.name : 'All events of this station'}
+          </option>
+          {clocks.map((c) => (
+            <option key={c.eventId} value={c.eventId}>
+              {c.name}
+            </option>
+          ))}
+        </select>
       </label>
       {replacing && (
         <p className="tone-warn">

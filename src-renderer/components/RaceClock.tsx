@@ -1,41 +1,56 @@
 import { useChute } from '../context';
 import { useNow } from '../hooks';
-import { eventClocks, raceElapsed } from '../lib/clock';
+import { eventClocks, eventElapsed } from '../lib/clock';
 import { formatElapsed, formatTimeOfDay } from '../lib/format';
 import { gunConflictView, gunSourceLabel, type GunConflictView } from '../lib/guns';
 
+/** One clock per event, each from its own gun: a 10K started after the 5K shows its own time. */
 export function RaceClock() {
   const snapshot = useChute((s) => s.snapshot);
   const now = useNow(100);
   const run = useChute((s) => s.run);
   const clocks = eventClocks(snapshot);
-  const elapsed = raceElapsed(clocks, now, snapshot?.offsetMs ?? 0);
+  const offset = snapshot?.offsetMs ?? 0;
   return (
-    <div className="race-clock">
-      <div className="clock-big" data-testid="race-clock" aria-label="race clock">
-        {elapsed === null ? 'NO GUN' : formatElapsed(elapsed, 1)}
-      </div>
-      <ul className="clock-events">
-        {clocks.map((c) => (
-          <li
+    <div className={`race-clock clocks-${Math.min(clocks.length, 3)}`} aria-label="race clocks">
+      {clocks.length === 0 && (
+        <div className="clock-big" data-testid="race-clock">
+          NO RACE
+        </div>
+      )}
+      {clocks.map((c, i) => {
+        const elapsed = eventElapsed(c, now, offset);
+        const gun = snapshot?.guns.find((g) => g.eventId === c.eventId);
+        return (
+          <div
             key={c.eventId}
-            className={c.gunAt === null ? 'tone-warn' : undefined}
-            data-testid={`gun-${c.eventId}`}
+            className={`event-clock ${c.gunAt === null ? 'tone-warn' : ''}`}
+            data-testid={`clock-${c.eventId}`}
           >
-            {c.name}:{' '}
-            {c.gunAt === null
-              ? 'no gun yet'
-              : `gun ${formatTimeOfDay(c.gunAt, 2)} (${gunSourceLabel(
-                  snapshot?.guns.find((g) => g.eventId === c.eventId)?.source,
-                )})`}
+            <div className="clock-head">
+              <span className="clock-name">{c.name}</span>{' '}
+              <span className="clock-gun" data-testid={`gun-${c.eventId}`}>
+                {c.gunAt === null
+                  ? 'no gun yet'
+                  : `gun ${formatTimeOfDay(c.gunAt, 2)} (${gunSourceLabel(gun?.source, gun?.pressed)})`}
+              </span>
+            </div>
+            <div
+              className="clock-big"
+              // The first event's clock keeps the test id the whole race has always used.
+              data-testid={i === 0 ? 'race-clock' : undefined}
+              aria-label={`${c.name} clock`}
+            >
+              {elapsed === null ? 'NO GUN' : formatElapsed(elapsed, 1)}
+            </div>
             <GunConflict
-              view={gunConflictView(snapshot?.guns.find((g) => g.eventId === c.eventId))}
+              view={gunConflictView(gun)}
               eventId={c.eventId}
               onUse={(command) => void run(command, `gun for ${c.name} from RunSignup`)}
             />
-          </li>
-        ))}
-      </ul>
+          </div>
+        );
+      })}
     </div>
   );
 }

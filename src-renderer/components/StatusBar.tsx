@@ -49,9 +49,14 @@ export function StatusBar() {
   const progress = useChute((s) => s.progress);
   const snapshotError = useChute((s) => s.snapshotError);
   const now = useNow(1000);
+  const [open, setOpen] = useState(false);
   const view = describeStatus(sync, link, now);
   return (
-    <footer className={`status-bar tone-${view.tone}`} role="status" aria-live="polite">
+    <footer
+      className={`status-bar tone-${view.tone} ${open ? 'status-open' : ''}`}
+      role="status"
+      aria-live="polite"
+    >
       <span className="status-online" data-testid="status-online">
         {view.online}
       </span>
@@ -69,6 +74,15 @@ export function StatusBar() {
         </span>
       )}
       <ClockStatusLine />
+      {/* One line while timing; the whole text on demand. */}
+      <button
+        type="button"
+        className="status-details-toggle"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        {open ? 'Less' : 'Details'}
+      </button>
     </footer>
   );
 }

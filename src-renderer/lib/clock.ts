@@ -18,17 +18,12 @@ export function eventClocks(snapshot: Snapshot | null): EventClock[] {
 }
 
 /**
- * The big clock runs from the earliest gun (the first wave started the race); null before any
- * gun. Elapsed includes the station's offset to RunSignup's clock, as every posted time does.
+ * An event's own clock: elapsed since its gun (a 10K started after the 5K shows its own time);
+ * null before its gun. Elapsed includes the station's offset to RunSignup's clock, as every
+ * posted time does.
  */
-export function raceElapsed(
-  clocks: readonly EventClock[],
-  now: number,
-  offsetMs: number,
-): number | null {
-  const guns = clocks.map((c) => c.gunAt).filter((g): g is number => g !== null);
-  if (guns.length === 0) return null;
-  return now + offsetMs - Math.min(...guns);
+export function eventElapsed(clock: EventClock, now: number, offsetMs: number): number | null {
+  return clock.gunAt === null ? null : now + offsetMs - clock.gunAt;
 }
 
 /**

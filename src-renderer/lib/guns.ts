@@ -4,8 +4,9 @@ import { formatTimeOfDay } from './format';
 
 type Gun = Snapshot['guns'][number];
 
-export function gunSourceLabel(source: Gun['source']): string {
-  return source === 'runsignup' ? 'from RunSignup' : 'typed here';
+export function gunSourceLabel(source: Gun['source'], pressed?: boolean): string {
+  if (source === 'runsignup') return 'from RunSignup';
+  return pressed ? 'pressed here' : 'typed here';
 }
 
 /**

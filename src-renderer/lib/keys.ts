@@ -12,21 +12,29 @@ export interface KeyInfo {
   shiftKey: boolean;
 }
 
-export type Screen = 'setup' | 'timing' | 'review' | 'results' | 'chute';
-export const SCREENS: readonly Screen[] = ['setup', 'timing', 'review', 'results', 'chute'];
+export type Screen = 'setup' | 'timing' | 'review' | 'results' | 'chute' | 'announcer';
+export const SCREENS: readonly Screen[] = [
+  'setup',
+  'timing',
+  'review',
+  'results',
+  'chute',
+  'announcer',
+];
 export const SCREEN_LABELS: Record<Screen, string> = {
   setup: 'Setup',
   timing: 'Timing',
   review: 'Review',
   results: 'Results',
   chute: 'Chute',
+  announcer: 'Announcer',
 };
 
-/** F1–F5 or Alt+1..5 switch screens from anywhere. */
+/** F1–F6 or Alt+1..6 switch screens from anywhere. */
 export function screenForKey(k: KeyInfo): Screen | null {
-  const f = /^F([1-5])$/.exec(k.key);
+  const f = /^F([1-6])$/.exec(k.key);
   if (f && !k.ctrlKey && !k.altKey && !k.metaKey) return SCREENS[Number(f[1]) - 1] ?? null;
-  const digit = /^Digit([1-5])$/.exec(k.code);
+  const digit = /^Digit([1-6])$/.exec(k.code);
   if (digit && k.altKey && !k.ctrlKey && !k.metaKey) return SCREENS[Number(digit[1]) - 1] ?? null;
   return null;
 }
@@ -50,6 +58,10 @@ export type TimingAction =
   | { type: 'shift'; direction: 'earlier' | 'later' }
   /** I: insert a missing crossing at a typed time. */
   | { type: 'insert' }
+  /** G: the gun, pressed now, for the events this station times (confirmed with Enter). */
+  | { type: 'gun' }
+  /** /: select the typed bib's newest crossing and scroll to it. */
+  | { type: 'find' }
   | { type: 'escape' }
   | { type: 'correct'; correction: Correction }
   /** Let the input handle it (digits, Backspace, Tab, …). */
@@ -61,21 +73,25 @@ export type TimingAction =
 export const CORRECTION_KEYS: ReadonlyArray<{
   key: string;
   label: string;
+  /** The row's button (one line on a small screen). */
+  short: string;
   correction: Correction;
 }> = [
-  { key: 'B', label: 'change bib', correction: { kind: 'bib' } },
-  { key: 'T', label: 'adjust time', correction: { kind: 'time' } },
-  { key: 'V', label: 'void', correction: { kind: 'void' } },
-  { key: 'Q', label: 'DQ', correction: { kind: 'status', status: 'DQ' } },
-  { key: 'F', label: 'DNF', correction: { kind: 'status', status: 'DNF' } },
-  { key: 'S', label: 'DNS', correction: { kind: 'status', status: 'DNS' } },
-  { key: 'N', label: 'DNQ', correction: { kind: 'status', status: 'DNQ' } },
-  { key: 'L', label: 'lift status', correction: { kind: 'status', status: null } },
-  { key: 'X', label: 'clear (X)', correction: { kind: 'clear' } },
+  { key: 'B', label: 'change bib', short: 'bib', correction: { kind: 'bib' } },
+  { key: 'T', label: 'adjust time', short: 'time', correction: { kind: 'time' } },
+  { key: 'V', label: 'void', short: 'void', correction: { kind: 'void' } },
+  { key: 'Q', label: 'DQ', short: 'DQ', correction: { kind: 'status', status: 'DQ' } },
+  { key: 'F', label: 'DNF', short: 'DNF', correction: { kind: 'status', status: 'DNF' } },
+  { key: 'S', label: 'DNS', short: 'DNS', correction: { kind: 'status', status: 'DNS' } },
+  { key: 'N', label: 'DNQ', short: 'DNQ', correction: { kind: 'status', status: 'DNQ' } },
+  { key: 'L', label: 'lift status', short: 'lift', correction: { kind: 'status', status: null } },
+  { key: 'X', label: 'clear (X)', short: 'clear X', correction: { kind: 'clear' } },
 ];
 
 /** The line-up tools' keys, shown on screen from this same table. */
 export const INSERT_KEY = 'I';
+export const GUN_KEY = 'G';
+export const FIND_KEY = '/';
 export const LINEUP_KEYS: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'Shift+↑/↓', label: 'select a block' },
   { key: '[', label: 'bibs one crossing earlier' },
@@ -112,10 +128,12 @@ export function timingAction(k: KeyInfo): TimingAction {
   if (k.key === '[' || k.code === 'BracketLeft') return { type: 'shift', direction: 'earlier' };
   if (k.key === ']' || k.code === 'BracketRight') return { type: 'shift', direction: 'later' };
   if (k.key === 'Escape') return { type: 'escape' };
+  if (k.key === FIND_KEY || k.code === 'NumpadDivide') return { type: 'find' };
   if (k.key.length === 1) {
     if (/^[0-9]$/.test(k.key)) return { type: 'default' };
     const upper = k.key.toUpperCase();
     if (upper === INSERT_KEY) return { type: 'insert' };
+    if (upper === GUN_KEY) return { type: 'gun' };
     const found = CORRECTION_KEYS.find((c) => c.key === upper);
     if (found) return { type: 'correct', correction: found.correction };
     return { type: 'reject' };

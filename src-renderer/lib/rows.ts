@@ -20,6 +20,8 @@ export function sameCrossing(a: CrossingView, b: CrossingView): boolean {
     a.status === b.status &&
     a.sync === b.sync &&
     a.syncReason === b.syncReason &&
+    a.voided === b.voided &&
+    a.cleared === b.cleared &&
     sameFlags(a.flags, b.flags)
   );
 }

@@ -1,10 +1,77 @@
-// Standings per event as this station computes them, a CSV download and a print view.
+// Standings as this station computes them: every event or one, with gender, age and division
+// where RunSignup gives them; a bib search; a CSV of every event; a print view, one event a page.
 import { useEffect, useState } from 'react';
-import type { ResultRow } from '../../src-shared/station-api';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
+import { BibSearch } from '../components/BibSearch';
 import { csvFileName } from '../lib/csv';
+import { findBib, resultColumns, resultTime, resultsCsv, type EventResults } from '../lib/results';
 import { SYNC_LABELS } from '../lib/sync-status';
+
+type Choice = 'all' | number;
+
+/**
+ * One table: the chosen event, or every event one after the other (an Event column, a heading
+ * row per event, and in print each event on its own page).
+ */
+function ResultsTable(props: {
+  shown: readonly EventResults[];
+  columns: ReturnType<typeof resultColumns>;
+  found: number | null;
+}) {
+  const { shown, columns, found } = props;
+  const several = shown.length > 1;
+  const width =
+    5 + (several ? 1 : 0) + [columns.gender, columns.age, columns.division].filter(Boolean).length;
+  return (
+    <table className="results" data-testid="results">
+      <thead>
+        <tr>
+          {several && <th>Event</th>}
+          <th>Place</th>
+          <th>Bib</th>
+          <th>Name</th>
+          {columns.gender && <th>Gender</th>}
+          {columns.age && <th>Age</th>}
+          {columns.division && <th>Division</th>}
+          <th>Time</th>
+          <th className="no-print">Sync</th>
+        </tr>
+      </thead>
+      {shown.map((results) => (
+        <tbody key={results.eventId} className="results-event" data-event={results.eventId}>
+          {several && (
+            <tr className="results-group">
+              <th colSpan={width}>
+                {results.name}
+                {results.rows.length === 0 ? ': no results yet' : ''}
+              </th>
+            </tr>
+          )}
+          {results.rows.map((r) => (
+            <tr
+              key={r.bib}
+              data-bib={r.bib}
+              className={[r.bib === found ? 'row-selected' : '', r.cleared ? 'row-cleared' : '']
+                .filter(Boolean)
+                .join(' ')}
+            >
+              {several && <td>{results.name}</td>}
+              <td>{r.place ?? ''}</td>
+              <td>{r.bib}</td>
+              <td>{r.name}</td>
+              {columns.gender && <td>{r.gender ?? ''}</td>}
+              {columns.age && <td>{r.age ?? ''}</td>}
+              {columns.division && <td>{r.division ?? ''}</td>}
+              <td>{resultTime(r)}</td>
+              <td className={`no-print sync-${r.sync}`}>{SYNC_LABELS[r.sync]}</td>
+            </tr>
+          ))}
+        </tbody>
+      ))}
+    </table>
+  );
+}
 
 export function ResultsScreen() {
   const api = useChuteApi();
@@ -12,19 +79,26 @@ export function ResultsScreen() {
   const journalLength = useChute((s) => s.snapshot?.journalLength ?? 0);
   const notify = useChute((s) => s.notify);
   const events = config?.events ?? [];
-  const [eventId, setEventId] = useState<number | null>(null);
-  const [rows, setRows] = useState<ResultRow[]>([]);
+  const [choice, setChoice] = useState<Choice>('all');
+  const [all, setAll] = useState<EventResults[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const current = events.find((e) => e.eventId === eventId) ?? events[0] ?? null;
+  const [found, setFound] = useState<number | null>(null);
+  const eventKey = events.map((e) => e.eventId).join(',');
 
   useEffect(() => {
-    if (!current) return;
+    if (eventKey === '') return;
     let live = true;
-    api
-      .query({ type: 'results', eventId: current.eventId })
+    const list = events;
+    Promise.all(
+      list.map(async (e) => ({
+        eventId: e.eventId,
+        name: e.name,
+        rows: await api.query({ type: 'results', eventId: e.eventId }),
+      })),
+    )
       .then((r) => {
         if (live) {
-          setRows(r);
+          setAll(r);
           setError(null);
         }
       })
@@ -32,16 +106,35 @@ export function ResultsScreen() {
     return () => {
       live = false;
     };
-  }, [api, current, journalLength]);
+    // `events` is the same list while its ids are: eventKey stands for it.
+  }, [api, eventKey, journalLength]);
 
-  const download = async () => {
-    if (!current || !config) return;
+  // Scroll to the found bib once its row is drawn.
+  useEffect(() => {
+    if (found === null) return;
+    document
+      .querySelector(`.results-screen tr[data-bib="${found}"]`)
+      ?.scrollIntoView({ block: 'center' });
+  }, [found, choice]);
+
+  if (!config || events.length === 0) {
+    return (
+      <section className="screen">
+        <p>No race configured yet: go to Setup (F1).</p>
+      </section>
+    );
+  }
+  const shown = choice === 'all' ? all : all.filter((e) => e.eventId === choice);
+  const columns = resultColumns(all);
+
+  const download = () => {
     try {
-      const csv = await api.query({ type: 'exportCsv', eventId: current.eventId });
-      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      const url = URL.createObjectURL(
+        new Blob([resultsCsv(all)], { type: 'text/csv;charset=utf-8' }),
+      );
       const a = document.createElement('a');
       a.href = url;
-      a.download = csvFileName(config.raceName, current.name);
+      a.download = csvFileName(config.raceName, 'all-events');
       document.body.appendChild(a);
       a.click();
       a.remove();
@@ -51,28 +144,37 @@ export function ResultsScreen() {
     }
   };
 
-  if (!config || !current) {
-    return (
-      <section className="screen">
-        <p>No race configured yet: go to Setup (F1).</p>
-      </section>
-    );
-  }
+  const search = (bib: number): string | null => {
+    const holder = findBib(all, bib);
+    if (!holder) return `Bib ${bib} has no result at this station`;
+    if (choice !== 'all' && choice !== holder.eventId) setChoice(holder.eventId);
+    setFound(bib);
+    return null;
+  };
+
   return (
     <section className="screen results-screen">
       <div className="results-bar no-print">
+        <button
+          type="button"
+          className={choice === 'all' ? 'btn-primary' : undefined}
+          onClick={() => setChoice('all')}
+        >
+          All events
+        </button>
         {events.map((e) => (
           <button
             key={e.eventId}
             type="button"
-            className={e.eventId === current.eventId ? 'btn-primary' : undefined}
-            onClick={() => setEventId(e.eventId)}
+            className={e.eventId === choice ? 'btn-primary' : undefined}
+            onClick={() => setChoice(e.eventId)}
           >
             {e.name}
           </button>
         ))}
+        <BibSearch onFind={search} />
         <span className="spacer" />
-        <button type="button" onClick={() => void download()}>
+        <button type="button" onClick={download} title="Every event in one file">
           Download CSV
         </button>
         <button type="button" onClick={() => window.print()}>
@@ -80,32 +182,14 @@ export function ResultsScreen() {
         </button>
       </div>
       <h2 className="print-title">
-        {config.raceName} — {current.name}
+        {config.raceName}
+        {shown.length === 1 ? ` — ${shown[0]?.name}` : ''}
       </h2>
       {error && <p className="tone-error">{error}</p>}
-      <table className="results" data-testid="results">
-        <thead>
-          <tr>
-            <th>Place</th>
-            <th>Bib</th>
-            <th>Name</th>
-            <th>Time</th>
-            <th className="no-print">Sync</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.bib}>
-              <td>{r.place ?? ''}</td>
-              <td>{r.bib}</td>
-              <td>{r.name}</td>
-              <td>{r.status ?? r.time ?? ''}</td>
-              <td className={`no-print sync-${r.sync}`}>{SYNC_LABELS[r.sync]}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {rows.length === 0 && <p className="muted">No results yet for {current.name}.</p>}
+      <ResultsTable shown={shown} columns={columns} found={found} />
+      {shown.length === 1 && shown[0]?.rows.length === 0 && (
+        <p className="muted">No results yet for {shown[0].name}.</p>
+      )}
     </section>
   );
 }

@@ -4,10 +4,12 @@ import { useEffect, useState } from 'react';
 import { QueryResult, type CrossingView } from '../../src-shared/station-api';
 import type { z } from 'zod';
 import { useChute } from '../context';
+import { BibSearch } from '../components/BibSearch';
 import { NoticeLine } from '../components/NoticeLine';
 import { attentionRows } from '../lib/attention';
 import { formatTimeOfDay } from '../lib/format';
 import { SYNC_LABELS } from '../lib/sync-status';
+import { statusWords } from '../lib/words';
 import { useChuteApi } from '../api-context';
 
 type JournalRow = z.infer<typeof QueryResult.journal>[number];
@@ -94,13 +96,70 @@ export function ReviewScreen() {
   }, [api, journalLength]);
   const crossings = allCrossings ?? snapshot?.crossings ?? [];
   const attention = attentionRows(snapshot);
-  const untagged = crossings.filter((c) => c.bib === null);
+  const untagged = crossings.filter((c) => c.bib === null && !c.voided);
   const attentionCount = Math.max(snapshot?.sync.attention ?? 0, attention.length);
+  const [found, setFound] = useState<number | null>(null);
+  const foundRows = found === null ? [] : crossings.filter((c) => c.bib === found);
+  const setScreen = useChute((s) => s.setScreen);
+  const select = useChute((s) => s.select);
+  const listed = snapshot?.crossings ?? [];
 
   return (
     <section className="screen review-screen">
       {/* The outcome of Retry and of the assignments below shows here, not only on Timing. */}
       <NoticeLine />
+      <div className="review-search">
+        <BibSearch
+          onFind={(bib) => {
+            if (!crossings.some((c) => c.bib === bib)) {
+              setFound(null);
+              return `Bib ${bib} has no crossing at this station`;
+            }
+            setFound(bib);
+            return null;
+          }}
+        />
+      </div>
+      {found !== null && foundRows.length > 0 && (
+        <table className="crossings" data-testid="found">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Bib</th>
+              <th>Name</th>
+              <th>Time</th>
+              <th>Status</th>
+              <th>Sync</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {foundRows.map((c) => (
+              <tr key={c.tapSeq} className={c.voided ? 'row-voided' : 'row-selected'}>
+                <td>{c.tapSeq}</td>
+                <td className="cell-bib">{c.bib}</td>
+                <td>{c.name ?? ''}</td>
+                <td className="cell-time">{c.time ?? formatTimeOfDay(c.at, 2)}</td>
+                <td>{statusWords(c)}</td>
+                <td className={`cell-sync sync-${c.sync}`}>{SYNC_LABELS[c.sync]}</td>
+                <td>
+                  {listed.some((l) => l.tapSeq === c.tapSeq) && (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        select(c.tapSeq);
+                        setScreen('timing');
+                      }}
+                    >
+                      Fix on Timing
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Needs attention ({attentionCount})</h2>
       {attentionCount === 0 ? (
         <p className="muted">RunSignup accepted everything sent so far.</p>

@@ -9,10 +9,17 @@ import { GunDialog } from '../components/GunDialog';
 import { InsertDialog } from '../components/InsertDialog';
 import { NoticeLine } from '../components/NoticeLine';
 import { RaceClock } from '../components/RaceClock';
-import { planCorrection } from '../lib/corrections';
+import { crossingOfBib, planCorrection, type CorrectionPlan } from '../lib/corrections';
 import { visibleRowCount } from '../lib/selection';
-import { decideEnter, eventEpochMs, untaggedCount } from '../lib/entry';
-import { CORRECTION_KEYS, LINEUP_KEYS, timingAction, type Correction } from '../lib/keys';
+import { decideEnter, eventEpochMs, oldestUntagged, untaggedCount } from '../lib/entry';
+import {
+  CORRECTION_KEYS,
+  FIND_KEY,
+  GUN_KEY,
+  LINEUP_KEYS,
+  timingAction,
+  type Correction,
+} from '../lib/keys';
 import { blockRows, planShift } from '../lib/lineup';
 import { typedRunner } from '../lib/provisional';
 import type { PendingCommand } from '../store';
@@ -20,6 +27,9 @@ import type { PendingCommand } from '../store';
 function fillingTaps(pending: readonly PendingCommand[]): Set<number> {
   return new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
 }
+
+/** A status or X on a bib whose result is on RunSignup, waiting for Enter (Esc cancels). */
+type Confirming = Extract<CorrectionPlan, { kind: 'command' }> & { confirm: string };
 
 type OpenDialog =
   | { kind: 'gun'; pressedAt: number | null }
@@ -65,11 +75,13 @@ export function TimingScreen() {
   const pending = useChute((s) => s.pending);
   const dialogOpen = useChute((s) => s.dialogOpen);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const crossings = snapshot?.crossings ?? [];
   const filling = fillingTaps(pending);
   const waiting = untaggedCount(crossings, filling);
+  const nextSlot = waiting > 0 ? (oldestUntagged(crossings, filling)?.tapSeq ?? null) : null;
   const selectedRow = crossings.find((c) => c.tapSeq === selected) ?? null;
   const block = blockRows(crossings, anchor, selected);
   const waitingBibs = snapshot?.waitingBibs ?? [];
@@ -95,18 +107,50 @@ export function TimingScreen() {
 
   const correct = (correction: Correction) => {
     const state = store.getState();
-    const row = state.snapshot?.crossings.find((c) => c.tapSeq === state.selected) ?? null;
-    const plan = planCorrection(correction, row, state.bibText);
+    const rows = state.snapshot?.crossings ?? [];
+    const row = rows.find((c) => c.tapSeq === state.selected) ?? null;
+    const typed = state.bibText.trim();
+    const stationSaysPosted =
+      typed !== '' && state.lookup?.bib === Number(typed) && state.lookup.onRunSignup === true;
+    const plan = planCorrection(correction, row, state.bibText, rows, stationSaysPosted);
     if (plan.kind === 'error') {
       state.notify('error', plan.message);
       return;
     }
     if (plan.kind === 'dialog') {
+      if (plan.crossing.tapSeq !== state.selected) state.select(plan.crossing.tapSeq);
+      if (typed !== '') state.setBibText('');
       setDialog({ kind: plan.dialog, crossing: plan.crossing });
       return;
     }
+    if (plan.confirm !== null) {
+      setConfirming({ ...plan, confirm: plan.confirm });
+      return;
+    }
+    send(plan);
+  };
+
+  const send = (plan: Extract<CorrectionPlan, { kind: 'command' }>) => {
+    const state = store.getState();
     if (plan.clearsBibText) state.setBibText('');
     void state.run(plan.command, plan.label);
+  };
+
+  /** The bib search: the typed bib's newest crossing, selected and scrolled to. */
+  const find = () => {
+    const state = store.getState();
+    const typed = state.bibText.trim();
+    if (typed === '') {
+      state.notify('error', `Type a bib, then ${FIND_KEY} to find its crossing`);
+      return;
+    }
+    const row = crossingOfBib(state.snapshot?.crossings ?? [], Number(typed));
+    if (!row) {
+      state.notify('error', `Bib ${typed} has no crossing in the list (see Results, F4)`);
+      return;
+    }
+    state.setBibText('');
+    state.select(row.tapSeq);
   };
 
   // The core refuses a shift that would lose a bib; its reason shows in the notice line.
@@ -120,6 +164,21 @@ export function TimingScreen() {
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     const action = timingAction(e);
+    if (confirming) {
+      // One key decides: Enter sends, anything else cancels (and does what it normally does,
+      // so the next bib can be typed straight away).
+      setConfirming(null);
+      if (action.type === 'enter' && !action.forceNew) {
+        e.preventDefault();
+        send(confirming);
+        return;
+      }
+      store.getState().notify('warn', `Not sent: ${confirming.label} (cancelled)`);
+      if (action.type === 'escape') {
+        e.preventDefault();
+        return;
+      }
+    }
     if (action.type === 'default') return;
     e.preventDefault();
     // The tap time is the key event's own time, not when this code got to run.
@@ -141,6 +200,8 @@ export function TimingScreen() {
         const typed = state.bibText;
         const runner = typedRunner(state.lookup, typed);
         state.setBibText('');
+        // A row selected for a fix is done with once the next runner is recorded.
+        if (state.selected !== null) state.select(null);
         void state
           .run(decision.command, decision.describe, { fillsTap: decision.fillsTap, runner })
           .then((result) => {
@@ -166,6 +227,12 @@ export function TimingScreen() {
         return;
       case 'shift':
         shiftBlock(action.direction);
+        return;
+      case 'gun':
+        setDialog({ kind: 'gun', pressedAt: at });
+        return;
+      case 'find':
+        find();
         return;
       case 'insert': {
         const row = state.snapshot?.crossings.find((c) => c.tapSeq === state.selected);
@@ -200,6 +267,8 @@ export function TimingScreen() {
           <button
             type="button"
             className="btn-gun"
+            aria-label="GUN"
+            title={`GUN (key ${GUN_KEY})`}
             onClick={(e) =>
               setDialog({
                 kind: 'gun',
@@ -207,7 +276,7 @@ export function TimingScreen() {
               })
             }
           >
-            GUN
+            GUN <kbd>{GUN_KEY}</kbd>
           </button>
           <button type="button" onClick={() => setDialog({ kind: 'gun', pressedAt: null })}>
             Type gun time…
@@ -255,12 +324,17 @@ export function TimingScreen() {
         </div>
       </div>
 
+      {confirming && (
+        <div className="confirm tone-warn" data-testid="confirm" role="alert">
+          ⚠ {confirming.confirm}
+        </div>
+      )}
       <GunNotices />
       <WaitingBibs bibs={waitingBibs} />
       {waiting > 0 && (
         <div className="fill-hint tone-warn" data-testid="fill-hint">
-          {waiting} time{waiting === 1 ? '' : 's'} waiting for a bib: Enter gives the typed bib to
-          the oldest (Shift+Enter records a new crossing instead).
+          {waiting} time{waiting === 1 ? '' : 's'} waiting for a bib: Enter gives the bib to the
+          oldest (▶), Shift+Enter records a new crossing.
         </div>
       )}
       <NoticeLine />
@@ -283,28 +357,40 @@ export function TimingScreen() {
             </>
           ) : (
             CORRECTION_KEYS.map((k) => (
-              <button key={k.key} type="button" onClick={() => correct(k.correction)}>
-                <kbd>{k.key}</kbd> {k.label}
+              <button
+                key={k.key}
+                type="button"
+                title={k.label}
+                onClick={() => correct(k.correction)}
+              >
+                <kbd>{k.key}</kbd> {k.short}
               </button>
             ))
           )}
         </div>
       )}
 
-      <CrossingList
-        rows={crossings}
-        max={visibleRowCount(
-          crossings.map((c) => c.tapSeq),
-          selected,
-        )}
-      />
+      <div className="list-scroll" data-testid="list-scroll">
+        <CrossingList
+          rows={crossings}
+          max={visibleRowCount(
+            crossings.map((c) => c.tapSeq),
+            selected,
+          )}
+          nextSlot={nextSlot}
+        />
+      </div>
 
-      <p className="help">
-        <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only · <kbd>*</kbd>{' '}
-        unreadable bib · <kbd>↑</kbd>/<kbd>↓</kbd> select · <kbd>Esc</kbd> unselect ·{' '}
-        <kbd>Ctrl+Z</kbd> undo · letters on a row or typed bib:{' '}
-        {CORRECTION_KEYS.map((k) => `${k.key} ${k.label}`).join(' · ')}
-      </p>
+      {/* While a row is selected its buttons show the letters: the room goes to the list. */}
+      {!selectedRow && (
+        <p className="help">
+          <kbd>Enter</kbd> crossing with bib · <kbd>Space</kbd>/<kbd>+</kbd> time only ·{' '}
+          <kbd>*</kbd> unreadable bib · <kbd>↑</kbd>/<kbd>↓</kbd> select · <kbd>Esc</kbd> unselect ·{' '}
+          <kbd>Ctrl+Z</kbd> undo · <kbd>{GUN_KEY}</kbd> gun · bib then <kbd>{FIND_KEY}</kbd> find ·
+          letters on the typed bib, else the selected row:{' '}
+          {CORRECTION_KEYS.map((k) => `${k.key} ${k.label}`).join(' · ')}
+        </p>
+      )}
       <p className="help" data-testid="lineup-help">
         Line-up:{' '}
         {LINEUP_KEYS.map((k) => (

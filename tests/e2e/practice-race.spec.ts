@@ -207,6 +207,9 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
   });
   await rowOfBib(page, b).click();
   await bib(page).press('x');
+  // b's split is on RunSignup: clearing it there waits for one confirming Enter.
+  await expect(page.getByTestId('confirm')).toContainText(`Bib ${b}'s result is on RunSignup`);
+  await bib(page).press('Enter');
   await expect(page.getByTestId('notice')).toContainText(`Saved: clear (X) bib ${b}`);
   await waitSynced(page);
   await page.screenshot({ path: 'test-results/screens/timing-split.png', fullPage: true });

@@ -58,6 +58,8 @@ export async function setUpStation(
   raceId: number,
   role: 'finish' | 'split',
   name: string,
+  /** Time only this event (the others' boxes unticked). */
+  onlyEventId?: number,
 ): Promise<void> {
   await page.goto(url);
   await expect(page.getByTestId('practice-badge')).toBeVisible();
@@ -67,6 +69,12 @@ export async function setUpStation(
   await page.getByRole('button', { name: 'Load my races' }).click();
   await page.locator('select[name=race]').selectOption({ value: String(raceId) });
   await expect(page.locator('select[name=role]')).toBeVisible();
+  if (onlyEventId !== undefined) {
+    for (const box of await page.locator('fieldset.events input[type=checkbox]').all()) {
+      const mine = (await box.getAttribute('name')) === `event-${onlyEventId}`;
+      if (mine !== (await box.isChecked())) await box.click();
+    }
+  }
   if (role === 'split') {
     const option = page.locator('select[name=role] option', { hasText: 'Split:' }).first();
     await page

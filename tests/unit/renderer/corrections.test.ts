@@ -46,4 +46,50 @@ describe('planCorrection', () => {
     const noBib = planCorrection({ kind: 'status', status: 'DQ' }, untagged, '');
     expect(noBib.kind).toBe('error');
   });
+
+  it('takes the typed bib over a selected row, for every letter', () => {
+    const other = crossing({ tapSeq: 9, bib: 44 });
+    const list = [other, row];
+    expect(planCorrection({ kind: 'status', status: 'DNF' }, row, '44', list)).toMatchObject({
+      command: { type: 'status', bib: '44', status: 'DNF' },
+      clearsBibText: true,
+    });
+    expect(planCorrection({ kind: 'clear' }, row, '44', list)).toMatchObject({
+      command: { type: 'clear', bib: '44' },
+    });
+    expect(planCorrection({ kind: 'void' }, row, '44', list)).toMatchObject({
+      command: { type: 'void', tapSeq: 9 },
+      clearsBibText: true,
+    });
+    expect(planCorrection({ kind: 'bib' }, row, '44', list)).toEqual({
+      kind: 'dialog',
+      dialog: 'bib',
+      crossing: other,
+    });
+    // A typed bib without a crossing in the list: refused, never the selected row instead.
+    expect(planCorrection({ kind: 'time' }, row, '55', list)).toMatchObject({ kind: 'error' });
+    expect(planCorrection({ kind: 'status', status: 'DQ' }, row, '4x', list).kind).toBe('error');
+  });
+  it('asks for Enter before changing a result RunSignup already has', () => {
+    const sent = crossing({ tapSeq: 7, bib: 3, sync: 'sent' });
+    const list = [sent, row];
+    for (const status of ['DQ', 'DNF', 'DNS', 'DNQ'] as const) {
+      const plan = planCorrection({ kind: 'status', status }, null, '3', list);
+      expect(plan).toMatchObject({ kind: 'command', confirm: expect.stringContaining('Enter') });
+    }
+    expect(planCorrection({ kind: 'clear' }, sent, '', list)).toMatchObject({
+      confirm: expect.stringContaining('RunSignup'),
+    });
+    // Lifting a status, or a bib not yet sent: no question.
+    expect(planCorrection({ kind: 'status', status: null }, sent, '', list)).toMatchObject({
+      confirm: null,
+    });
+    expect(planCorrection({ kind: 'status', status: 'DQ' }, row, '', list)).toMatchObject({
+      confirm: null,
+    });
+    // The station may know of a posted result beyond the listed rows.
+    expect(planCorrection({ kind: 'status', status: 'DNS' }, null, '88', [], true)).toMatchObject({
+      confirm: expect.stringContaining('Bib 88'),
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CORRECTION_KEYS,
+  FIND_KEY,
+  GUN_KEY,
   INSERT_KEY,
   chuteAction,
   sanitizeBibText,
@@ -20,7 +22,7 @@ const key = (k: string, extra: Partial<KeyInfo> = {}): KeyInfo => ({
 });
 
 describe('screenForKey', () => {
-  it('maps F1–F5 and Alt+1..5, nothing else', () => {
+  it('maps F1–F6 and Alt+1..6, nothing else', () => {
     expect(screenForKey(key('F1'))).toBe('setup');
     expect(screenForKey(key('F2'))).toBe('timing');
     expect(screenForKey(key('F4'))).toBe('results');
@@ -28,7 +30,9 @@ describe('screenForKey', () => {
     expect(screenForKey(key('3', { code: 'Digit3' }))).toBeNull();
     expect(screenForKey(key('F5'))).toBe('chute');
     expect(screenForKey(key('5', { code: 'Digit5', altKey: true }))).toBe('chute');
-    expect(screenForKey(key('F6'))).toBeNull();
+    expect(screenForKey(key('F6'))).toBe('announcer');
+    expect(screenForKey(key('6', { code: 'Digit6', altKey: true }))).toBe('announcer');
+    expect(screenForKey(key('F7'))).toBeNull();
     expect(screenForKey(key('F1', { ctrlKey: true }))).toBeNull();
   });
 });
@@ -94,6 +98,13 @@ describe('line-up keys', () => {
     expect(timingAction(key('i'))).toEqual({ type: 'insert' });
     expect(timingAction(key(INSERT_KEY))).toEqual({ type: 'insert' });
     expect(CORRECTION_KEYS.some((c) => c.key === INSERT_KEY)).toBe(false);
+  });
+  it('G presses the gun, / finds the typed bib, neither is a correction letter', () => {
+    expect(timingAction(key('g'))).toEqual({ type: 'gun' });
+    expect(timingAction(key(GUN_KEY))).toEqual({ type: 'gun' });
+    expect(timingAction(key('/'))).toEqual({ type: 'find' });
+    expect(timingAction(key('/', { code: 'NumpadDivide' }))).toEqual({ type: 'find' });
+    expect(CORRECTION_KEYS.some((c) => c.key === GUN_KEY || c.key === FIND_KEY)).toBe(false);
   });
 });
 

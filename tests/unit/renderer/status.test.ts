@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventClocks, raceElapsed, tapForElapsed } from '../../../src-renderer/lib/clock';
+import { eventClocks, eventElapsed, tapForElapsed } from '../../../src-renderer/lib/clock';
 import { csvFileName } from '../../../src-renderer/lib/csv';
 import { describeStatus } from '../../../src-renderer/lib/sync-status';
 import { idleSync, snapshot } from './fixtures';
@@ -53,7 +53,7 @@ describe('describeStatus', () => {
 });
 
 describe('race clock', () => {
-  it('runs from the earliest gun, with the offset, and inverts for corrections', () => {
+  it("runs each event's clock from its own gun, with the offset, and inverts for corrections", () => {
     const snap = snapshot([]);
     snap.config!.events.push({ eventId: 11, name: '10K', resultSetId: 101, scheduledStart: null });
     snap.guns = [
@@ -63,8 +63,8 @@ describe('race clock', () => {
     snap.offsetMs = 30;
     const clocks = eventClocks(snap);
     expect(clocks.map((c) => c.gunAt)).toEqual([5000, 2000]);
-    expect(raceElapsed(clocks, 10_000, 30)).toBe(8030);
-    expect(raceElapsed([{ eventId: 1, name: 'x', gunAt: null }], 10_000, 0)).toBeNull();
+    expect(clocks.map((c) => eventElapsed(c, 10_000, 30))).toEqual([5030, 8030]);
+    expect(eventElapsed({ eventId: 1, name: 'x', gunAt: null }, 10_000, 0)).toBeNull();
     // clock time = tap − gun + offset
     const tap = tapForElapsed(5000, 61_000, 30);
     expect(tap - 5000 + 30).toBe(61_000);

@@ -108,14 +108,18 @@ describe('store', () => {
     // A screen that made no entry since it loaded: the station's latest, as before.
     await store.getState().run({ type: 'undo' }, 'undo');
     expect(f.commands.at(-1)).toEqual({ type: 'undo' });
+    expect(store.getState().notice?.text).toBe('Undone: the latest entry');
     await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 2
     await store.getState().run({ type: 'order', bib: '6' }, 'bib 6'); // seq 3
     // Another screen's entry (seq 4) is not known here.
     await f.api.command({ type: 'tap', at: 1_700_000_000_100, bib: '7' });
     await store.getState().run({ type: 'undo' }, 'undo');
     expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 3 });
+    // The undo says what it took back.
+    expect(store.getState().notice?.text).toBe('Undone: bib 6');
     await store.getState().run({ type: 'undo' }, 'undo');
     expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 2 });
+    expect(store.getState().notice?.text).toBe('Undone: bib 5');
     const sent = f.commands.length;
     const result = await store.getState().run({ type: 'undo' }, 'undo');
     expect(result.ok).toBe(false);

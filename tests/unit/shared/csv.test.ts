@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, toCsv } from '../../../src-main/core/csv';
+import { csvField, toCsv } from '../../../src-shared/csv';
 
 describe('RFC 4180 CSV', () => {
   it('quotes commas, quotes and line breaks, doubling inner quotes', () => {

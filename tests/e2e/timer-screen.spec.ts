@@ -1,0 +1,299 @@
+// The timer's screen under pressure, on the real practice station: keys that cannot mark the
+// wrong runner, dialogs that take one key, the clock and bib field always in view, small
+// laptops, time-first, a clock per event, and the announcer's display. Screenshots of every
+// screen at 1024×600 and 1366×768 go to test-results/screens.
+import { expect, test, type Page } from '@playwright/test';
+import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { startStation, type E2eStation } from './support/station';
+import { setUpStation } from './support/stations';
+
+const SEED = 1;
+const race = createPracticeRace(SEED);
+const [fiveK, tenK] = race.events as [(typeof race.events)[number], (typeof race.events)[number]];
+const bibsOf = (eventId: number) =>
+  race.participants
+    .filter((p) => p.eventId === eventId && p.bib !== null)
+    .map((p) => p.bib as number);
+const nameOf = (bib: number) => {
+  const p = race.participants.find((x) => x.bib === bib)!;
+  return `${p.firstName} ${p.lastName}`;
+};
+
+const SIZES = [
+  { width: 1024, height: 600, rows: 5 },
+  { width: 1366, height: 768, rows: 10 },
+] as const;
+
+const bib = (page: Page) => page.getByTestId('bib-input');
+const rows = (page: Page) => page.locator('[data-testid=crossings] tbody tr[data-seq]');
+const rowOfBib = (page: Page, b: number) =>
+  rows(page).filter({ has: page.locator('td.cell-bib', { hasText: new RegExp(`^${b}$`) }) });
+const notice = (page: Page) => page.getByTestId('notice');
+
+const setUp = (page: Page, url: string, opts: { only?: number } = {}) =>
+  setUpStation(page, url, race.raceId, 'finish', 'Finish A', opts.only);
+
+/** The gun key, then Enter: the gun for every event this station times. */
+async function gunByKey(page: Page) {
+  await page.keyboard.press('F2');
+  await expect(bib(page)).toBeFocused();
+  await bib(page).press('g');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator('input[name=gun-time]')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('race-clock')).not.toHaveText('NO GUN');
+  await expect(bib(page)).toBeFocused();
+}
+
+async function typeAndEnter(page: Page, b: number, key = 'Enter') {
+  await bib(page).pressSequentially(String(b));
+  await expect(page.getByTestId('lookup')).not.toContainText('…');
+  await bib(page).press(key);
+  await expect(notice(page)).toContainText(`Saved: bib ${b}`);
+}
+
+/** How many crossing rows are wholly inside the list's scroll box and the window. */
+async function wholeRowsInView(page: Page): Promise<number> {
+  return page.getByTestId('list-scroll').evaluate((box) => {
+    const frame = box.getBoundingClientRect();
+    const bottom = Math.min(frame.bottom, window.innerHeight);
+    // The header sticks to the top of the box while the rows scroll under it.
+    const head = box.querySelector('thead th')?.getBoundingClientRect().bottom ?? frame.top;
+    return Array.from(box.querySelectorAll('tbody tr[data-seq]')).filter((tr) => {
+      const r = tr.getBoundingClientRect();
+      return r.top >= head - 1 && r.bottom <= bottom + 1;
+    }).length;
+  });
+}
+
+let env: E2eStation | null = null;
+test.afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+test('safe keys: the typed bib wins, a posted result waits for Enter, undo says what, ↑ B digits Enter', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url);
+  await gunByKey(page);
+  const [a, b, c, d, e] = bibsOf(fiveK.eventId) as [number, number, number, number, number];
+  await typeAndEnter(page, a);
+  await typeAndEnter(page, b);
+  await expect(rowOfBib(page, a).locator('td.cell-sync')).toHaveText('sent ✓', {
+    timeout: 20_000,
+  });
+
+  // A clicked row, then a typed bib and F: the typed bib is marked, never the clicked row.
+  await rowOfBib(page, a).click();
+  await expect(rowOfBib(page, a)).toHaveClass(/row-selected/);
+  await bib(page).pressSequentially(String(c));
+  await bib(page).press('f');
+  await expect(notice(page)).toContainText(`Saved: DNF bib ${c}`);
+  await expect(bib(page)).toHaveValue('');
+  await expect(rowOfBib(page, a).locator('td.cell-status')).toHaveText('');
+
+  // Enter records the next runner and lets go of the selected row.
+  await typeAndEnter(page, d);
+  await expect(page.locator('[data-testid=crossings] tr.row-selected')).toHaveCount(0);
+
+  // A stray Q under a posted bib: nothing is sent until Enter; Esc cancels.
+  await bib(page).pressSequentially(String(a));
+  await bib(page).press('q');
+  const confirm = page.getByTestId('confirm');
+  await expect(confirm).toContainText(`Bib ${a}'s result is on RunSignup`);
+  await expect(confirm).toHaveClass(/tone-warn/);
+  await expect(notice(page)).not.toContainText(`DQ bib ${a}`);
+  await page.screenshot({ path: 'test-results/screens/timing-confirm-1366x768.png' });
+  await bib(page).press('Escape');
+  await expect(confirm).toBeHidden();
+  await expect(notice(page)).toContainText(`Not sent: DQ bib ${a}`);
+  await expect(rowOfBib(page, a).locator('td.cell-status')).toHaveText('');
+  // The bib stays in the field (Enter would now record the runner); Q again, then Enter.
+  await expect(bib(page)).toHaveValue(String(a));
+  await bib(page).press('q');
+  await expect(confirm).toBeVisible();
+  await bib(page).press('Enter');
+  await expect(notice(page)).toContainText(`Saved: DQ bib ${a}`);
+  await expect(rowOfBib(page, a).locator('td.cell-status')).toContainText('DQ');
+  // Undo names what it took back.
+  await bib(page).press('Control+z');
+  await expect(notice(page)).toContainText(`Undone: DQ bib ${a}`);
+  await expect(rowOfBib(page, a).locator('td.cell-status')).toHaveText('');
+
+  // Fix a bib: ↑ selects the newest crossing, B opens the dialog with the old bib selected,
+  // the digits replace it, Enter saves.
+  await bib(page).press('ArrowUp');
+  await expect(rowOfBib(page, d)).toHaveClass(/row-selected/);
+  await bib(page).press('b');
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.locator('input')).toBeFocused();
+  await page.keyboard.type(String(e));
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(rowOfBib(page, e)).toHaveCount(1);
+  await expect(rowOfBib(page, d)).toHaveCount(0);
+  await expect(bib(page)).toBeFocused();
+
+  // The bib search on Timing: bib, then / selects its crossing.
+  await bib(page).pressSequentially(String(a));
+  await bib(page).press('/');
+  await expect(rowOfBib(page, a)).toHaveClass(/row-selected/);
+  await expect(bib(page)).toHaveValue('');
+});
+
+test('every screen at 1024×600 and 1366×768: clock, bib field, name and the rows in view', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  env = await startStation(SEED);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await setUp(page, env.station.url);
+  await gunByKey(page);
+  const fives = bibsOf(fiveK.eventId);
+  for (const b of fives.slice(0, 14)) await typeAndEnter(page, b);
+  // Two runners waiting for a bib in the chute list.
+  await page.keyboard.press('F5');
+  await page.getByTestId('chute-input').pressSequentially(String(fives[20]));
+  await page.getByTestId('chute-input').press('Enter');
+  await expect(page.getByTestId('chute-waiting')).toContainText(String(fives[20]));
+  // Review scrolled to its end, then back to Timing: the clock and bib field are there.
+  await page.keyboard.press('F3');
+  await page.locator('main').evaluate((m) => m.scrollTo({ top: m.scrollHeight }));
+
+  for (const size of SIZES) {
+    const tag = `${size.width}x${size.height}`;
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.keyboard.press('F2');
+    await bib(page).pressSequentially(String(fives[15]));
+    await expect(page.getByTestId('lookup')).toContainText(nameOf(fives[15]!));
+    for (const id of ['race-clock', 'bib-input', 'lookup']) {
+      await expect(page.getByTestId(id)).toBeInViewport({ ratio: 1 });
+    }
+    await expect(page.getByTestId('status-online')).toBeInViewport();
+    expect(await wholeRowsInView(page)).toBeGreaterThanOrEqual(size.rows);
+    await page.screenshot({ path: `test-results/screens/timing-${tag}.png` });
+    // A row selected far back is scrolled into view, the field still in view.
+    for (let i = 0; i < 13; i++) await bib(page).press('ArrowDown');
+    const selected = page.locator('[data-testid=crossings] tr.row-selected');
+    await expect(selected).toBeInViewport({ ratio: 1 });
+    await expect(page.getByTestId('bib-input')).toBeInViewport({ ratio: 1 });
+    expect(await wholeRowsInView(page)).toBeGreaterThanOrEqual(size.rows);
+    await page.screenshot({ path: `test-results/screens/timing-selected-${tag}.png` });
+    await bib(page).press('Escape');
+    await bib(page).press('Escape');
+    // The status bar is one line; Details shows all of it.
+    const bar = page.locator('footer.status-bar');
+    const oneLine = await bar.evaluate((f) => f.getBoundingClientRect().height);
+    expect(oneLine).toBeLessThan(60);
+
+    for (const [key, name] of [
+      ['F1', 'setup'],
+      ['F3', 'review'],
+      ['F4', 'results'],
+      ['F5', 'chute'],
+      ['F6', 'announcer'],
+    ] as const) {
+      await page.keyboard.press(key);
+      await page.screenshot({ path: `test-results/screens/${name}-${tag}.png` });
+      if (name === 'chute') {
+        await expect(page.getByTestId('chute-input')).toBeInViewport({ ratio: 1 });
+        await expect(page.getByTestId('chute-waiting').locator('li').first()).toBeInViewport({
+          ratio: 1,
+        });
+        await expect(page.getByTestId('chute-recent').locator('li').first()).toBeInViewport({
+          ratio: 1,
+        });
+      }
+    }
+    await page.keyboard.press('F2');
+  }
+});
+
+test('time-first: waiting crossings show their times, the next one is marked and kept on screen', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 600 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url);
+  await gunByKey(page);
+  const fives = bibsOf(fiveK.eventId);
+  await bib(page).press('Space');
+  await bib(page).press('Space');
+  // Twelve runners with bibs after them (Shift+Enter: a new crossing while times wait).
+  for (const b of fives.slice(0, 12)) await typeAndEnter(page, b, 'Shift+Enter');
+  const next = page.locator('[data-testid=crossings] tr.row-next');
+  await expect(next).toHaveCount(1);
+  await expect(next).toBeInViewport({ ratio: 1 });
+  await expect(next.locator('td.cell-time')).toHaveText(/^≈0:0\d:\d\d\.\d$/);
+  await expect(next.locator('td.cell-place')).toHaveText('▶ next');
+  await page.screenshot({ path: 'test-results/screens/timing-time-first-1024x600.png' });
+  const firstSlot = await next.getAttribute('data-seq');
+  await typeAndEnter(page, fives[20]!);
+  await expect(rowOfBib(page, fives[20]!)).toHaveAttribute('data-seq', firstSlot ?? '');
+  await expect(next).toBeInViewport({ ratio: 1 });
+  expect(await next.getAttribute('data-seq')).not.toBe(firstSlot);
+});
+
+test('a clock per event: the 10K runs from its own gun', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url);
+  await page.keyboard.press('F2');
+  // The 5K started ten minutes ago (typed); the 10K is pressed now.
+  const tenMinutesAgo = await page.evaluate(() => {
+    const d = new Date(Date.now() - 10 * 60_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  });
+  await page.getByRole('button', { name: 'Type gun time…' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.locator('input[name=gun-time]').fill(tenMinutesAgo);
+  await dialog.locator('select').selectOption(String(fiveK.eventId));
+  await dialog.locator('input[name=gun-time]').press('Enter');
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'GUN', exact: true }).click();
+  await dialog.locator('select').selectOption(String(tenK.eventId));
+  await dialog.locator('input[name=gun-time]').press('Enter');
+  await expect(dialog).toBeHidden();
+  const clock = (id: number) => page.getByTestId(`clock-${id}`).locator('.clock-big');
+  await expect(clock(fiveK.eventId)).toHaveText(/^0:(09:5\d|10:\d\d)\.\d$/);
+  await expect(clock(tenK.eventId)).toHaveText(/^0:00:\d\d\.\d$/);
+  await expect(page.getByTestId(`clock-${tenK.eventId}`)).toContainText(tenK.name);
+  // Readable at arm's length: the digits are large.
+  const px = await clock(tenK.eventId).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(px).toBeGreaterThanOrEqual(44);
+  await page.screenshot({ path: 'test-results/screens/timing-two-clocks-1366x768.png' });
+});
+
+test('the announcer display shows each finisher, newest first, read-only', async ({
+  page,
+  browser,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url);
+  await gunByKey(page);
+  const announcer = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+  await announcer.goto(`${env.station.url}&screen=announcer`);
+  await expect(announcer.getByTestId('announcer')).toContainText('Waiting for the first finisher');
+  const [a, b] = bibsOf(fiveK.eventId) as [number, number];
+  const [t] = bibsOf(tenK.eventId) as [number];
+  await typeAndEnter(page, a);
+  await typeAndEnter(page, t);
+  await typeAndEnter(page, b);
+  const newest = announcer.getByTestId('announcer-newest');
+  await expect(newest).toContainText(nameOf(b));
+  await expect(newest).toContainText(`Bib ${b}`);
+  await expect(newest).toContainText(fiveK.name);
+  await expect(newest).toContainText('Place 2');
+  await expect(newest.locator('.announcer-time')).toHaveText(/^0:00:\d\d\.\d$/);
+  await expect(announcer.getByTestId('announcer-list')).toContainText(nameOf(t));
+  await expect(announcer.getByTestId('announcer-list')).toContainText(tenK.name);
+  await announcer.screenshot({ path: 'test-results/screens/announcer-1024x600.png' });
+  await announcer.close();
+});

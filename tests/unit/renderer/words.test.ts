@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { finishers } from '../../../src-renderer/lib/announcer';
+import { FLAG_WORDS, rowTime, statusWords } from '../../../src-renderer/lib/words';
+import { crossing } from './fixtures';
+
+describe('statusWords', () => {
+  it('says statuses and flags in words, never codes', () => {
+    const c = crossing({ tapSeq: 1, bib: 5, status: 'DNF', flags: ['other-event', 'no-gun'] });
+    expect(statusWords(c)).toBe('DNF (did not finish), bib of another event');
+    for (const words of Object.values(FLAG_WORDS)) expect(words).not.toMatch(/-/);
+    expect(statusWords(crossing({ tapSeq: 2, bib: 5, voided: true }))).toBe('voided');
+  });
+  it('says whether RunSignup has a clear yet', () => {
+    expect(statusWords(crossing({ tapSeq: 1, bib: 5, cleared: true, sync: 'verify' }))).toBe(
+      'cleared (X), RunSignup not yet checked',
+    );
+    expect(statusWords(crossing({ tapSeq: 1, bib: 5, cleared: true, sync: 'unposted' }))).toBe(
+      'cleared (X) on RunSignup',
+    );
+  });
+});
+
+describe('rowTime', () => {
+  const guns = [
+    { eventId: 1, at: 1_700_000_010_000 },
+    { eventId: 2, at: null },
+  ];
+  it("shows the station's time, else a waiting crossing's time from the earliest gun", () => {
+    expect(rowTime(crossing({ tapSeq: 1, bib: 5, time: '0:01:00.0' }), guns, 0)).toBe('0:01:00.0');
+    const waiting = crossing({ tapSeq: 1, at: 1_700_000_070_000 });
+    expect(rowTime(waiting, guns, 0)).toBe('≈0:01:00.0');
+    expect(rowTime(waiting, guns, 500)).toBe('≈0:01:00.5');
+    expect(rowTime(waiting, [], 0)).toMatch(/^\d\d:\d\d:\d\d\.\d$/);
+    expect(rowTime(crossing({ tapSeq: 1, bib: 5, flags: ['no-gun'] }), [], 0)).toBe('no gun');
+  });
+});
+
+describe('finishers', () => {
+  it('lists crossings with a bib, newest first as given, without voided or cleared ones', () => {
+    const rows = [
+      crossing({
+        tapSeq: 5,
+        bib: 9,
+        name: 'Ann Lee',
+        eventName: '10K',
+        place: 2,
+        time: '0:40:00.0',
+      }),
+      crossing({ tapSeq: 4 }),
+      crossing({ tapSeq: 3, bib: 8, voided: true }),
+      crossing({ tapSeq: 2, bib: 7, cleared: true }),
+      crossing({ tapSeq: 1, bib: 6, status: 'DQ' }),
+    ];
+    expect(finishers(rows, 10)).toEqual([
+      { key: 5, bib: 9, name: 'Ann Lee', event: '10K', place: 2, time: '0:40:00.0' },
+      { key: 1, bib: 6, name: 'Unknown runner', event: '', place: null, time: 'DQ' },
+    ]);
+    expect(finishers(rows, 1)).toHaveLength(1);
+  });
+});
