@@ -22,8 +22,17 @@ export type CorrectionPlan =
     }
   | { kind: 'error'; message: string };
 
-/** Sync states whose value RunSignup accepted (or is being read back). */
-const ON_RUNSIGNUP: ReadonlySet<CrossingView['sync']> = new Set(['sent', 'verify']);
+/**
+ * Sync states whose value RunSignup has, or may have: accepted, verified, being read back, in
+ * flight (an unknown outcome may still apply), or differing there (a conflict).
+ */
+const ON_RUNSIGNUP: ReadonlySet<CrossingView['sync']> = new Set([
+  'sending',
+  'sent',
+  'verified',
+  'verify',
+  'conflict',
+]);
 
 /** Whether any listed crossing of this bib has its result on RunSignup. */
 export function bibOnRunSignup(crossings: readonly CrossingView[], bib: number): boolean {

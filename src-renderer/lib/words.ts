@@ -28,9 +28,17 @@ const STATUS_WORDS: Record<NonNullable<CrossingView['status']>, string> = {
  * verify while the read-back is due, attention if RunSignup refused it.
  */
 export function clearedWords(sync: CrossingView['sync']): string {
-  if (sync === 'attention') return 'cleared (X) here, RunSignup refused it';
-  if (sync === 'verify' || sync === 'saved') return 'cleared (X), RunSignup not yet checked';
-  return 'cleared (X) on RunSignup';
+  switch (sync) {
+    case 'attention':
+      return 'cleared (X) here, RunSignup refused it';
+    case 'conflict':
+      return 'cleared (X) here, RunSignup shows another value';
+    case 'verified':
+    case 'unposted':
+      return 'cleared (X) on RunSignup';
+    default:
+      return 'cleared (X), RunSignup not yet checked';
+  }
 }
 
 /** The Status column: the runner's status, then what is wrong with the crossing, in words. */

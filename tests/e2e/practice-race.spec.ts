@@ -110,7 +110,7 @@ test('finish line: bib-first, time-first, unreadable, DNF, a posted bib correcte
 
   // Correct a bib after RunSignup already has it: a's time moves to g.
   await page.keyboard.press('F2');
-  await expect(rowOfBib(page, a).locator('td.cell-sync')).toHaveText('sent ✓', {
+  await expect(rowOfBib(page, a).locator('td.cell-sync')).toHaveText(/^(sent|verified ✓)$/, {
     timeout: 20_000,
   });
   await rowOfBib(page, a).click();
@@ -202,7 +202,7 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
   const [a, b] = [fiveK[0]!, fiveK[1]!];
   await typeAndEnter(page, a);
   await typeAndEnter(page, b);
-  await expect(rowOfBib(page, b).locator('td.cell-sync')).toHaveText('sent ✓', {
+  await expect(rowOfBib(page, b).locator('td.cell-sync')).toHaveText(/^(sent|verified ✓)$/, {
     timeout: 20_000,
   });
   await rowOfBib(page, b).click();
