@@ -2,7 +2,7 @@
 // RunSignup's (the emulator's) results exactly equal to what the screen shows.
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
-import { normalValue, startStation, tableRows, type E2eStation } from './support/station';
+import { fireGun, normalValue, startStation, tableRows, type E2eStation } from './support/station';
 
 const SEED = 1;
 const race = createPracticeRace(SEED);
@@ -35,15 +35,6 @@ async function setUp(page: Page, url: string, role: 'finish' | 'split', name: st
   await page.screenshot({ path: `test-results/screens/setup-${role}.png`, fullPage: true });
   await page.getByRole('button', { name: 'Save station setup' }).click();
   await expect(page.getByTestId('current-setup')).toContainText(name);
-}
-
-async function fireGun(page: Page) {
-  await page.keyboard.press('F2');
-  await page.getByRole('button', { name: 'GUN', exact: true }).click();
-  await page.getByRole('button', { name: 'Set gun' }).click();
-  await expect(page.getByRole('dialog')).toBeHidden();
-  await expect(page.getByTestId('race-clock')).not.toHaveText('NO GUN');
-  await expect(bib(page)).toBeFocused();
 }
 
 async function typeAndEnter(page: Page, b: number) {

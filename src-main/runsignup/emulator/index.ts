@@ -87,6 +87,11 @@ export interface RunningEmulator {
   setFaults(plan: FaultPlan | null): void;
   setAssumptions(a: Partial<EmulatorAssumptions>): void;
   expireTemporaryKeys(): void;
+  /**
+   * The race director gives a registrant another bib on RunSignup (packet pickup swaps happen
+   * after stations downloaded the list): from now on the old bib finds nobody.
+   */
+  changeBib(registrationId: number, bib: number): void;
   close(): Promise<void>;
 }
 
@@ -398,6 +403,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     expireTemporaryKeys() {
       auth.expireTemporaryKeys();
+    },
+    changeBib(registrationId, bib) {
+      for (const index of state.events.values()) {
+        const p = index.byRegistration.get(registrationId);
+        if (!p) continue;
+        if (index.byBib.has(bib)) throw new Error(`bib ${bib} is taken in event ${p.eventId}`);
+        if (p.bib !== null) index.byBib.delete(p.bib);
+        p.bib = bib;
+        index.byBib.set(bib, p);
+        return;
+      }
+      throw new Error(`no registration ${registrationId} in the emulator`);
     },
     async close() {
       if (closed) return;

@@ -1,25 +1,28 @@
 // Starts a real web station (H6's launchWebStation: the station service in practice mode with
 // its in-process RunSignup emulator) serving this checkout's renderer, for e2e tests.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { launchWebStation, type LaunchedStation } from '../../../src-main/web/launch';
+import { expect, type Page } from '@playwright/test';
+import {
+  launchWebStation,
+  type LaunchedStation,
+  type LaunchOptions,
+} from '../../../src-main/web/launch';
 import { parseTimeValue } from '../../../src-main/runsignup/emulator/time';
 import { buildRenderer } from './renderer';
-
-const root = path.resolve(import.meta.dirname, '../../..');
 
 export interface E2eStation {
   station: LaunchedStation;
   close(): Promise<void>;
 }
 
-export async function startStation(practiceSeed = 1): Promise<E2eStation> {
+/** `practiceEmulator`: a practice RunSignup the test started (and closes after the station). */
+export async function startStation(
+  practiceSeed = 1,
+  options: Pick<LaunchOptions, 'practiceEmulator'> = {},
+): Promise<E2eStation> {
   const rendererDir = buildRenderer();
-  for (const f of ['index.html', 'styles.css']) {
-    copyFileSync(path.join(root, 'src-renderer', f), path.join(rendererDir, f));
-  }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chute-e2e-data-'));
   const station = await launchWebStation({
     dataDir,
@@ -27,6 +30,7 @@ export async function startStation(practiceSeed = 1): Promise<E2eStation> {
     port: 0,
     practiceSeed,
     syncIdlePollMs: 50,
+    ...options,
   });
   return {
     station,
@@ -36,6 +40,48 @@ export async function startStation(practiceSeed = 1): Promise<E2eStation> {
       rmSync(rendererDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Sets the station up as a finish line timing every event of the practice race, through the
+ * station's own API (the Setup screen's path is a test of its own), and returns the race.
+ */
+export async function configureFinish(station: LaunchedStation, stationName = 'Finish A') {
+  const emulator = station.emulator;
+  if (!emulator) throw new Error('the station runs no practice RunSignup');
+  const details = await station.service.query({
+    type: 'raceDetails',
+    raceId: emulator.practice.raceId,
+  });
+  const result = await station.service.command({
+    type: 'configure',
+    raceId: details.raceId,
+    eventIds: details.events.map((e) => e.eventId),
+    role: { kind: 'finish' },
+    stationName,
+  });
+  if (!result.ok) throw new Error(`configure: ${result.error}`);
+  return details;
+}
+
+/** Sets the station up as a finish line (`configureFinish`) and opens its Timing screen. */
+export async function openTiming(page: Page, station: LaunchedStation): Promise<void> {
+  await configureFinish(station);
+  await page.goto(station.url);
+  await expect(page.getByTestId('practice-badge')).toBeVisible();
+  await page.keyboard.press('F2');
+  await expect(page.getByTestId('bib-input')).toBeFocused();
+}
+
+/** Fires the gun of every event from the Timing screen, as a timer does at the start. */
+export async function fireGun(page: Page): Promise<void> {
+  await page.keyboard.press('F2');
+  await page.getByRole('button', { name: 'GUN', exact: true }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.getByRole('button', { name: 'Set gun' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByTestId('race-clock')).not.toHaveText('NO GUN');
+  await expect(page.getByTestId('bib-input')).toBeFocused();
 }
 
 /** A time or status as both sides can be compared: ms for a time, the word for a status. */

@@ -1,14 +1,12 @@
 // Several web stations on ONE practice race (W2-B's `practiceEmulator`): one emulator started
 // here, each station with its own database, all serving this checkout's renderer.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { launchWebStation, type LaunchedStation } from '../../../src-main/web/launch';
 import { buildRenderer } from './renderer';
-
-const root = path.resolve(import.meta.dirname, '../../..');
 
 export interface SharedRace {
   emulator: RunningEmulator;
@@ -18,9 +16,6 @@ export interface SharedRace {
 
 export async function startSharedRace(seed: number, count: number): Promise<SharedRace> {
   const rendererDir = buildRenderer();
-  for (const f of ['index.html', 'styles.css']) {
-    copyFileSync(path.join(root, 'src-renderer', f), path.join(rendererDir, f));
-  }
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed });
   const dirs: string[] = [];
   const stations: LaunchedStation[] = [];

@@ -252,6 +252,20 @@ describe('matching', () => {
     const r = await postRows(emu, [{ bib: tenKers[0]!.bib!, clock_time: '22:00' }]);
     expect(errorOf(r)?.error_code).toBe(104);
   });
+
+  it('a bib changed on RunSignup: the old bib finds nobody (104), the new one finds the runner', async () => {
+    const oldBib = C.bib!;
+    emu.changeBib(C.registrationId, unknownBib);
+    const refused = await postRows(emu, [{ bib: oldBib, clock_time: '23:00' }]);
+    expect(errorOf(refused)?.error_code).toBe(104);
+    expect(errorOf(await postRows(emu, [{ bib: unknownBib, clock_time: '23:00' }]))).toBeNull();
+    expect(rowByBib(emu, ids(emu).fiveKSet, unknownBib)).toMatchObject({
+      first_name: C.firstName,
+      clock_time: '23:00',
+    });
+    expect(() => emu.changeBib(A.registrationId, B.bib!)).toThrow(/taken/);
+    expect(() => emu.changeBib(-1, 1)).toThrow(/no registration/);
+  });
 });
 
 describe('field semantics', () => {
