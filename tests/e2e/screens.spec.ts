@@ -110,9 +110,13 @@ test('timing: gun, bib-first, time-first fill, unreadable, focus, DNF, undo', as
   await expect(rows(page).first()).toContainText(nameOf(d));
   await expect(bib(page)).toBeFocused();
 
-  // DNF on a selected row: the selection stayed on the fixed row; one step down is c.
+  // DNF on a selected row: the selection stayed on the fixed row; one step down is c. c's
+  // result is on RunSignup by then, so the status waits for one confirming Enter.
   await bib(page).press('ArrowDown');
+  await expect(rowOfBib(page, c).locator('td.cell-sync')).toHaveText(/^sent/, { timeout: 20_000 });
   await bib(page).press('f');
+  await expect(page.getByTestId('confirm')).toContainText(`Bib ${c.bib}'s result is on RunSignup`);
+  await bib(page).press('Enter');
   await expect(page.getByTestId('notice')).toContainText(`Saved: DNF bib ${c.bib}`);
   await expect(rowOfBib(page, c)).toContainText('DNF');
   await page.screenshot({ path: 'test-results/screens/timing.png', fullPage: true });
@@ -120,7 +124,7 @@ test('timing: gun, bib-first, time-first fill, unreadable, focus, DNF, undo', as
   // Undo takes back this screen's latest entry: the DNF first, then a crossing.
   await bib(page).press('Escape');
   await bib(page).press('Control+z');
-  await expect(page.getByTestId('notice')).toContainText('Saved: undo');
+  await expect(page.getByTestId('notice')).toContainText(`Undone: DNF bib ${c.bib}`);
   await expect(rowOfBib(page, c)).not.toContainText('DNF');
   const before = await rows(page).count();
   await bib(page).press('Space');
