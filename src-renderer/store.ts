@@ -7,8 +7,10 @@ import type {
   Command,
   CommandResult,
   CrossingView,
+  DeltaCursor,
   Snapshot,
   StationApi,
+  StationEvent,
   SyncStatus,
   Warning,
 } from '../src-shared/station-api';
@@ -17,6 +19,7 @@ import { sanitizeBibText, type Screen } from './lib/keys';
 import { gunChanges } from './lib/guns';
 import { provisionalRow, withProvisional, type TypedRunner } from './lib/provisional';
 import { reuseRows } from './lib/rows';
+import { changedStep, mergeRows, orderCrossings, rowsStep } from './lib/deltas';
 import { moveSelection, reconcileSelection } from './lib/selection';
 import type { LinkState, Tone } from './lib/sync-status';
 
@@ -108,10 +111,9 @@ const ENTRY_TYPES: ReadonlySet<Command['type']> = new Set<Command['type']>(
   JOURNAL_COMMAND_TYPES.filter((type) => type !== 'undo'),
 );
 
-/** Newest first: by time, ties by seq. */
-export function orderCrossings(crossings: readonly CrossingView[]): CrossingView[] {
-  return [...crossings].sort((a, b) => b.at - a.at || b.tapSeq - a.tapSeq);
-}
+export { orderCrossings };
+
+type RowsEvent = Extract<StationEvent, { type: 'rows' }>;
 
 /** Whether a sync status change can have changed any row's sync state. */
 export function syncMoved(before: SyncStatus | null, after: SyncStatus): boolean {
@@ -147,6 +149,11 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   const ownLabels = new Map<number, string>();
   let madeEntries = false;
   let journalKey: string | null = null;
+  // The station's change stream (DeltaCursor): the position of the rows on screen, the `rows`
+  // events that arrived while a snapshot was on its way, and the latest `changed` meanwhile.
+  let cursor: DeltaCursor | null = null;
+  let early: RowsEvent[] = [];
+  let announced: DeltaCursor | null = null;
 
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
@@ -157,12 +164,28 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         const key = `${snapshot.mode}:${snapshot.config?.raceId ?? ''}`;
         if (journalKey !== null && key !== journalKey) ownSeqs = [];
         journalKey = key;
-        provisional = provisional.filter((r) => r.tapSeq > snapshot.journalLength);
+        // Changes sent while the snapshot was on its way: those after it are applied in order.
+        let at = snapshot.delta ?? null;
+        let shown = orderCrossings(snapshot.crossings);
+        let journalLength = snapshot.journalLength;
+        for (const event of early) {
+          const step = rowsStep(at, event.delta);
+          if (step === 'skip') continue;
+          if (step === 'reload') {
+            refreshAgain = true;
+            break;
+          }
+          shown = mergeRows(shown, event.crossings, limit);
+          journalLength = Math.max(journalLength, event.journalLength);
+          at = event.delta;
+        }
+        if (announced !== null && changedStep(at, announced) === 'reload') refreshAgain = true;
+        early = [];
+        announced = null;
+        cursor = at;
+        provisional = provisional.filter((r) => r.tapSeq > journalLength);
         // Unchanged rows keep their objects so the memoised list re-renders only what changed.
-        const rows = provisional.reduce(
-          withProvisional,
-          reuseRows(before?.crossings ?? [], orderCrossings(snapshot.crossings)),
-        );
+        const rows = provisional.reduce(withProvisional, reuseRows(before?.crossings ?? [], shown));
         const seqs = rows.map((r) => r.tapSeq);
         const selected = reconcileSelection(seqs, get().selected);
         const names = new Map((snapshot.config?.events ?? []).map((e) => [e.eventId, e.name]));
@@ -172,7 +195,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
           (id) => names.get(id) ?? `event ${id}`,
         );
         set({
-          snapshot: { ...snapshot, crossings: rows },
+          snapshot: { ...snapshot, crossings: rows, journalLength },
           sync: snapshot.sync,
           snapshotError: null,
           selected,
@@ -183,6 +206,48 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         });
       } catch (error) {
         set({ snapshotError: error instanceof Error ? error.message : String(error) });
+      }
+    };
+
+    /** The rows a `rows` event changed, put in place without a snapshot. */
+    const applyRows = (event: RowsEvent): void => {
+      const shown = get().snapshot;
+      if (shown === null) {
+        void get().refresh();
+        return;
+      }
+      cursor = event.delta;
+      const journalLength = Math.max(shown.journalLength, event.journalLength);
+      provisional = provisional.filter((r) => r.tapSeq > journalLength);
+      const rows = provisional.reduce(
+        withProvisional,
+        mergeRows(
+          shown.crossings.filter((r) => r.tapSeq <= shown.journalLength),
+          event.crossings,
+          limit,
+        ),
+      );
+      const seqs = rows.map((r) => r.tapSeq);
+      const selected = reconcileSelection(seqs, get().selected);
+      set({
+        snapshot: { ...shown, crossings: rows, journalLength },
+        selected,
+        anchor: selected === null ? null : reconcileSelection(seqs, get().anchor),
+      });
+    };
+
+    const onChange = (event: StationEvent): void => {
+      if (event.type === 'rows') {
+        // While a snapshot is on its way, its own position decides (see loadSnapshot).
+        if (refreshing) early.push(event);
+        else {
+          const step = rowsStep(cursor, event.delta);
+          if (step === 'apply') applyRows(event);
+          else if (step === 'reload') void get().refresh();
+        }
+      } else if (event.type === 'changed') {
+        if (refreshing && event.delta !== undefined) announced = event.delta;
+        else if (changedStep(cursor, event.delta) === 'reload') void get().refresh();
       }
     };
 
@@ -383,13 +448,14 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
 
       start() {
         const offEvents = deps.api.subscribe((event) => {
-          if (event.type === 'changed') void get().refresh();
+          if (event.type === 'changed' || event.type === 'rows') onChange(event);
           else if (event.type === 'sync') {
             const before = get().sync;
             set({ sync: event.sync });
-            // Rows change sync state (saved → sent, attention) without a journal change: reload
-            // the rows when the queue moved.
-            if (syncMoved(before, event.sync)) void get().refresh();
+            // Rows change sync state (saved → sent, attention) without a journal change: a
+            // station that sends its changes as rows says so itself; from one that does not,
+            // reload the rows when the queue moved.
+            if (cursor === null && syncMoved(before, event.sync)) void get().refresh();
           } else if (event.type === 'progress') {
             const done = event.total !== null && event.done >= event.total;
             set({

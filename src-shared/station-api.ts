@@ -226,6 +226,17 @@ export const ClockStatus = z.object({
 });
 export type ClockStatus = z.infer<typeof ClockStatus>;
 
+/**
+ * Where a station's stream of screen changes stands. Every change to what the timing screen
+ * shows advances `seq` by one within a `stream` (one open station file); a screen that holds the
+ * state at `seq` applies `rows` event `seq + 1` and reloads a snapshot on any gap or new stream.
+ */
+export const DeltaCursor = z.object({
+  stream: z.string().min(1).max(64),
+  seq: z.number().int().nonnegative(),
+});
+export type DeltaCursor = z.infer<typeof DeltaCursor>;
+
 export const Snapshot = z.object({
   mode: z.enum(['setup', 'practice', 'live']),
   config: StationConfig.nullable(),
@@ -268,6 +279,8 @@ export const Snapshot = z.object({
   crossings: z.array(CrossingView),
   sync: SyncStatus,
   journalLength: z.number().int(),
+  /** The change stream's position this snapshot includes (absent: the station sends no deltas). */
+  delta: DeltaCursor.optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
@@ -302,7 +315,26 @@ export type BibLookup = z.infer<typeof BibLookup>;
 
 /** Pushed by the station whenever something the screen shows may have changed. */
 export const StationEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('changed'), journalLength: z.number().int() }),
+  /**
+   * Reload the snapshot. With `delta`: the change that brought the stream to that position; a
+   * screen already holding it (from the `rows` event sent just before) has nothing to reload.
+   */
+  z.object({
+    type: z.literal('changed'),
+    journalLength: z.number().int(),
+    delta: DeltaCursor.optional(),
+  }),
+  /**
+   * What one change did to the timing screen, as rows: every crossing whose row changed, new
+   * ones included, whatever the screen shows (it keeps those in its window). Sent only when the
+   * change is fully told by its rows; anything else comes as `changed`.
+   */
+  z.object({
+    type: z.literal('rows'),
+    delta: DeltaCursor,
+    journalLength: z.number().int(),
+    crossings: z.array(CrossingView),
+  }),
   z.object({ type: z.literal('sync'), sync: SyncStatus }),
   /** Progress of a long task (participants download); `total` null while unknown. */
   z.object({

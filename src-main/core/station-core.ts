@@ -1,5 +1,6 @@
 // The station core: commands -> one journal row + its outbox changes in ONE transaction ->
 // incremental projection -> screens. Knows nothing of Electron, HTTP or RunSignup's wire.
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import {
@@ -14,6 +15,7 @@ import {
   Query,
   RaceDetails,
   type CommandResult,
+  type CrossingView,
   type QueryResultOf,
   type ResultRow,
   type Snapshot,
@@ -38,6 +40,7 @@ import {
   indexParticipants,
   planEvents,
   ProjectionState,
+  type Crossing,
   type FieldChange,
 } from './projection';
 import type { EventPlan } from './projection/rules';
@@ -98,6 +101,20 @@ function schemaError(
   return `Invalid ${what}${where}: ${first.message}`;
 }
 
+/**
+ * The latest time any crossing can have: taps and adjusts are the only entries that set one, and
+ * an undo or a void only brings back or takes away a time seen before. A tap at or after it is
+ * ranked after every crossing there is, so it moves no one else's place.
+ */
+function latestCrossingAt(entries: readonly JournalEntry[]): number {
+  let latest = -Infinity;
+  for (const e of entries) {
+    const p = e.payload;
+    if ((p.kind === 'tap' || p.kind === 'adjust') && p.at > latest) latest = p.at;
+  }
+  return latest;
+}
+
 function toOutboxChanges(changes: readonly FieldChange[]): OutboxChange[] {
   return changes.map((c) => ({ ...c.key, value: c.value }));
 }
@@ -131,9 +148,14 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   // The outbox posts only to the configured targets (a row of another set is never sent).
   outbox.setScope(config ? config.events : null);
 
+  let latestAt = -Infinity;
   // Cold start: the projection is rebuilt from the journal (the outbox is stored, not rebuilt).
-  const loadProjection = (): ProjectionState | null =>
-    config ? ProjectionState.fromJournal(journal.all(), { config, participants }) : null;
+  const loadProjection = (): ProjectionState | null => {
+    if (!config) return null;
+    const entries = journal.all();
+    latestAt = latestCrossingAt(entries);
+    return ProjectionState.fromJournal(entries, { config, participants });
+  };
   let projection = loadProjection();
   // Per event, the last start time read from RunSignup that differs from the gun typed here,
   // which stays in force (review2 #4): the snapshot shows it so the timer can take it instead.
@@ -153,6 +175,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     const changes = reconcileChanges(db, projection);
     if (changes.length > 0) {
       db.transaction(() => outbox.applyChanges(changes, now()))();
+      announce();
       console.warn(
         `Chute: start-up check brought ${changes.length} RunSignup field(s) back in line with the journal`,
       );
@@ -185,6 +208,30 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       reconcileOnce();
       return outbox.counts();
     },
+    // What the sync side changes shows on the screens: an acknowledgement as the rows of its
+    // bibs; a refusal, a read-back or a retry also changes the attention list, so a reload.
+    acknowledge(rows, at) {
+      outbox.acknowledge(rows, at);
+      announceRows(crossingsOfBibs(rows.map((r) => r.bib)), false);
+    },
+    markAttention(row, reason) {
+      outbox.markAttention(row, reason);
+      announce();
+    },
+    confirmReadBack(row, cleared, reason) {
+      outbox.confirmReadBack(row, cleared, reason);
+      announce();
+    },
+    retryAttention() {
+      const n = outbox.retryAttention();
+      announce();
+      return n;
+    },
+    forgetAcknowledgements() {
+      const n = outbox.forgetAcknowledgements();
+      announce();
+      return n;
+    },
   };
 
   const backupDir =
@@ -206,6 +253,27 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         console.error(`Chute: a station event listener failed: ${(err as Error).message}`);
       }
     }
+  };
+
+  // The screens' change stream (DeltaCursor): one position per change to what they show.
+  const stream = randomUUID();
+  let deltaSeq = 0;
+  /** Screens reload their snapshot. */
+  const announce = (): void => {
+    deltaSeq += 1;
+    emit({ type: 'changed', journalLength, delta: { stream, seq: deltaSeq } });
+  };
+  /**
+   * Screens apply these rows instead of reloading: only for a change these rows fully tell.
+   * `changed` follows for a journal change, at the same position, so whoever wakes on it (the
+   * sync loop, a screen without deltas) still does; a screen that applied the rows skips it.
+   */
+  const announceRows = (crossings: readonly Crossing[], journalChanged: boolean): void => {
+    if (crossings.length === 0 && !journalChanged) return;
+    deltaSeq += 1;
+    const delta = { stream, seq: deltaSeq };
+    emit({ type: 'rows', delta, journalLength, crossings: viewsOf(crossings) });
+    if (journalChanged) emit({ type: 'changed', journalLength, delta });
   };
 
   const lookup: FieldLookup = (plan, bib, field) =>
@@ -234,6 +302,9 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     try {
       const seq = appendTx(payload, now(), projection as ProjectionState);
       journalLength += 1;
+      if ((payload.kind === 'tap' || payload.kind === 'adjust') && payload.at > latestAt) {
+        latestAt = payload.at;
+      }
       return seq;
     } catch (err) {
       projection = loadProjection();
@@ -281,9 +352,13 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       const nextParticipants = indexParticipants(list, nextConfig);
       const state =
         projection ?? new ProjectionState({ config: nextConfig, participants: nextParticipants });
-      const changes = projection
-        ? state.withParticipants(nextParticipants, nextConfig)
-        : state.applyAll(journal.all());
+      let changes: FieldChange[];
+      if (projection) changes = state.withParticipants(nextParticipants, nextConfig);
+      else {
+        const entries = journal.all();
+        latestAt = latestCrossingAt(entries);
+        changes = state.applyAll(entries);
+      }
       outbox.applyChanges(toOutboxChanges(changes), at);
       projection = state;
       participants = nextParticipants;
@@ -321,9 +396,12 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     if (!validated.ok) return { ok: false, error: validated.error };
     // An order's warnings describe the bib as typed, before it lands on a crossing.
     const early = validated.payload.kind === 'order' ? orderWarnings(validated.payload.bib) : null;
+    const before = { latestAt, waiting: p.waitingBibs().length };
     const seq = commit(validated.payload);
     const warnings = early ?? warningsFor(validated.payload, seq);
-    emit({ type: 'changed', journalLength });
+    const rows = rowsOfTap(validated.payload, seq, before);
+    if (rows) announceRows(rows, true);
+    else announce();
     return { ok: true, seq, warnings };
   };
 
@@ -417,12 +495,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     });
   }
 
-  const snapshot = (limit: number | undefined): Snapshot => {
-    const p = projection;
-    const counts = outbox.counts();
-    const shown = p
-      ? p.crossings(limit === undefined ? {} : { limit }).filter((c) => !c.voided)
-      : [];
+  /** The rows of these crossings as the screens show them. */
+  function viewsOf(shown: readonly Crossing[]): CrossingView[] {
     // One outbox query for every bib shown, not two single-row reads per crossing.
     const keys: { resultSetId: number; bib: number }[] = [];
     for (const c of shown) {
@@ -430,7 +504,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       if (plan && c.bib !== null) keys.push({ resultSetId: plan.resultSetId, bib: c.bib });
     }
     const shownLookup = batchLookup(keys);
-    const crossings = shown.map((c) =>
+    return shown.map((c) =>
       crossingView(c, {
         participant: c.bib === null ? undefined : participants.get(c.bib),
         eventName: eventName(c.eventId),
@@ -438,6 +512,46 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         lookup: shownLookup,
       }),
     );
+  }
+
+  /** Every live crossing of these bibs (each once). */
+  function crossingsOfBibs(bibs: readonly number[]): Crossing[] {
+    const p = projection;
+    if (!p) return [];
+    const out: Crossing[] = [];
+    for (const bib of new Set(bibs)) {
+      for (const c of p.crossingsOfBib(bib)) if (!c.voided) out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * The rows a just-committed tap changed, or null when its rows do not tell the whole change:
+   * a tap timed before another crossing moves later places, and one that takes a waiting bib
+   * changes the waiting list. Otherwise only the tap's own row and its bib's other crossings
+   * (already-recorded, sync state) can differ.
+   */
+  function rowsOfTap(
+    payload: JournalPayload,
+    seq: number,
+    before: { latestAt: number; waiting: number },
+  ): Crossing[] | null {
+    const p = projection;
+    if (!p || payload.kind !== 'tap' || payload.at < before.latestAt || before.waiting > 0) {
+      return null;
+    }
+    const tap = p.crossing(seq);
+    if (!tap) return null;
+    return tap.bib === null ? [tap] : crossingsOfBibs([tap.bib]);
+  }
+
+  const snapshot = (limit: number | undefined): Snapshot => {
+    const p = projection;
+    const counts = outbox.counts();
+    const shown = p
+      ? p.crossings(limit === undefined ? {} : { limit }).filter((c) => !c.voided)
+      : [];
+    const crossings = viewsOf(shown);
     return {
       mode: config ? config.mode : 'setup',
       config,
@@ -449,6 +563,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       // What the outbox holds; the rest of the sync status is the sync loop's (the app's session).
       sync: { ...IDLE_SYNC_STATUS, pending: counts.pending, attention: counts.attention },
       journalLength,
+      delta: { stream, seq: deltaSeq },
     };
   };
 
@@ -495,7 +610,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         switch (cmd.type) {
           case 'retry': {
             outbox.retryAttention();
-            emit({ type: 'changed', journalLength });
+            announce();
             return { ok: true, seq: null, warnings: [] };
           }
           case 'configure':
@@ -529,7 +644,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         if (inForce?.source === 'local') {
           const message = `RunSignup's start time for event ${eventId} differs from the gun entered on this station by ${Math.round((at - inForce.at) / 100) / 10} s: the station's gun is kept`;
           remoteConflicts.set(eventId, at);
-          emit({ type: 'changed', journalLength });
+          announce();
           return { ok: true, seq: null, warnings: [{ code: 'gun-conflict', message }] };
         }
         // A start time still in the future is the scheduled start, not a gun that was fired:
@@ -539,7 +654,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
           return { ok: true, seq: null, warnings: [{ code: 'no-gun', message }] };
         }
         const seq = commit({ kind: 'gun', eventId, at, source: 'runsignup' });
-        emit({ type: 'changed', journalLength });
+        announce();
         return { ok: true, seq, warnings: [] };
       } catch (err) {
         return { ok: false, error: `Not saved: ${(err as Error).message}` };
@@ -607,7 +722,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         }
       }
       reproject(() => setup.saveConfig(valid, now()), valid);
-      emit({ type: 'changed', journalLength });
+      announce();
     },
 
     cacheRace(details) {
@@ -628,7 +743,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         valid.push(parsed.data);
       }
       reproject(() => setup.saveParticipants(valid), config);
-      emit({ type: 'changed', journalLength });
+      announce();
     },
 
     subscribe(listener) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Participant } from '../../../src-shared/domain';
-import type { RaceDetails } from '../../../src-shared/station-api';
+import type { RaceDetails, Snapshot } from '../../../src-shared/station-api';
 import { openStationCore, type StationCore } from '../../../src-main/core/station-core';
 
 export const T0 = Date.UTC(2026, 10, 30, 13, 0, 0);
@@ -108,4 +108,13 @@ export function ok(result: ReturnType<StationCore['execute']>): {
 } {
   if (!result.ok) throw new Error(`expected ok, got: ${result.error}`);
   return { seq: result.seq, codes: result.warnings.map((w) => w.code) };
+}
+
+/**
+ * A snapshot without its change-stream position: each opening of a file is a new stream (a
+ * screen must reload after a restart), so only what the screen shows is compared across one.
+ */
+export function shownState(snapshot: Snapshot): Omit<Snapshot, 'delta'> {
+  const { delta: _position, ...shown } = snapshot;
+  return shown;
 }

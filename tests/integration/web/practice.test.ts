@@ -91,7 +91,11 @@ describe('web station in practice mode', () => {
       const changed = socket.nextEvent();
       const tap = await request(socket, { kind: 'command', body: { type: 'tap', at: Date.now() } });
       expect(tap).toMatchObject({ ok: true, result: { ok: true, seq: 1 } });
-      expect(await changed).toEqual({ type: 'changed', journalLength: 1 });
+      expect(await changed).toMatchObject({
+        type: 'rows',
+        journalLength: 1,
+        crossings: [{ tapSeq: 1 }],
+      });
 
       const snap1 = await request(socket, { kind: 'query', body: { type: 'snapshot' } });
       const snapshot = Snapshot.parse((snap1 as { result: unknown }).result);
