@@ -184,9 +184,12 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   /** The outbox as the sync side (and tools) read it: reconciled before the first read. */
   const syncOutbox: OutboxStore = {
     ...outbox,
+    // Taken rows show as sending: their bibs' rows go to the screens.
     takePending(limit, exclude) {
       reconcileOnce();
-      return outbox.takePending(limit, exclude);
+      const taken = outbox.takePending(limit, exclude);
+      announceRows(crossingsOfBibs(taken.map((r) => r.bib)), false);
+      return taken;
     },
     stillPending(rows) {
       reconcileOnce();
@@ -208,11 +211,25 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       reconcileOnce();
       return outbox.counts();
     },
-    // What the sync side changes shows on the screens: an acknowledgement as the rows of its
-    // bibs; a refusal, a read-back or a retry also changes the attention list, so a reload.
+    // What the sync side changes shows on the screens: an acknowledgement or a post of unknown
+    // outcome as the rows of its bibs; a refusal, a read-back, an audit, a conflict decided or
+    // a retry also changes the lists beside the rows, so a reload.
     acknowledge(rows, at) {
       outbox.acknowledge(rows, at);
       announceRows(crossingsOfBibs(rows.map((r) => r.bib)), false);
+    },
+    markUncertain(rows, at) {
+      outbox.markUncertain(rows, at);
+      announceRows(crossingsOfBibs(rows.map((r) => r.bib)), false);
+    },
+    applyAudit(verdicts, run) {
+      outbox.applyAudit(verdicts, run);
+      announce();
+    },
+    resolveConflict(key, keep) {
+      const decided = outbox.resolveConflict(key, keep);
+      announce();
+      return decided;
     },
     markAttention(row, reason) {
       outbox.markAttention(row, reason);

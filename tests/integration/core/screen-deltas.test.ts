@@ -60,14 +60,14 @@ const truth = (core: Harness['core']) =>
   orderCrossings(core.query({ type: 'snapshot', limit: LIMIT }).crossings);
 
 describe('the screen fed by the change stream', () => {
-  it('gets a live tap and its acknowledgement as rows, with no snapshot', () => {
+  it('gets a live tap, its post and its acknowledgement as rows, with no snapshot', () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
     const screen = screenOn(h.core);
     ok(h.core.execute({ type: 'tap', at: T0 + 60_000, bib: '1' }));
     screen.catchUp();
     h.core.outbox.acknowledge(h.core.outbox.takePending(10), h.clock.now);
     screen.catchUp();
-    expect(screen.counts()).toEqual({ reloads: 1, applied: 2 });
+    expect(screen.counts()).toEqual({ reloads: 1, applied: 3 }); // tap, taken (sending), acknowledged
     expect(screen.rows()).toEqual(truth(h.core));
     expect(screen.rows()[0]).toMatchObject({ bib: 1, place: 1, sync: 'sent' });
   });
@@ -103,6 +103,8 @@ describe('the screen fed by the change stream', () => {
       fc.record({ kind: fc.constant('order' as const), bib: fc.constantFrom(...bibs) }),
       fc.record({ kind: fc.constant('gun' as const), eventId: fc.constantFrom(101, 102) }),
       fc.record({ kind: fc.constant('ack' as const), n: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ kind: fc.constant('take' as const), n: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ kind: fc.constant('lost' as const), n: fc.integer({ min: 1, max: 6 }) }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
@@ -128,6 +130,10 @@ describe('the screen fed by the change stream', () => {
             else if (o.kind === 'gun') command = { type: 'gun', eventId: o.eventId, at: T0 };
             else if (o.kind === 'ack') {
               core.outbox.acknowledge(core.outbox.takePending(o.n), run.clock.now);
+            } else if (o.kind === 'take') {
+              core.outbox.takePending(o.n); // posted, no answer yet: sending
+            } else if (o.kind === 'lost') {
+              core.outbox.markUncertain(core.outbox.takePending(o.n), run.clock.now);
             }
             if (command) {
               const result = core.execute(command);
