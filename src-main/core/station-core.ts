@@ -353,7 +353,11 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     }
     const warnings = flagWarnings(flags);
     const participant = participants.get(bib);
-    if (participant && plans.has(participant.eventId) && p.gunAt(participant.eventId) === null) {
+    if (
+      participant &&
+      plans.has(participant.eventId) &&
+      p.clock.gunAt(participant.eventId) === null
+    ) {
       warnings.push({ code: 'no-gun', message: CROSSING_FLAG_MESSAGES['no-gun'] });
     }
     return warnings;
@@ -572,10 +576,10 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     return {
       mode: config ? config.mode : 'setup',
       config,
-      guns: p ? gunsWithConflicts(p.guns()) : [],
+      guns: p ? gunsWithConflicts(p.clock.guns()) : [],
       waitingBibs: p ? p.waitingBibs() : [],
       attention: counts.attention > 0 ? readAttention() : [],
-      offsetMs: p ? p.offsetMs() : 0,
+      offsetMs: p ? p.clock.offsetMs() : 0,
       crossings,
       // What the outbox holds; the rest of the sync status is the sync loop's (the app's session).
       sync: { ...IDLE_SYNC_STATUS, pending: counts.pending, attention: counts.attention },
@@ -594,7 +598,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       participant &&
       projection &&
       plans.has(participant.eventId) &&
-      projection.gunAt(participant.eventId) === null
+      projection.clock.gunAt(participant.eventId) === null
     ) {
       warnings.push({ code: 'no-gun', message: CROSSING_FLAG_MESSAGES['no-gun'] });
     }
@@ -653,8 +657,10 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
           return { ok: false, error: `RunSignup's start time for event ${eventId} is not a time` };
         // Compared with the last gun READ from RunSignup, not the gun in force: a poll that
         // returns what was already seen never re-applies it over a later local correction.
-        if (projection.lastRemoteGun(eventId) === at) return { ok: true, seq: null, warnings: [] };
-        const inForce = projection.gunOf(eventId);
+        if (projection.clock.lastRemoteGun(eventId) === at) {
+          return { ok: true, seq: null, warnings: [] };
+        }
+        const inForce = projection.clock.gunOf(eventId);
         if (inForce?.at === at) return { ok: true, seq: null, warnings: [] };
         // A gun entered here is newer than any remote one in force (guns are kept in seq
         // order): the timer's own entry wins, and the conflict is said, not silently settled.

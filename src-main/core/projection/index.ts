@@ -1,5 +1,5 @@
 // The projection: what a station's journal means (DESIGN.md §3). The public entry point; the
-// pieces live in projection-*.ts.
+// pieces live beside this file (state.ts for the incremental projection and its mechanisms).
 //
 // Rules (the same in the batch `project()` and the incremental `ProjectionState`, which are
 // property-tested to agree):

@@ -332,8 +332,8 @@ describe('projection: undo', () => {
     j.undo(off);
     const s = run(j);
     expect(s.wanted().get('11:1:1:clock_time')?.value).toBe('0:01:00.0');
-    expect(s.gunAt(1)).toBe(T0);
-    expect(s.offsetMs()).toBe(0);
+    expect(s.clock.gunAt(1)).toBe(T0);
+    expect(s.clock.offsetMs()).toBe(0);
   });
 
   it('undo of a void brings the crossing back into the places', () => {

@@ -1,0 +1,114 @@
+// The race's clock as the journal sets it: the gun of each event and the station clock offset
+// in force, and a scored crossing's formatted time from them.
+import { gunFrameOffset, timeCrossing } from './rules';
+import type { TapState } from './crossing-index';
+import { insertBySeq, removeBySeq, type Mod } from './seq-lists';
+
+export type GunSource = 'local' | 'runsignup';
+
+/** A gun entry in force: its time and where it came from. */
+interface GunMod extends Mod<number> {
+  source: GunSource;
+}
+
+/** The gun of one configured event, for the screen. */
+export interface GunView {
+  eventId: number;
+  at: number | null;
+  /** Where the gun in force came from; absent while there is none. */
+  source?: GunSource;
+}
+
+export class RaceClock {
+  private readonly gunLists = new Map<number, GunMod[]>();
+  private readonly offsets: Mod<number>[] = [];
+
+  /** `eventIds`: every configured event (timed here or not: a split station shows them all). */
+  constructor(
+    private readonly eventIds: readonly number[],
+    private readonly precision: number,
+  ) {}
+
+  addGun(eventId: number, seq: number, at: number, source: GunSource): void {
+    let list = this.gunLists.get(eventId);
+    if (!list) {
+      list = [];
+      this.gunLists.set(eventId, list);
+    }
+    insertBySeq(list, { seq, value: at, source });
+  }
+
+  removeGun(eventId: number, seq: number): void {
+    const list = this.gunLists.get(eventId);
+    if (list) removeBySeq(list, seq);
+  }
+
+  addOffset(seq: number, ms: number): void {
+    insertBySeq(this.offsets, { seq, value: ms });
+  }
+
+  removeOffset(seq: number): void {
+    removeBySeq(this.offsets, seq);
+  }
+
+  /** The gun in force for an event, or null. */
+  gunAt(eventId: number): number | null {
+    const list = this.gunLists.get(eventId);
+    return list?.[list.length - 1]?.value ?? null;
+  }
+
+  /** The gun in force of an event with its source, or null. */
+  gunOf(eventId: number): { at: number; source: GunSource } | null {
+    const list = this.gunLists.get(eventId);
+    const g = list?.[list.length - 1];
+    return g ? { at: g.value, source: g.source } : null;
+  }
+
+  /** The newest gun read from RunSignup still in force for an event, or null. */
+  lastRemoteGun(eventId: number): number | null {
+    const list = this.gunLists.get(eventId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const g = list[i] as GunMod;
+      if (g.source === 'runsignup') return g.value;
+    }
+    return null;
+  }
+
+  /** The gun of every configured event, in config order. */
+  guns(): GunView[] {
+    return this.eventIds.map((eventId) => {
+      const g = this.gunOf(eventId);
+      return g ? { eventId, at: g.at, source: g.source } : { eventId, at: null };
+    });
+  }
+
+  /** The station clock offset in force (0 by default). */
+  offsetMs(): number {
+    return this.offsets[this.offsets.length - 1]?.value ?? 0;
+  }
+
+  /** The offset of the gun's frame: 0 for a local gun (same clock as the taps). */
+  frameOffset(eventId: number): number {
+    const list = this.gunLists.get(eventId);
+    return gunFrameOffset(list?.[list.length - 1]?.source ?? null, this.offsetMs());
+  }
+
+  /** A scored crossing's formatted time, cached on the tap: a shifted place must not re-format it. */
+  timeOf(t: TapState, eventId: number): string | null {
+    const gunAt = this.gunAt(eventId);
+    const offsetMs = this.frameOffset(eventId);
+    if (
+      t.time !== undefined &&
+      t.timeAt === t.at &&
+      t.timeGun === gunAt &&
+      t.timeOffset === offsetMs
+    ) {
+      return t.time;
+    }
+    t.time = timeCrossing(t.at, gunAt, offsetMs, this.precision).time;
+    t.timeAt = t.at;
+    t.timeGun = gunAt;
+    t.timeOffset = offsetMs;
+    return t.time;
+  }
+}
