@@ -59,6 +59,18 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('offset'), ms: z.number().int() }),
   z.object({ type: z.literal('undo'), targetSeq: Seq.optional() }),
   z.object({ type: z.literal('retry') }),
+  /**
+   * The timer's decision on a conflict (RunSignup shows a value this station never sent):
+   * `runsignup` keeps RunSignup's value and the station stops posting that field until it
+   * changes it again; `station` posts the station's value over it.
+   */
+  z.object({
+    type: z.literal('resolveConflict'),
+    resultSetId: z.number().int(),
+    bib: z.number().int().positive(),
+    field: z.string().min(1).max(40),
+    keep: z.enum(['runsignup', 'station']),
+  }),
   /** Line-up tool: see the `shift` journal entry in domain.ts. */
   z.object({
     type: z.literal('shift'),
@@ -147,6 +159,12 @@ export const SyncState = z.enum([
   'conflict',
 ]);
 export type SyncState = z.infer<typeof SyncState>;
+
+/** The states of a row RunSignup accepted: sent, or also read back (verified). */
+export const ON_RUNSIGNUP: readonly SyncState[] = ['sent', 'verified'];
+export function isOnRunSignup(state: SyncState | undefined): boolean {
+  return state !== undefined && ON_RUNSIGNUP.includes(state);
+}
 
 /** One crossing as the timing screen shows it. */
 export const CrossingView = z.object({
@@ -271,6 +289,24 @@ export const Snapshot = z.object({
         field: z.string(),
         value: z.string(),
         reason: z.string(),
+      }),
+    )
+    .optional(),
+  /**
+   * Fields where RunSignup shows a value this station never sent, both values side by side,
+   * for the timer to decide (at most 500).
+   */
+  conflicts: z
+    .array(
+      z.object({
+        bib: z.number().int(),
+        eventId: z.number().int(),
+        resultSetId: z.number().int(),
+        field: z.string(),
+        /** What this station wants there (null: nothing of its own). */
+        stationValue: z.string().nullable(),
+        /** What RunSignup shows ('' for empty). */
+        runsignupValue: z.string(),
       }),
     )
     .optional(),

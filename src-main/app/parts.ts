@@ -45,6 +45,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
         onStatus,
         ...(isCurrentTarget ? { isCurrentTarget } : {}),
         verification: outbox,
+        audit: outbox,
         ...(options.syncIsolationPaceMs !== undefined
           ? { isolationPaceMs: options.syncIsolationPaceMs }
           : {}),

@@ -5,7 +5,7 @@ import type { Connection, RaceDetails, SyncStatus } from '../../src-shared/stati
 import type { StationCore } from '../core/station-core';
 import type { RunningEmulator } from '../runsignup/emulator';
 import type { ClockSample } from '../sync/clock-offset';
-import type { ClearVerification, Outbox, ResultsPoster } from '../sync/ports';
+import type { ClearVerification, Outbox, ResultAudit, ResultsPoster } from '../sync/ports';
 
 export type RaceSummaryValue = { raceId: number; name: string; nextDate: string | null };
 
@@ -53,13 +53,15 @@ export interface SyncPort {
   wake(): void;
   resume(poster?: ResultsPoster): void;
   retryAttention(): number;
+  /** Read every result set back at the next quiet moment (a conflict was just decided). */
+  auditSoon(): void;
   status(): SyncStatus;
   stop(): Promise<void>;
 }
 
 export type SyncFactory = (options: {
-  /** The core's outbox, which also keeps the read-backs of clears in finish fields. */
-  outbox: Outbox & ClearVerification;
+  /** The core's outbox, which also keeps the read-backs of clears and the audit's records. */
+  outbox: Outbox & ClearVerification & ResultAudit;
   poster: ResultsPoster;
   onStatus: (status: SyncStatus) => void;
   /** Whether a target is in the current setup (rows of any other are never posted). */

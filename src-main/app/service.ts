@@ -345,6 +345,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
       current().retry();
       return OK;
     },
+    resolveConflict: async (command) => current().resolveConflict(command),
     measureClock: () => current().measureClock(),
     connect: (command) => connect(command.connection),
     configure,

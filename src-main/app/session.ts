@@ -5,6 +5,7 @@
 // old file keeps running against the new one.
 import type { StationConfig } from '../../src-shared/domain';
 import type {
+  Command,
   CommandResult,
   Snapshot,
   StationEvent,
@@ -125,8 +126,40 @@ export class StationSession {
       ...snapshot,
       mode: config !== null ? config.mode : this.links.unconfiguredMode(),
       sync: this.sync.status(),
+      conflicts: this.core.outbox.conflicts().map((c) => ({
+        bib: c.bib,
+        eventId: c.eventId,
+        resultSetId: c.resultSetId,
+        field: c.field,
+        stationValue: c.stationValue,
+        runsignupValue: c.runsignupValue,
+      })),
       clock: this.links.clock.status(),
     };
+  }
+
+  /** The timer decided a conflict: the decision is recorded, and posting or auditing resumes. */
+  resolveConflict(command: Extract<Command, { type: 'resolveConflict' }>): CommandResult {
+    const decided = this.core.outbox.resolveConflict(
+      { resultSetId: command.resultSetId, bib: command.bib, field: command.field },
+      command.keep,
+    );
+    if (!decided) {
+      return fail(
+        `There is no conflict on ${command.field} of bib ${command.bib} (already decided, or ` +
+          "RunSignup shows this station's value again).",
+      );
+    }
+    this.links.log(
+      `Conflict on ${command.field} of bib ${command.bib}: kept ` +
+        (command.keep === 'runsignup'
+          ? `RunSignup's "${decided.runsignupValue}"`
+          : `this station's "${decided.stationValue ?? 'X'}"`),
+    );
+    this.links.emit({ type: 'changed', journalLength: this.journalLength });
+    this.sync.wake();
+    this.sync.auditSoon();
+    return { ok: true, seq: null, warnings: [] };
   }
 
   /** A journal command went through the core: a gun set or undone is shared at once. */

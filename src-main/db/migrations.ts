@@ -155,6 +155,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: "conflict decisions: the timer kept RunSignup's value or the station's",
+    up(db) {
+      // Append-only, like the journal: who decided what, when, with both values.
+      db.exec(`
+        CREATE TABLE conflict_decisions (
+          id              INTEGER PRIMARY KEY,
+          decided_at      INTEGER NOT NULL,
+          event_id        INTEGER NOT NULL,
+          result_set_id   INTEGER NOT NULL,
+          bib             INTEGER NOT NULL,
+          field           TEXT NOT NULL,
+          station_value   TEXT,
+          runsignup_value TEXT NOT NULL,
+          kept            TEXT NOT NULL CHECK (kept IN ('runsignup', 'station'))
+        );
+        CREATE TRIGGER conflict_decisions_no_update BEFORE UPDATE ON conflict_decisions
+          BEGIN SELECT RAISE(ABORT, 'conflict decisions are append-only'); END;
+        CREATE TRIGGER conflict_decisions_no_delete BEFORE DELETE ON conflict_decisions
+          BEGIN SELECT RAISE(ABORT, 'conflict decisions are append-only'); END;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -253,6 +253,7 @@ export class SyncLoop {
   private readonly settleMs: number;
   private readonly auditEveryMs: number;
   private readonly auditQuietMs: number;
+  private readonly slowAfterMs: number;
   /** Per target, when it is next audited (absent: at the first quiet moment). */
   private auditDueAt = new Map<string, number>();
   private figuresSoFar: SyncFigures = {
@@ -303,6 +304,7 @@ export class SyncLoop {
     this.settleMs = options.settleMs ?? RESULT_AUDIT_ASSUMPTIONS.settleMs;
     this.auditEveryMs = options.auditEveryMs ?? RESULT_AUDIT_ASSUMPTIONS.auditEveryMs;
     this.auditQuietMs = options.auditQuietMs ?? 5_000;
+    this.slowAfterMs = options.slowAfterMs ?? 3_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
     this.idlePollMs = options.idlePollMs ?? 2_000;
@@ -413,8 +415,11 @@ export class SyncLoop {
 
   private update(patch: Partial<SyncStatus>): void {
     const next = { ...this.state, ...patch };
-    const changed = (Object.keys(next) as Array<keyof SyncStatus>).some(
-      (k) => next[k] !== this.state[k],
+    // Runner counts are an object: compared by value, so an unchanged count emits nothing.
+    const changed = (Object.keys(next) as Array<keyof SyncStatus>).some((k) =>
+      typeof next[k] === 'object' && next[k] !== null
+        ? JSON.stringify(next[k]) !== JSON.stringify(this.state[k])
+        : next[k] !== this.state[k],
     );
     this.state = next;
     if (changed) this.onStatus?.(this.status());
@@ -801,7 +806,12 @@ export class SyncLoop {
       const key = targetKey(work.target);
       const due = receivedAt + this.settleMs + 1;
       this.auditDueAt.set(key, Math.min(this.auditDueAt.get(key) ?? due, due));
-      this.update({ waitingSince: null, slowSince: this.state.slowSince ?? sentAt });
+      // Slow, not offline: the request hung before it failed (a refused connection fails at once).
+      const hung = receivedAt - sentAt >= this.slowAfterMs;
+      this.update({
+        waitingSince: null,
+        slowSince: this.state.slowSince ?? (hung ? sentAt : null),
+      });
     } else {
       this.update({ waitingSince: null, slowSince: null });
     }

@@ -31,7 +31,7 @@ const Row = memo(function Row({ c, selected, inBlock, filling, next, time, onCli
   const classes = [
     selected ? 'row-selected' : '',
     inBlock && !selected ? 'row-block' : '',
-    flagged.length > 0 || c.sync === 'attention' ? 'row-warn' : '',
+    flagged.length > 0 || c.sync === 'attention' || c.sync === 'conflict' ? 'row-warn' : '',
     c.bib === null ? 'row-untagged' : '',
     next ? 'row-next' : '',
     c.voided ? 'row-voided' : '',

@@ -53,3 +53,34 @@ export function attentionRows(snapshot: Snapshot | null): AttentionRow[] {
       reason: c.syncReason ?? 'RunSignup rejected this row',
     }));
 }
+
+export interface ConflictView {
+  key: string;
+  resultSetId: number;
+  bib: number;
+  name: string;
+  event: string;
+  fieldKey: string;
+  field: string;
+  station: string;
+  runsignup: string;
+}
+
+/** The Review screen's conflicts: RunSignup shows a value this station never sent. Pure. */
+export function conflictRows(snapshot: Snapshot | null): ConflictView[] {
+  if (!snapshot?.conflicts) return [];
+  const events = new Map((snapshot.config?.events ?? []).map((e) => [e.eventId, e.name]));
+  const names = new Map<number, string>();
+  for (const c of snapshot.crossings) if (c.bib !== null && c.name) names.set(c.bib, c.name);
+  return snapshot.conflicts.map((c) => ({
+    key: `${c.resultSetId}:${c.bib}:${c.field}`,
+    resultSetId: c.resultSetId,
+    bib: c.bib,
+    name: names.get(c.bib) ?? '',
+    event: events.get(c.eventId) ?? `event ${c.eventId}`,
+    fieldKey: c.field,
+    field: fieldLabel(c.field),
+    station: c.stationValue === null || c.stationValue === 'X' ? '(nothing)' : c.stationValue,
+    runsignup: c.runsignupValue === '' ? '(empty)' : c.runsignupValue,
+  }));
+}

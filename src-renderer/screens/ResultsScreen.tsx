@@ -3,6 +3,8 @@
 import { useEffect, useState } from 'react';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
+import { useNow } from '../hooks';
+import { lastChecked } from '../lib/sync-status';
 import { BibSearch } from '../components/BibSearch';
 import { csvFileName } from '../lib/csv';
 import { findBib, resultColumns, resultTime, resultsCsv, type EventResults } from '../lib/results';
@@ -78,6 +80,8 @@ export function ResultsScreen() {
   const config = useChute((s) => s.snapshot?.config ?? null);
   const journalLength = useChute((s) => s.snapshot?.journalLength ?? 0);
   const notify = useChute((s) => s.notify);
+  const sync = useChute((s) => s.sync);
+  const now = useNow(1000);
   const events = config?.events ?? [];
   const [choice, setChoice] = useState<Choice>('all');
   const [all, setAll] = useState<EventResults[]>([]);
@@ -185,6 +189,9 @@ export function ResultsScreen() {
         {config.raceName}
         {shown.length === 1 ? ` — ${shown[0]?.name}` : ''}
       </h2>
+      <p className="muted no-print" data-testid="last-checked">
+        {lastChecked(sync, now)}
+      </p>
       {error && <p className="tone-error">{error}</p>}
       <ResultsTable shown={shown} columns={columns} found={found} />
       {shown.length === 1 && shown[0]?.rows.length === 0 && (

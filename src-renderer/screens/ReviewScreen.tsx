@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { useChute } from '../context';
 import { BibSearch } from '../components/BibSearch';
 import { NoticeLine } from '../components/NoticeLine';
-import { attentionRows } from '../lib/attention';
+import { attentionRows, conflictRows, type ConflictView } from '../lib/attention';
 import { formatTimeOfDay } from '../lib/format';
 import { SYNC_LABELS } from '../lib/sync-status';
 import { statusWords } from '../lib/words';
@@ -41,6 +41,63 @@ function AssignInline(props: { tapSeq: number }) {
       />
       <button type="submit">Assign</button>
     </form>
+  );
+}
+
+/**
+ * Fields RunSignup shows with a value this station never sent (its dashboard, another station or
+ * program): never overwritten until the timer keeps one of the two.
+ */
+function ConflictList(props: { rows: ConflictView[] }) {
+  const run = useChute((s) => s.run);
+  if (props.rows.length === 0) return null;
+  const decide = (c: ConflictView, keep: 'runsignup' | 'station') =>
+    void run(
+      { type: 'resolveConflict', resultSetId: c.resultSetId, bib: c.bib, field: c.fieldKey, keep },
+      keep === 'runsignup'
+        ? `bib ${c.bib}: RunSignup's ${c.field} kept`
+        : `bib ${c.bib}: this station's ${c.field} sent again`,
+    );
+  return (
+    <>
+      <h2>Conflicts with RunSignup ({props.rows.length})</h2>
+      <p className="muted">
+        RunSignup shows a value this station never sent. Nothing is posted over it until you decide.
+      </p>
+      <table className="crossings" data-testid="conflicts">
+        <thead>
+          <tr>
+            <th>Bib</th>
+            <th>Name</th>
+            <th>Event</th>
+            <th>Field</th>
+            <th>This station</th>
+            <th>RunSignup</th>
+            <th>Keep</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((c) => (
+            <tr key={c.key} className="row-warn">
+              <td className="cell-bib">{c.bib}</td>
+              <td>{c.name}</td>
+              <td>{c.event}</td>
+              <td>{c.field}</td>
+              <td className="cell-time">{c.station}</td>
+              <td className="cell-time">{c.runsignup}</td>
+              <td>
+                <button type="button" onClick={() => decide(c, 'runsignup')}>
+                  Keep RunSignup&apos;s
+                </button>{' '}
+                <button type="button" onClick={() => decide(c, 'station')}>
+                  Keep this station&apos;s
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -160,6 +217,7 @@ export function ReviewScreen() {
           </tbody>
         </table>
       )}
+      <ConflictList rows={conflictRows(snapshot)} />
       <h2>Needs attention ({attentionCount})</h2>
       {attentionCount === 0 ? (
         <p className="muted">RunSignup accepted everything sent so far.</p>

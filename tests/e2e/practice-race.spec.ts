@@ -3,6 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
 import { fireGun, normalValue, startStation, tableRows, type E2eStation } from './support/station';
+import { waitSynced } from './support/stations';
 
 const SEED = 1;
 const race = createPracticeRace(SEED);
@@ -42,12 +43,6 @@ async function typeAndEnter(page: Page, b: number) {
   await expect(page.getByTestId('lookup')).not.toContainText('…');
   await bib(page).press('Enter');
   await expect(page.getByTestId('notice')).toContainText(`Saved: bib ${b}`);
-}
-
-async function waitSynced(page: Page) {
-  await expect(page.getByTestId('status-counts')).toHaveText(/^0 pending · 0 in flight$/, {
-    timeout: 20_000,
-  });
 }
 
 let env: E2eStation | null = null;

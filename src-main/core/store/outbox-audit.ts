@@ -26,9 +26,10 @@ export interface OutboxAudit extends ResultAudit {
    * The timer's decision on a conflict. `runsignup`: this station stops posting the field at its
    * current wanted version (a later change of its own is posted again); `station`: RunSignup's
    * value is treated as overwritable and the station's value is posted again. Returns the
-   * conflict decided, or null when there is none at that key.
+   * conflict decided, or null when there is none at that key. Every decision is recorded
+   * (append-only, with both values and the time).
    */
-  resolveConflict(key: ConflictKey, keep: ConflictChoice): ConflictRow | null;
+  resolveConflict(key: ConflictKey, keep: ConflictChoice, at?: number): ConflictRow | null;
 }
 
 /** The scope (JSON array of "event:resultSet", or null for every row), as the store holds it. */
@@ -179,6 +180,11 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
          verified_version = NULL, attention_version = NULL, attention_reason = NULL
        WHERE result_set_id = @resultSetId AND bib = @bib AND field = @field`,
     ),
+    decided: db.prepare(
+      `INSERT INTO conflict_decisions (decided_at, event_id, result_set_id, bib, field,
+         station_value, runsignup_value, kept)
+       VALUES (@at, @eventId, @resultSetId, @bib, @field, @stationValue, @runsignupValue, @kept)`,
+    ),
     runners: db.prepare<[{ scope: string | null }], { state: number; n: number }>(
       `SELECT state, count(*) AS n FROM (
          SELECT max(${RUNNER_STATE}) AS state FROM outbox WHERE ${IN_SCOPE}
@@ -280,12 +286,16 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
     conflicts() {
       return st.conflicts.all({ scope: scope() }).map(toConflict);
     },
-    resolveConflict(key, keep) {
-      const row = st.conflictAt.get(key.resultSetId, key.bib, key.field);
-      if (!row) return null;
-      if (keep === 'runsignup') st.keepRunSignup.run(key);
-      else st.keepStation.run({ ...key, at: Date.now() });
-      return toConflict(row);
+    resolveConflict(key, keep, at = Date.now()) {
+      return db.transaction(() => {
+        const row = st.conflictAt.get(key.resultSetId, key.bib, key.field);
+        if (!row) return null;
+        if (keep === 'runsignup') st.keepRunSignup.run(key);
+        else st.keepStation.run({ ...key, at });
+        const decided = toConflict(row);
+        st.decided.run({ ...decided, at, kept: keep });
+        return decided;
+      })();
     },
     runnerCounts() {
       const counts: RunnerCounts = { saved: 0, sending: 0, sent: 0, verified: 0, conflict: 0 };

@@ -81,8 +81,11 @@ export async function setUpStation(
   await expect(page.getByTestId('current-setup')).toContainText(name);
 }
 
+export /** Every runner sent or verified: none saved, sending, in conflict or needing attention. */
+const SYNCED_COUNTS = /^\d+ runners?: (\d+ sent · )?\d+ verified ✓$/;
+
 export async function waitSynced(page: Page): Promise<void> {
-  await expect(page.getByTestId('status-counts')).toHaveText(/^0 pending · 0 in flight$/, {
+  await expect(page.getByTestId('status-counts')).toHaveText(SYNCED_COUNTS, {
     timeout: 20_000,
   });
 }

@@ -18,6 +18,7 @@ import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
 import { waitFor } from '../../support/poll';
+import { isOnRunSignup } from '../../../src-shared/station-api';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -76,7 +77,7 @@ describe('practice, then the live race on one data folder', () => {
       async () => (await service.query({ type: 'snapshot' })).crossings.map((c) => c.sync),
       {
         what: 'the three practice crossings sent',
-        until: (syncs) => syncs.length === 3 && syncs.every((sync) => sync === 'sent'),
+        until: (syncs) => syncs.length === 3 && syncs.every((sync) => isOnRunSignup(sync)),
       },
     );
     const practiceConfig = (await service.query({ type: 'snapshot' })).config!;
@@ -131,7 +132,8 @@ describe('practice, then the live race on one data folder', () => {
       },
       {
         what: 'the live crossing sent and nothing pending',
-        until: ({ syncs, pending }) => syncs.length === 1 && syncs[0] === 'sent' && pending === 0,
+        until: ({ syncs, pending }) =>
+          syncs.length === 1 && isOnRunSignup(syncs[0]!) && pending === 0,
       },
     );
     const posted = live.log.flatMap((l) => (l.posted ? l.posted : []));

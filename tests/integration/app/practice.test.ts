@@ -10,6 +10,7 @@ import { memorySecretStore, type SecretStore } from '../../../src-main/app/ports
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
 import { waitFor } from '../../support/poll';
+import { isOnRunSignup } from '../../../src-shared/station-api';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -101,7 +102,7 @@ describe('composed station in practice mode', () => {
     expect(String(posted.clock_time)).toMatch(/20:00/);
     await waitFor(async () => (await service.query({ type: 'snapshot' })).crossings[0]?.sync, {
       what: 'the crossing shown sent',
-      until: (sync) => sync === 'sent',
+      until: (sync) => isOnRunSignup(sync),
       timeoutMs: 20_000,
     });
   });
@@ -174,7 +175,7 @@ describe('practice RunSignup across a restart', () => {
       async () => (await first.query({ type: 'snapshot' })).crossings.map((c) => c.sync),
       {
         what: 'every crossing sent before the restart',
-        until: (syncs) => syncs.every((sync) => sync === 'sent'),
+        until: (syncs) => syncs.every((sync) => isOnRunSignup(sync)),
         timeoutMs: 20_000,
       },
     );
@@ -200,7 +201,7 @@ describe('practice RunSignup across a restart', () => {
       },
       {
         what: 'every crossing sent and nothing pending after the restart',
-        until: ({ syncs, pending }) => syncs.every((sync) => sync === 'sent') && pending === 0,
+        until: ({ syncs, pending }) => syncs.every((sync) => isOnRunSignup(sync)) && pending === 0,
         timeoutMs: 20_000,
       },
     );
