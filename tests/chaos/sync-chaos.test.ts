@@ -1,7 +1,9 @@
 // Network chaos (DESIGN.md §6): the emulator fails well over 30% of requests in every way it
 // knows while a 500-finisher race with corrections is captured through the REAL station core
-// and posted by the sync loop. RunSignup must end exactly equal to the projection, and never
-// receive an older value of a field after a newer one.
+// and posted by the sync loop. Held posts outlive the client's timeout and are applied late, so
+// out of order; values are edited on RunSignup behind the station's back. RunSignup must end
+// exactly equal to the projection, every field verified by a read-back, every edit a conflict
+// (never overwritten), and never receive an older value of a field after a newer one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,15 +18,23 @@ import { createRng, randInt } from '../../src-main/runsignup/emulator/prng';
 import { ALL_FAULT_KINDS } from '../../src-main/runsignup/emulator/faults';
 import { startEmulator, type RunningEmulator } from '../../src-main/runsignup/emulator';
 import { createPracticeRace } from '../../src-main/runsignup/emulator/practice-race';
-import { SyncLoop } from '../../src-main/sync/sync-loop';
+import { outcomeUnknown, SyncLoop } from '../../src-main/sync/sync-loop';
 import { mapBatch, toPostRows } from '../../src-main/sync/mapper';
 import type { OutboxRow } from '../../src-main/sync/ports';
-import { compareResults } from '../integration/sync/support';
+import { compareResults, shownAs } from '../integration/sync/support';
+import { waitFor } from '../support/poll';
 import { outboxKey, tortureRace } from './torture-station';
 
 const SEED = 11;
 const FINISHES = 500;
 const SIZE = { fiveK: 350, tenK: 250 };
+/** Client gives up after this; the emulator holds a 'latency' post longer, then applies it. */
+const CLIENT_OVERALL_MS = 600;
+const HOLD_MS = 900;
+/** Longer than the hold: a read this long after the client gave up sees every late post. */
+const SETTLE_MS = 1_200;
+/** The fields a finish station owns. */
+const OWNED = ['place', 'clock_time'];
 
 /** A post's rows as comparable text: every value as a string, fields sorted. */
 function wireKey(rows: ReadonlyArray<Record<string, string | number | null>>): string {
@@ -59,7 +69,9 @@ describe('sync under network chaos', () => {
         // Every kind once, in order, then 40% of the rest at random.
         script: [...ALL_FAULT_KINDS],
         probability: 0.4,
-        latencyMs: 40,
+        // Held posts weigh three times as much: each can land after a correction.
+        kinds: [...ALL_FAULT_KINDS, 'latency', 'latency'],
+        latencyMs: HOLD_MS,
         noAnswerMs: 1_500,
         seed: SEED,
       },
@@ -78,16 +90,29 @@ describe('sync under network chaos', () => {
       auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
       raceId: emu.practice.raceId,
       // Short, so a held socket ("no-answer") costs a fraction of a second, not 30 s.
-      timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300, overallMs: 600 },
+      timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300, overallMs: CLIENT_OVERALL_MS },
     });
+    const c = client;
+    const raceId = emu.practice.raceId;
     // Every post in order, with the versions it carried: the ordering check's evidence.
     const posts: OutboxRow[][] = [];
     let staleSends = 0;
     let checkedSends = 0;
     let onNextPost: (() => void) | null = null;
+    const tapOfBib = new Map<number, number>();
+    const tapAt = new Map<number, number>();
+    let heldCorrections = 0;
     const loop = new SyncLoop({
       outbox: station.outbox,
-      poster: client,
+      poster: {
+        postResults: (t, rows) => c.postResults(t, rows),
+        readResults: (t) => c.getResults(raceId, t.eventId, t.resultSetId),
+      },
+      verification: station.outbox,
+      audit: station.outbox,
+      settleMs: SETTLE_MS,
+      auditEveryMs: 1_000,
+      auditQuietMs: 100,
       idlePollMs: 60_000,
       backoff: { baseMs: 5, capMs: 60 },
       // Review finding 5: every row posted is the outbox's wanted value and version at send time
@@ -99,8 +124,19 @@ describe('sync under network chaos', () => {
           checkedSends += 1;
         }
       },
-      onPost: (_t, rows) => {
+      onPost: (_t, rows, outcome) => {
         posts.push(rows);
+        // The timer corrects a runner whose post got no answer, while RunSignup may still hold
+        // it: the held post can then land after the correction (the old time applied last).
+        const first = rows.find((r) => r.field === 'clock_time');
+        const tap = first ? tapOfBib.get(first.bib) : undefined;
+        if (outcomeUnknown(outcome) && tap !== undefined && heldCorrections < 12) {
+          const at = (tapAt.get(tap) ?? 0) - 700;
+          if (station.execute({ type: 'adjust', tapSeq: tap, at }).ok) {
+            tapAt.set(tap, at);
+            heldCorrections += 1;
+          }
+        }
         onNextPost?.();
       },
     });
@@ -127,7 +163,11 @@ describe('sync under network chaos', () => {
     try {
       for (let i = 0; i < FINISHES; i++) {
         // Crossings 15+ minutes after the gun, in order, well in the past.
-        taps.push(run({ type: 'tap', at: start + 15 * 60_000 + i * 2_000, bib: String(bibs[i]) }));
+        const at = start + 15 * 60_000 + i * 2_000;
+        const seq = run({ type: 'tap', at, bib: String(bibs[i]) });
+        taps.push(seq);
+        tapOfBib.set(bibs[i]!, seq);
+        tapAt.set(seq, at);
         // Corrections, as timers make them, while earlier values may be in flight.
         const r = rng();
         const anyTap = () => taps[randInt(rng, 0, taps.length - 1)]!;
@@ -163,16 +203,153 @@ describe('sync under network chaos', () => {
       while (final.pending > 0 && !final.stalled) final = await loop.settled();
       expect(final.pending).toBe(0);
       expect(final.stalled).toBeNull();
-      expect(final.attention).toBe(0);
 
-      // RunSignup shows exactly what the outbox wants...
+      // Behind the station's back (RunSignup's dashboard, another program): three finish times
+      // this station sent are changed on RunSignup. Posted by another client, through the chaos.
+      const other = new RunSignupClient({
+        baseUrl: emu.url,
+        auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+        raceId,
+        timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300, overallMs: CLIENT_OVERALL_MS },
+      });
+      const event = race.config.events[0]!;
+      const editable = [...station.outbox.allStates()]
+        .filter(([key, st]) => {
+          const [rs, , field] = key.split('|');
+          return (
+            Number(rs) === event.resultSetId &&
+            field === 'clock_time' &&
+            st.wantedValue !== null &&
+            /^\d/.test(st.wantedValue) &&
+            st.ackedVersion === st.wantedVersion
+          );
+        })
+        .slice(0, 3);
+      expect(editable).toHaveLength(3);
+      // Posts of the station's still held by RunSignup land first (they are not edits).
+      await new Promise((r) => setTimeout(r, HOLD_MS));
+      const edits = editable.map(([key], k) => ({
+        bib: Number(key.split('|')[1]),
+        value: `2:0${k}:00.0`,
+      }));
+      try {
+        for (const e of edits) {
+          const target = { eventId: event.eventId, resultSetId: event.resultSetId };
+          // Applied exactly once: a post whose answer was lost may still have been saved.
+          for (;;) {
+            const r = await other.postResults(target, [{ bib: e.bib, clock_time: e.value }]);
+            const shown = emu.results(event.resultSetId).find((x) => Number(x.bib) === e.bib);
+            if (r.ok || shown?.clock_time === shownAs('clock_time', e.value)) break;
+          }
+        }
+      } finally {
+        await other.close();
+      }
+      // Any post of the other program's still held is applied before the station settles.
+      await new Promise((r) => setTimeout(r, HOLD_MS));
+
+      // Every runner ends verified by a read-back, or in conflict: nothing merely "sent".
+      const counts = await waitFor(() => station.outbox.runnerCounts(), {
+        what: 'every runner verified or in conflict',
+        until: (r) =>
+          r.saved === 0 && r.sending === 0 && r.sent === 0 && r.conflict >= edits.length,
+        timeoutMs: 60_000,
+      });
+      expect(counts.conflict).toBe(edits.length);
+      expect(loop.status().attention).toBe(0);
+      expect(loop.status().pending).toBe(0);
+
+      // The edits are conflicts with both values, and RunSignup still shows them.
+      const conflicts = station.outbox.conflicts();
+      expect(conflicts.map((x) => [x.bib, x.field, x.runsignupValue]).sort()).toEqual(
+        edits.map((e) => [e.bib, 'clock_time', shownAs('clock_time', e.value)]).sort(),
+      );
+      const shownNow = new Map(emu.results(event.resultSetId).map((r) => [Number(r.bib), r]));
+      for (const e of edits) {
+        expect(shownNow.get(e.bib)?.clock_time).toBe(shownAs('clock_time', e.value));
+      }
+
+      // RunSignup shows exactly what the outbox wants (the conflicts aside)...
       const states = station.outbox.allStates();
+      const conflictKeys = new Set(conflicts.map((x) => `${x.resultSetId}|${x.bib}|${x.field}`));
+      const settled = new Map([...states].filter(([k]) => !conflictKeys.has(k)));
+      let mismatches = 0;
+      let lost = 0;
+      let duplicates = 0;
+      let compared = 0;
       for (const ev of race.config.events) {
-        const verdict = compareResults(emu.results(ev.resultSetId), states, ev.resultSetId);
+        const rows = emu.results(ev.resultSetId);
+        const verdict = compareResults(rows, settled, ev.resultSetId);
+        lost += verdict.mismatches.filter((m) => m.actual === '' || m.actual === null).length;
         expect(verdict.mismatches).toEqual([]);
         expect(verdict.duplicates).toEqual([]);
         expect(verdict.compared).toBeGreaterThan(100);
+        mismatches += verdict.mismatches.length;
+        duplicates += verdict.duplicates.length;
+        compared += verdict.compared;
+        // ...and every row RunSignup holds in the station's sets shows, in the fields the
+        // station owns, nothing the station does not know of.
+        for (const row of rows) {
+          for (const field of OWNED) {
+            const key = `${ev.resultSetId}|${Number(row.bib)}|${field}`;
+            if (states.has(key)) continue;
+            compared += 1;
+            const v = row[field] ?? '';
+            if (v !== '') mismatches += 1;
+            expect(v, `bib ${String(row.bib)} ${field}`).toBe('');
+          }
+        }
       }
+      // Every field the station wants is verified by a read-back (the conflicts aside).
+      for (const [key, st] of settled) {
+        if (st.wantedValue === null) continue;
+        expect(st.verifiedVersion, key).toBe(st.wantedVersion);
+      }
+
+      // Held posts really were applied after the client gave up, and out of order: a later
+      // post for the same bib arrived and was applied before the held one.
+      const postLog = emu.log.filter((l) => l.method === 'POST' && l.posted);
+      const held = postLog.filter((l) => l.fault === 'latency' && l.applied);
+      expect(held.length).toBeGreaterThan(0);
+      const overtaken = held.filter((h) => {
+        const bibsOf = new Set(h.posted!.map((r) => Number(r['bib'])));
+        return postLog.some(
+          (l) =>
+            l.at > h.at &&
+            l.at < h.at + HOLD_MS &&
+            l.fault === null &&
+            l.posted!.some((r) => bibsOf.has(Number(r['bib']))),
+        );
+      });
+      expect(overtaken.length).toBeGreaterThan(0);
+      expect(heldCorrections).toBeGreaterThan(0);
+
+      const figures = loop.figures();
+      expect(figures.audits).toBeGreaterThan(0);
+      expect(figures.uncertainFields).toBeGreaterThan(0);
+      const faults: Record<string, number> = {};
+      for (const l of emu.log) if (l.fault) faults[l.fault] = (faults[l.fault] ?? 0) + 1;
+      console.log(
+        `chaos figures: ${JSON.stringify({
+          posts: figures.posts,
+          requests: emu.log.length,
+          faults,
+          lateApplied: held.length,
+          overtaken: overtaken.length,
+          uncertainPosts: figures.uncertainPosts,
+          uncertainFields: figures.uncertainFields,
+          audits: figures.audits,
+          auditFailures: figures.auditFailures,
+          repairs: figures.repairs,
+          heldCorrections,
+          conflicts: conflicts.length,
+          compared,
+          lost,
+          duplicated: duplicates,
+          mismatches,
+        })}`,
+      );
+
       // ...and the outbox wants exactly an independent projection of the journal. The station
       // holds its database exclusively: stop and close it before reading the file directly.
       await loop.stop();
@@ -205,7 +382,11 @@ describe('sync under network chaos', () => {
       // And on the wire: every body the emulator received (answers lost or not) is one of those
       // posts, in the same order, so RunSignup never saw an older value after a newer one.
       const sent = posts.map((rows) => wireKey(toPostRows(mapBatch(rows).units)));
-      const received = emu.log.flatMap((l) => (l.posted ? [wireKey(l.posted)] : []));
+      // (The other program's edits are not this station's posts.)
+      const editBodies = new Set(edits.map((e) => wireKey([{ bib: e.bib, clock_time: e.value }])));
+      const received = emu.log.flatMap((l) =>
+        l.posted && !editBodies.has(wireKey(l.posted)) ? [wireKey(l.posted)] : [],
+      );
       expect(received.length).toBeGreaterThanOrEqual(posts.length / 2);
       let j = 0;
       for (const body of received) {
