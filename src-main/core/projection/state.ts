@@ -488,6 +488,13 @@ export class ProjectionState {
     return this.index.block(from, to).map((t) => this.crossingOf(t));
   }
 
+  /** Every crossing now carrying this bib (not voided), in tap order. */
+  crossingsOfBib(bib: number): Crossing[] {
+    const bs = this.index.bibs.get(bib);
+    if (!bs) return [];
+    return [...bs.taps].sort((a, b) => a.seq - b.seq).map((t) => this.crossingOf(t));
+  }
+
   /** The warnings a new tap with this bib would get now (for as-you-type feedback). */
   previewBib(bib: number): CrossingFlag[] {
     const p = this.ctx.participants.get(bib);
