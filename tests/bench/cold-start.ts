@@ -1,8 +1,11 @@
-// Cold start measured in a fresh child process (node + tsx loader), so the figure is honest:
-// nothing cached in this process, the JIT cold. The child prints one JSON line of figures.
+// Cold start measured in a fresh child process, so the figure is honest: nothing cached in this
+// process, the JIT cold. The child is bundled by esbuild and run by plain node, as the station
+// ships (`npm run build`: dist/web/main.mjs, dist/electron/main.cjs), not through the tsx loader
+// (whose own compiler and caches would be counted in its memory). It prints one JSON line.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 export interface ColdStart {
   /** Open the file (pragmas, integrity check, migrations) and rebuild the projection. */
@@ -24,6 +27,29 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The start-up steps timed one by one, in their own fresh process. */
 export type ColdStartPhases = Record<string, number>;
 
+const root = path.resolve(here, '..', '..');
+let bundled: Promise<string> | null = null;
+
+/** The child as the web host is built: one ESM file, packages left to node_modules. */
+function bundledChild(): Promise<string> {
+  bundled ??= (async () => {
+    const outfile = path.join(root, 'dist', 'bench', 'cold-start-child.mjs');
+    await build({
+      entryPoints: [path.join(here, 'cold-start-child.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: ['node20'],
+      packages: 'external',
+      logLevel: 'warning',
+      absWorkingDir: root,
+    });
+    return outfile;
+  })();
+  return bundled;
+}
+
 export function measureColdStart(dbPath: string): Promise<ColdStart> {
   return runChild<ColdStart>([dbPath]);
 }
@@ -32,14 +58,13 @@ export function measureColdStartPhases(dbPath: string): Promise<ColdStartPhases>
   return runChild<ColdStartPhases>([dbPath, '--phases']);
 }
 
-function runChild<T>(args: string[]): Promise<T> {
+async function runChild<T>(args: string[]): Promise<T> {
+  const script = await bundledChild();
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(here, 'cold-start-child.ts'), ...args],
-      // From the repo root, where `tsx` resolves, whatever directory the bench was started in.
-      { stdio: ['ignore', 'pipe', 'pipe'], cwd: path.resolve(here, '..', '..') },
-    );
+    const child = spawn(process.execPath, [script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));

@@ -1,9 +1,9 @@
 // A minimal real WebSocket client of the web host's wire protocol (src-shared/wire.ts): requests
-// carry an id, answers are matched by id, pushed events are counted and otherwise ignored.
+// carry an id, answers are matched by id, pushed events are counted and handed to a listener.
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { WireMessage } from '../../src-shared/wire';
-import type { Command, Query } from '../../src-shared/station-api';
+import type { Command, Query, StationEvent } from '../../src-shared/station-api';
 
 export interface Answer {
   ok: boolean;
@@ -19,6 +19,8 @@ export interface WireClient {
   /** Fire a request without waiting; the promise settles with the answer. */
   send(kind: 'command' | 'query', body: Command | Query): Promise<Answer>;
   events(): number;
+  /** Every pushed event from now on (one listener; null stops). */
+  onEvent(listener: ((event: StationEvent) => void) | null): void;
   close(): Promise<void>;
 }
 
@@ -26,12 +28,14 @@ export async function openWireClient(port: number, token: string): Promise<WireC
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(token)}`);
   const waiting = new Map<number, (a: Answer) => void>();
   let events = 0;
+  let listener: ((event: StationEvent) => void) | null = null;
   let nextId = 1;
   ws.on('message', (data) => {
     const at = performance.now();
     const message = WireMessage.parse(JSON.parse(String(data)));
     if ('event' in message) {
       events += 1;
+      listener?.(message.event);
       return;
     }
     if (!message.ok && message.id === null) {
@@ -62,6 +66,9 @@ export async function openWireClient(port: number, token: string): Promise<WireC
     command: (body) => send('command', body),
     query: (body) => send('query', body),
     events: () => events,
+    onEvent: (l) => {
+      listener = l;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         ws.once('close', () => resolve());

@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
 import { startStation, type E2eStation } from './support/station';
-import { percentile } from './support/latency';
+import { installProbe, percentile } from './support/latency';
 
 const KEYS = 120;
 const BIB_KEYS = 40;
@@ -16,48 +16,6 @@ test.afterEach(async () => {
   await env?.close();
   env = null;
 });
-
-/**
- * In the page: the time from a keydown (its own timeStamp) to the frame after the new row
- * entered the list. A MutationObserver notices the row; requestAnimationFrame waits for the
- * frame that paints it.
- */
-async function installProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __lat: number[]; __keyAt: number | null };
-    w.__lat = [];
-    (window as unknown as { __keys: number[] }).__keys = [];
-    (window as unknown as { __enterKeys: number[] }).__enterKeys = [];
-    w.__keyAt = null;
-    const seen = new Set<string>();
-    document
-      .querySelectorAll('[data-testid=crossings] tbody tr[data-seq]')
-      .forEach((tr) => seen.add(tr.getAttribute('data-seq') ?? ''));
-    window.addEventListener(
-      'keydown',
-      (e) => {
-        if (e.key === ' ') {
-          w.__keyAt = e.timeStamp;
-          (window as unknown as { __keys: number[] }).__keys.push(e.timeStamp);
-        } else if (e.key === 'Enter') {
-          w.__keyAt = e.timeStamp;
-          (window as unknown as { __enterKeys: number[] }).__enterKeys.push(e.timeStamp);
-        }
-      },
-      true,
-    );
-    new MutationObserver(() => {
-      const fresh = Array.from(
-        document.querySelectorAll('[data-testid=crossings] tbody tr[data-seq]'),
-      ).filter((tr) => !seen.has(tr.getAttribute('data-seq') ?? ''));
-      if (fresh.length === 0 || w.__keyAt === null) return;
-      fresh.forEach((tr) => seen.add(tr.getAttribute('data-seq') ?? ''));
-      const keyAt = w.__keyAt;
-      w.__keyAt = null;
-      requestAnimationFrame(() => w.__lat.push(performance.now() - keyAt));
-    }).observe(document.body, { childList: true, subtree: true });
-  });
-}
 
 /**
  * Before the renderer starts: wraps the page's WebSocket so each request and answer is
@@ -100,8 +58,9 @@ interface WsEntry {
 }
 
 /**
- * Where a key's time goes: per key, the command sent, its answer, the snapshot that followed
- * (asked, answered, size); p50/p99 over the keys after `skip`.
+ * Where a key's time goes: per key, the command sent, the `rows` event that carried its row (the
+ * station sends it before the answer), the answer, and how many keys still needed a whole
+ * snapshot; p50/p99 over the keys after `skip`.
  */
 async function breakdown(page: Page, keysName: string, skip: number): Promise<string> {
   const { keys, ws } = await page.evaluate(
@@ -113,29 +72,28 @@ async function breakdown(page: Page, keysName: string, skip: number): Promise<st
   );
   const phases: Record<string, number[]> = {
     'key → command sent': [],
+    'command sent → rows event': [],
     'command sent → answer': [],
-    'answer → snapshot asked': [],
-    'snapshot asked → answer': [],
-    'snapshot bytes': [],
+    'rows bytes': [],
   };
+  let reloaded = 0;
   keys.slice(skip).forEach((k, i) => {
     const next = keys[skip + i + 1] ?? Infinity;
     const mine = ws.filter((m) => m.t >= k && m.t < next);
     const sent = mine.find((m) => m.what === 'command:tap');
     const answer = mine.find((m) => m.what === 'answer:command');
-    const asked = mine.find((m) => m.what === 'query:snapshot');
-    const snap = mine.find((m) => m.what === 'answer:snapshot');
-    if (!sent || !answer || !asked || !snap) return;
+    const rows = mine.find((m) => m.what === 'event:rows');
+    if (mine.some((m) => m.what === 'answer:snapshot')) reloaded += 1;
+    if (!sent || !answer || !rows) return;
     phases['key → command sent']!.push(sent.t - k);
+    phases['command sent → rows event']!.push(rows.t - sent.t);
     phases['command sent → answer']!.push(answer.t - sent.t);
-    phases['answer → snapshot asked']!.push(asked.t - answer.t);
-    phases['snapshot asked → answer']!.push(snap.t - asked.t);
-    phases['snapshot bytes']!.push(snap.bytes);
+    phases['rows bytes']!.push(rows.bytes);
   });
-  const n = phases['snapshot bytes']!.length;
-  if (n === 0) return 'no complete key (command, answer, snapshot) to split';
+  const n = phases['rows bytes']!.length;
+  if (n === 0) return 'no complete key (command, rows event, answer) to split';
   return (
-    `(${n} keys) ` +
+    `(${n} keys, ${reloaded} with a snapshot reload) ` +
     Object.entries(phases)
       .map(
         ([k, v]) =>
