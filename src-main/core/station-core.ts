@@ -25,7 +25,13 @@ import {
 } from '../../src-shared/station-api';
 import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
-import { openDatabase, startRollingBackups, type RollingBackup } from '../db';
+import {
+  notSavedSentence,
+  openDatabase,
+  startRollingBackups,
+  type HistoryGuard,
+  type RollingBackup,
+} from '../db';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
 import { createJournalStore, type JournalStore } from './store/journal-store';
 import {
@@ -62,6 +68,14 @@ export interface StationCoreOptions {
   backupDir?: string | null;
   backupIntervalMs?: number;
   platform?: NodeJS.Platform;
+  /**
+   * A missing or empty station file is refused while the folder holds its backups (the
+   * default), or its backups and archived races (`backups-and-archive`: not right after the
+   * caller archived the race itself); `off` for scratch files.
+   */
+  history?: HistoryGuard | 'off';
+  /** The backup mirror folder in force (a USB stick; read at every backup). */
+  mirrorDir?: () => string | null;
 }
 
 export interface StationCore {
@@ -121,10 +135,11 @@ function toOutboxChanges(changes: readonly FieldChange[]): OutboxChange[] {
 
 export function openStationCore(options: StationCoreOptions): StationCore {
   const now = options.now ?? Date.now;
-  const db: Database = openDatabase(
-    options.dbPath,
-    options.platform ? { platform: options.platform } : {},
-  );
+  const history = options.history ?? 'backups';
+  const db: Database = openDatabase(options.dbPath, {
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(history !== 'off' ? { history } : {}),
+  });
   try {
     return buildCore(db, options, now);
   } catch (err) {
@@ -259,6 +274,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       : startRollingBackups(db, {
           dir: backupDir,
           ...(options.backupIntervalMs ? { intervalMs: options.backupIntervalMs } : {}),
+          ...(options.mirrorDir ? { mirrorDir: options.mirrorDir } : {}),
           onError: (err) => console.error(`Chute: backup failed: ${err.message}`),
         });
 
@@ -643,7 +659,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
             };
         }
       } catch (err) {
-        return { ok: false, error: `Not saved: ${(err as Error).message}` };
+        return { ok: false, error: notSavedSentence(err, options.dbPath) };
       }
     },
 
@@ -680,7 +696,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         announce();
         return { ok: true, seq, warnings: [] };
       } catch (err) {
-        return { ok: false, error: `Not saved: ${(err as Error).message}` };
+        return { ok: false, error: notSavedSentence(err, options.dbPath) };
       }
     },
 

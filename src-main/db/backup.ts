@@ -1,29 +1,49 @@
-// Rolling online backups (SQLite's backup API, safe while the station writes) and restore.
+// Rolling online backups (SQLite's backup API, safe while the station writes), checked after
+// writing, copied to an optional mirror folder (a USB stick), pruned by rules that never rotate
+// the good copies away; and restore, which always keeps a copy of the file it replaces.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import { checkIntegrity, DatabaseOpenError } from './open';
+import { raceKeyOf, readBackupInfo, type BackupInfo } from './backup-info';
+import { DatabaseOpenError } from './errors';
+import { checkIntegrity } from './open';
+import { backupsToDelete } from './retention';
 
 const PREFIX = 'chute-';
 const SUFFIX = '.sqlite';
+/** Where restore keeps the files it replaced, beside the station file. */
+export const REPLACED_DIR = 'replaced';
+
+export type MirrorState = 'off' | 'ok' | 'missing' | 'failed';
+
+export interface MirrorStatus {
+  dir: string | null;
+  state: MirrorState;
+  /** The sentence for the status bar (null when off or fine). */
+  message: string | null;
+}
 
 export interface RollingBackupOptions {
   dir: string;
   /** Default 3 minutes. */
   intervalMs?: number;
-  /** How many backups to keep; the oldest are pruned. Default 5. */
+  /** How many of the newest backups are always kept. Default 5. */
   keep?: number;
   now?: () => number;
   /** Called when a scheduled backup fails (a backup failure must not stop capture). */
   onError?: (err: Error) => void;
+  /** The mirror folder in force (read at every backup: Setup may change it). */
+  mirrorDir?: () => string | null;
 }
 
 export interface RollingBackup {
-  /** Take one backup now; resolves with its path once written and pruned. */
+  /** Take one backup now; resolves with its path once written, checked, mirrored and pruned. */
   backupNow(): Promise<string>;
   /** Stop the timer and take a final backup (the at-exit backup). */
   stop(options?: { finalBackup?: boolean }): Promise<string | null>;
+  /** The mirror folder as it is now (a USB stick may have been pulled since the last backup). */
+  mirrorStatus(): MirrorStatus;
 }
 
 /** Backup file names sort by time: `chute-20261130T031500123Z-0001.sqlite`. */
@@ -41,11 +61,53 @@ export function listBackups(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** The backups in `dir` with what each holds, oldest first. */
+export function describeBackups(dir: string): BackupInfo[] {
+  return listBackups(dir).map(readBackupInfo);
+}
+
+/** Deletes what the retention rules allow (see retention.ts); returns the deleted paths. */
 export function pruneBackups(dir: string, keep: number): string[] {
-  const all = listBackups(dir);
-  const removed = all.slice(0, Math.max(0, all.length - keep));
+  const all = describeBackups(dir).map((b) => ({
+    path: b.path,
+    takenAt: b.takenAt,
+    entries: b.entries,
+    raceKey: raceKeyOf(b.race),
+  }));
+  const removed = backupsToDelete(all, { keep });
   for (const f of removed) rmSync(f, { force: true });
   return removed;
+}
+
+/**
+ * Makes a freshly written copy self-contained (rollback journal, no -wal needed, so it can be
+ * carried on a USB stick) and checks it page by page; a copy that fails is deleted and the
+ * backup reported as failed, never kept as if it were good.
+ */
+export function verifyBackupCopy(path: string): void {
+  const copy = new Database(path, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+    checkIntegrity(copy, path);
+    copy.prepare(`SELECT count(*) AS n FROM journal`).get();
+  } catch (err) {
+    copy.close();
+    rmSync(path, { force: true });
+    throw new DatabaseOpenError(
+      `The backup just written to ${path} did not read back (${(err as Error).message}); ` +
+        'it was deleted and the station file is untouched. Check the disk holding the data folder.',
+      { cause: err },
+    );
+  }
+  copy.close();
+}
+
+/** Copies `file` into `dir` under the same name, through a temporary name. */
+function copyInto(file: string, dir: string): void {
+  const target = join(dir, basename(file));
+  if (existsSync(target)) return;
+  copyFileSync(file, `${target}.partial`);
+  renameSync(`${target}.partial`, target);
 }
 
 export function startRollingBackups(db: Db, options: RollingBackupOptions): RollingBackup {
@@ -54,8 +116,23 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
   const now = options.now ?? Date.now;
   mkdirSync(options.dir, { recursive: true });
   let counter = 0;
+  let mirrorError: string | null = null;
   // One backup at a time: a second request waits for the first.
   let chain: Promise<unknown> = Promise.resolve();
+
+  /** Every local backup the mirror lacks goes there (a stick plugged back in catches up). */
+  const mirror = (): void => {
+    const dir = options.mirrorDir?.() ?? null;
+    // A missing folder is never created: that would fill the laptop's disk where the stick was.
+    if (dir === null || !existsSync(dir)) return;
+    try {
+      for (const file of listBackups(options.dir)) copyInto(file, dir);
+      pruneBackups(dir, keep);
+      mirrorError = null;
+    } catch (err) {
+      mirrorError = (err as Error).message;
+    }
+  };
 
   const backupNow = (): Promise<string> => {
     const run = async (): Promise<string> => {
@@ -63,9 +140,11 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       const final = join(options.dir, backupFileName(now(), counter));
       const partial = `${final}.partial`;
       await db.backup(partial);
-      // Rename only a complete copy, so a crash mid-backup never leaves a truncated "backup".
+      verifyBackupCopy(partial);
+      // Rename only a complete, checked copy: a crash mid-backup never leaves a bad "backup".
       renameSync(partial, final);
       pruneBackups(options.dir, keep);
+      mirror();
       return final;
     };
     const next = chain.then(run, run);
@@ -88,14 +167,47 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       }
       return backupNow();
     },
+    mirrorStatus() {
+      return mirrorStatusOf(options.mirrorDir?.() ?? null, mirrorError);
+    },
   };
+}
+
+export function mirrorStatusOf(dir: string | null, lastError: string | null): MirrorStatus {
+  if (dir === null) return { dir, state: 'off', message: null };
+  if (!existsSync(dir)) {
+    return {
+      dir,
+      state: 'missing',
+      message: `The backup mirror folder ${dir} is missing (USB stick unplugged?): backups stay on this laptop only until it is back.`,
+    };
+  }
+  if (lastError !== null) {
+    return {
+      dir,
+      state: 'failed',
+      message: `The last backup could not be copied to the mirror folder ${dir} (${lastError}).`,
+    };
+  }
+  return { dir, state: 'ok', message: null };
+}
+
+/** A name under `dir` that is not taken yet: `station-<stamp>.sqlite`, `-2`, … */
+function freeName(dir: string, at: number): string {
+  const stamp = new Date(at).toISOString().replace(/[-:.]/g, '');
+  let name = join(dir, `station-${stamp}${SUFFIX}`);
+  for (let n = 2; existsSync(name); n++) name = join(dir, `station-${stamp}-${n}${SUFFIX}`);
+  return name;
 }
 
 /**
  * Replace the (closed) database at `dbPath` with the backup at `backupPath`. The backup is
- * integrity-checked first; the current file is kept beside it as `<dbPath>.before-restore`.
+ * integrity-checked first; the current file (and its -wal) is copied to
+ * `replaced/station-<time>.sqlite` beside it first, under a name never reused, so no restore
+ * ever overwrites a station file without a copy kept. Returns that copy's path (null when there
+ * was no file to replace).
  */
-export function restoreBackup(backupPath: string, dbPath: string): void {
+export function restoreBackup(backupPath: string, dbPath: string, at = Date.now()): string | null {
   if (!existsSync(backupPath)) throw new DatabaseOpenError(`No backup at ${backupPath}`);
   const probe = new Database(backupPath, { readonly: true, fileMustExist: true });
   try {
@@ -105,10 +217,17 @@ export function restoreBackup(backupPath: string, dbPath: string): void {
   }
   const staging = `${dbPath}.restoring`;
   copyFileSync(backupPath, staging);
-  if (existsSync(dbPath)) copyFileSync(dbPath, `${dbPath}.before-restore`);
-  if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${dbPath}.before-restore-wal`);
+  let kept: string | null = null;
+  if (existsSync(dbPath) || existsSync(`${dbPath}-wal`)) {
+    const dir = join(dirname(dbPath), REPLACED_DIR);
+    mkdirSync(dir, { recursive: true });
+    kept = freeName(dir, at);
+    if (existsSync(dbPath)) copyFileSync(dbPath, kept);
+    if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${kept}-wal`);
+  }
   // The old WAL belongs to the old file: replaying it onto the backup would corrupt it.
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
   renameSync(staging, dbPath);
+  return kept;
 }

@@ -1,5 +1,6 @@
 export {
   openDatabase,
+  openFailure,
   DatabaseOpenError,
   StationLockedError,
   takeStationLock,
@@ -14,7 +15,42 @@ export {
   startRollingBackups,
   restoreBackup,
   listBackups,
+  describeBackups,
   pruneBackups,
   backupFileName,
+  mirrorStatusOf,
+  verifyBackupCopy,
+  REPLACED_DIR,
 } from './backup';
-export type { RollingBackup, RollingBackupOptions } from './backup';
+export type { RollingBackup, RollingBackupOptions, MirrorStatus, MirrorState } from './backup';
+export {
+  readBackupInfo,
+  readStationFileInfo,
+  describeStationFile,
+  backupTakenAt,
+  raceKeyOf,
+} from './backup-info';
+export type { BackupInfo, StationFileInfo, StationFileRace } from './backup-info';
+export { backupsToKeep, backupsToDelete } from './retention';
+export type { RetainedBackup, RetentionRules } from './retention';
+export {
+  ARCHIVE_DIR_NAME,
+  BACKUP_DIR_NAME,
+  StationHistoryError,
+  bestBackup,
+  historySentence,
+  refuseEmptyStartOverHistory,
+  stationFileState,
+  stationHistory,
+} from './station-history';
+export type { HistoryGuard, StationFileState, StationHistory } from './station-history';
+export {
+  RESTORE_COMMAND,
+  describeFailure,
+  errorCode,
+  failureKind,
+  failureSentence,
+  notSavedSentence,
+  probeFolder,
+} from './failure';
+export type { FailureKind, FolderProbe } from './failure';

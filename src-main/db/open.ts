@@ -4,9 +4,13 @@
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { DatabaseOpenError } from './errors';
+import { describeFailure, failureSentence, RESTORE_COMMAND } from './failure';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
+import { refuseEmptyStartOverHistory, type HistoryGuard } from './station-history';
 
 export type { Db };
+export { DatabaseOpenError };
 
 export interface OpenOptions {
   /** Platform, for `fullfsync` (macOS only). Defaults to `process.platform`. */
@@ -19,13 +23,12 @@ export interface OpenOptions {
   skipIntegrityCheck?: boolean;
   /** `quick` (default, O(N)) or `full` (`PRAGMA integrity_check`); see `checkIntegrity`. */
   integrityCheck?: 'quick' | 'full';
-}
-
-export class DatabaseOpenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseOpenError';
-  }
+  /**
+   * A station file: refuse to start it empty while its folder holds what `history` names:
+   * its backups, or its backups and archived races (not right after the caller archived the
+   * race itself). Default: no check (a scratch database).
+   */
+  history?: HistoryGuard;
 }
 
 interface PragmaSpec {
@@ -79,11 +82,7 @@ export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'q
       integrity_check: String(Object.values(r)[0]),
     }));
   } catch (err) {
-    throw new DatabaseOpenError(
-      `The station database ${path} is damaged (${(err as Error).message}). ` +
-        'Restore it from a backup (the backups folder beside it).',
-      { cause: err },
-    );
+    throw openFailure(err, path);
   }
   // One result row can hold many newline-separated findings; show the first few on one line.
   const problems = rows
@@ -92,20 +91,24 @@ export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'q
     .filter((s) => s !== '' && s !== 'ok' && !s.startsWith('***'));
   if (rows.some((r) => r.integrity_check !== 'ok')) {
     throw new DatabaseOpenError(
-      `The station database ${path} failed its integrity check: ${problems.slice(0, 3).join('; ')}. ` +
-        'Restore it from a backup (the backups folder beside it).',
+      `The station file ${path} is damaged: it failed its integrity check (${problems.slice(0, 3).join('; ')}). ` +
+        `Restore the latest good backup with \`${RESTORE_COMMAND}\` (or Setup → Backups); the ` +
+        'damaged file is kept aside, not deleted.',
     );
   }
+}
+
+/** The error for a station file that failed to open: a true sentence with the action that fits. */
+export function openFailure(err: unknown, path: string): DatabaseOpenError {
+  const { kind, sentence } = describeFailure(err, path);
+  if (kind === 'locked') return new StationLockedError(path, { cause: err });
+  return new DatabaseOpenError(sentence, { cause: err });
 }
 
 /** Another process (a second `npm start`, the web host beside Electron) holds the station's data. */
 export class StationLockedError extends DatabaseOpenError {
   constructor(path: string, options?: { cause?: unknown }) {
-    super(
-      `Chute is already running on this station's data (${path}): close the other Chute ` +
-        '(window or terminal) first, or give this one another data folder.',
-      options,
-    );
+    super(failureSentence('locked', path, ''), options);
     this.name = 'StationLockedError';
   }
 }
@@ -159,11 +162,7 @@ export function takeStationLock(db: Db, path: string, waitMs: number = LOCK_WAIT
     }
   } catch (err) {
     if (busy(err)) throw new StationLockedError(path, { cause: err });
-    throw new DatabaseOpenError(
-      `The station database ${path} is unreadable (${(err as Error).message}). ` +
-        'Restore it from a backup (the backups folder beside it).',
-      { cause: err },
-    );
+    throw openFailure(err, path);
   }
   heldHere.add(key);
   const close = db.close.bind(db);
@@ -180,14 +179,14 @@ export function takeStationLock(db: Db, path: string, waitMs: number = LOCK_WAIT
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const platform = options.platform ?? process.platform;
   const busy = options.busyTimeoutMs ?? 5_000;
+  if (options.history) {
+    refuseEmptyStartOverHistory(path, { archived: options.history === 'backups-and-archive' });
+  }
   let db: Db;
   try {
     db = new Database(path);
   } catch (err) {
-    throw new DatabaseOpenError(
-      `Cannot open the station database ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
+    throw openFailure(err, path);
   }
   try {
     takeStationLock(db, path, options.lockWaitMs ?? LOCK_WAIT_MS);
@@ -195,11 +194,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
     try {
       for (const spec of requiredPragmas(platform, busy)) db.pragma(spec.set);
     } catch (err) {
-      throw new DatabaseOpenError(
-        `The station database ${path} is unreadable (${(err as Error).message}). ` +
-          'Restore it from a backup (the backups folder beside it).',
-        { cause: err },
-      );
+      throw openFailure(err, path);
     }
     verifyPragmas(db, requiredPragmas(platform, busy));
     if (!options.skipIntegrityCheck) checkIntegrity(db, path, options.integrityCheck ?? 'quick');

@@ -56,6 +56,23 @@ export const PARTICIPANTS: Participant[] = [
   person(21, 103, 'Kid'),
 ];
 
+/** Sets `core` up as the Turkey Trot's 5K finish line, runners downloaded. */
+export function setUpFinishOf5K(core: StationCore): StationCore {
+  core.cacheRace(RACE);
+  core.configure({
+    stationId: 'ignored',
+    stationName: 'Finish',
+    mode: 'live',
+    raceId: 9,
+    raceName: 'Turkey Trot',
+    events: [{ eventId: 101, name: '5K', resultSetId: 1001, scheduledStart: null }],
+    role: { kind: 'finish' },
+    precision: 2,
+  });
+  core.cacheParticipants(PARTICIPANTS);
+  return core;
+}
+
 export interface Harness {
   core: StationCore;
   dir: string;

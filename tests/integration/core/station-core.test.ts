@@ -6,7 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src-shared/station-api';
 import { openStationCore } from '../../../src-main/core/station-core';
 import { listBackups, restoreBackup } from '../../../src-main/db';
-import { PARTICIPANTS, RACE, T0, harness, ok, shownState, type Harness } from './helpers';
+import {
+  PARTICIPANTS,
+  T0,
+  harness,
+  ok,
+  setUpFinishOf5K,
+  shownState,
+  type Harness,
+} from './helpers';
 
 let h: Harness;
 beforeEach(() => {
@@ -279,19 +287,7 @@ describe('atomicity and backups', () => {
     const dbPath = join(dir, 'station.db');
     const clock = () => T0 + 3_600_000;
     try {
-      const core = openStationCore({ dbPath, now: clock });
-      core.cacheRace(RACE);
-      core.configure({
-        stationId: 'ignored',
-        stationName: 'Finish',
-        mode: 'live',
-        raceId: 9,
-        raceName: 'Turkey Trot',
-        events: [{ eventId: 101, name: '5K', resultSetId: 1001, scheduledStart: null }],
-        role: { kind: 'finish' },
-        precision: 2,
-      });
-      core.cacheParticipants(PARTICIPANTS);
+      const core = setUpFinishOf5K(openStationCore({ dbPath, now: clock }));
       ok(core.execute({ type: 'gun', eventId: 101, at: T0 }));
       ok(core.execute({ type: 'tap', at: T0 + 61_234, bib: '3' }));
       const snap = core.query({ type: 'snapshot' });

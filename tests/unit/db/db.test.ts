@@ -65,7 +65,7 @@ describe('openDatabase', () => {
     writeSync(fd, Buffer.alloc(8192, 0x41));
     closeSync(fd);
     expect(() => openDatabase(path)).toThrow(DatabaseOpenError);
-    expect(() => openDatabase(path)).toThrow(/unreadable.*Restore it from a backup/);
+    expect(() => openDatabase(path)).toThrow(/is damaged.*Restore the latest good backup/);
     // Nothing written over the timer's file.
     expect(readFileSync(path).every((b) => b === 0x41)).toBe(true);
   });
@@ -91,7 +91,7 @@ describe('openDatabase', () => {
     // The start-up quick check and the full check both refuse it.
     for (const integrityCheck of ['quick', 'full'] as const) {
       expect(() => openDatabase(path, { integrityCheck })).toThrow(
-        /(failed its integrity check|is damaged|unreadable).*Restore it from a backup/,
+        /is damaged.*Restore the latest good backup/,
       );
     }
   });
