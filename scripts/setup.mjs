@@ -1,12 +1,15 @@
 // `npm run setup`: install dependencies when node_modules is missing or older than the lockfile.
 // Electron's binary download is skipped during `npm ci` (it fails on machines without access
 // to its host and would fail the whole install); it is then fetched in a separate, optional
-// step, so a laptop that can reach it gets the desktop app and one that cannot gets the web
-// station. Set CHUTE_NO_ELECTRON=1 or pass --no-electron (as `npm test` does) to skip that step.
+// step, and SQLite is prepared for Electron's ABI beside the Node build
+// (prepare-electron-sqlite.mjs), so a laptop that can reach them gets the desktop app and one
+// that cannot gets the web station. Set CHUTE_NO_ELECTRON=1 or pass --no-electron (as `npm test`
+// does) to skip both; `--electron` retries them after an earlier failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareElectronSqlite } from './prepare-electron-sqlite.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const lockfile = path.join(root, 'package-lock.json');
@@ -26,9 +29,23 @@ function needsInstall() {
   return null;
 }
 
+const wantsElectron =
+  process.env.CHUTE_NO_ELECTRON !== '1' &&
+  !process.argv.includes('--no-electron') &&
+  !process.env.CI;
+const retryElectron = process.argv.includes('--electron');
+
+/** SQLite for Electron's ABI, once Electron's package is there (never fails setup). */
+function prepareSqliteForElectron() {
+  if (!wantsElectron) return;
+  const result = prepareElectronSqlite({ retry: retryElectron });
+  console.log(result.message);
+}
+
 const reason = needsInstall();
 if (reason === null) {
   console.log('Dependencies are installed.');
+  prepareSqliteForElectron();
   process.exit(0);
 }
 console.log(`Installing dependencies (${reason})…`);
@@ -44,10 +61,6 @@ if (install.status !== 0) {
 }
 
 const electronInstaller = path.join(root, 'node_modules', 'electron', 'install.js');
-const wantsElectron =
-  process.env.CHUTE_NO_ELECTRON !== '1' &&
-  !process.argv.includes('--no-electron') &&
-  !process.env.CI;
 if (wantsElectron && existsSync(electronInstaller)) {
   console.log('Fetching the Electron binary (optional; the web station works without it)…');
   const fetched = spawnSync(process.execPath, [electronInstaller], {
@@ -60,3 +73,4 @@ if (wantsElectron && existsSync(electronInstaller)) {
     console.log('Electron could not be fetched: `npm start` will open the web station instead.');
   }
 }
+prepareSqliteForElectron();

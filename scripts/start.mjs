@@ -1,10 +1,12 @@
-// `npm start` (after setup and build): the Electron app where its binary is installed, else the
-// web host in the browser of your choice. `--web` (or CHUTE_WEB=1) forces the web host.
+// `npm start` (after setup and build): the Electron app where its binary is installed and SQLite
+// has been prepared for its ABI (native-abi.mjs), else the web host in the browser of your
+// choice, with one sentence saying why. `--web` (or CHUTE_WEB=1) forces the web host.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ELECTRON_SQLITE_ENV, chooseShell, shellFacts } from './native-abi.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -21,21 +23,23 @@ function electronBinary() {
   }
 }
 
-function run(command, commandArgs) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit' });
+function run(command, commandArgs, env = process.env) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
   const forward = (signal) => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-const binary = forceWeb ? null : electronBinary();
-if (binary) {
-  run(binary, [root, ...args.filter((a) => a !== '--web')]);
+const facts = shellFacts(root, { forceWeb, electronBinary: forceWeb ? null : electronBinary() });
+const choice = chooseShell(facts);
+if (choice.shell === 'electron' && facts.electronBinary !== null) {
+  run(facts.electronBinary, [root, ...args.filter((a) => a !== '--web')], {
+    ...process.env,
+    [ELECTRON_SQLITE_ENV]: facts.bindingPath,
+  });
 } else {
-  if (!forceWeb) {
-    console.log('Electron is not installed on this machine: starting the web station instead.');
-  }
+  if (choice.reason) console.log(choice.reason);
   const entry = path.join(root, 'dist/web/main.mjs');
   if (!existsSync(entry)) {
     console.error('dist/web/main.mjs is missing: run `npm run build` first.');

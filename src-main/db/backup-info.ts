@@ -1,8 +1,9 @@
 // What a backup (or any station file) holds, read without changing it: the race, the number of
 // journal entries and the time of the last one. Listing, retention and restore all use it.
 import { statSync } from 'node:fs';
+import type { Database as Db } from 'better-sqlite3';
+import { connect } from './sqlite';
 import { basename } from 'node:path';
-import Database from 'better-sqlite3';
 
 export interface StationFileRace {
   mode: string;
@@ -62,12 +63,12 @@ function raceOf(json: string | undefined): StationFileRace | null {
 
 /** Reads a station file read-only; a damaged or foreign file is reported, never thrown. */
 export function readStationFileInfo(path: string): StationFileInfo {
-  let db: Database.Database | null = null;
+  let db: Db | null = null;
   try {
     if (statSync(path).size === 0) {
       return { path, entries: 0, lastEntryAt: null, race: null, problem: null };
     }
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = connect(path, { readonly: true, fileMustExist: true });
     const hasJournal = db
       .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'`)
       .get();

@@ -3,11 +3,11 @@
 // the good copies away; and restore, which always keeps a copy of the file it replaces.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { connect } from './sqlite';
 import { raceKeyOf, readBackupInfo, type BackupInfo } from './backup-info';
 import { DatabaseOpenError } from './errors';
-import { checkIntegrity } from './open';
+import { checkIntegrity, StationLockedError } from './open';
 import { backupsToDelete } from './retention';
 
 const PREFIX = 'chute-';
@@ -85,7 +85,7 @@ export function pruneBackups(dir: string, keep: number): string[] {
  * backup reported as failed, never kept as if it were good.
  */
 export function verifyBackupCopy(path: string): void {
-  const copy = new Database(path, { fileMustExist: true });
+  const copy = connect(path, { fileMustExist: true });
   try {
     copy.pragma('journal_mode = DELETE');
     checkIntegrity(copy, path);
@@ -209,7 +209,8 @@ function freeName(dir: string, at: number): string {
  */
 export function restoreBackup(backupPath: string, dbPath: string, at = Date.now()): string | null {
   if (!existsSync(backupPath)) throw new DatabaseOpenError(`No backup at ${backupPath}`);
-  const probe = new Database(backupPath, { readonly: true, fileMustExist: true });
+  assertStationFileFree(dbPath);
+  const probe = connect(backupPath, { readonly: true, fileMustExist: true });
   try {
     checkIntegrity(probe, backupPath);
   } finally {
@@ -230,4 +231,25 @@ export function restoreBackup(backupPath: string, dbPath: string, at = Date.now(
   rmSync(`${dbPath}-shm`, { force: true });
   renameSync(staging, dbPath);
   return kept;
+}
+
+/** Refuses (StationLockedError) while another Chute holds the station file. */
+export function assertStationFileFree(dbPath: string): void {
+  if (!existsSync(dbPath)) return;
+  let db: Db | null = null;
+  try {
+    db = connect(dbPath, { timeout: 0 });
+    db.prepare(`SELECT count(*) FROM sqlite_master`).get();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    ) {
+      throw new StationLockedError(dbPath, { cause: err });
+    }
+    // A damaged file is what restore is for: go on.
+  } finally {
+    db?.close();
+  }
 }

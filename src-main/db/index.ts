@@ -20,6 +20,7 @@ export {
   backupFileName,
   mirrorStatusOf,
   verifyBackupCopy,
+  assertStationFileFree,
   REPLACED_DIR,
 } from './backup';
 export type { RollingBackup, RollingBackupOptions, MirrorStatus, MirrorState } from './backup';
@@ -54,3 +55,14 @@ export {
   probeFolder,
 } from './failure';
 export type { FailureKind, FolderProbe } from './failure';
+export { connect, sqliteBinding, useSqliteBinding } from './sqlite';
+export {
+  CHUTE_DATA_PARTS,
+  STATION_FILE_NAME,
+  adoptOtherShellData,
+  currentContext,
+  otherShellDataDirs,
+  stationDataDir,
+} from './data-folder';
+export type { DataFolderContext } from './data-folder';
+export { backupTable } from './backup-list';

@@ -2,8 +2,8 @@
 // and migrations. Anything short of that refuses to run: a timer must not capture into a file
 // that can lose commits.
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { connect } from './sqlite';
 import { DatabaseOpenError } from './errors';
 import { describeFailure, failureSentence, RESTORE_COMMAND } from './failure';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
@@ -184,7 +184,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   }
   let db: Db;
   try {
-    db = new Database(path);
+    db = connect(path);
   } catch (err) {
     throw openFailure(err, path);
   }

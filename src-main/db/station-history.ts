@@ -35,12 +35,15 @@ export function stationFileState(dbPath: string): StationFileState {
 export function stationHistory(dbPath: string): StationHistory {
   const dataDir = dirname(dbPath);
   const archiveDir = join(dataDir, ARCHIVE_DIR_NAME);
-  const archived = existsSync(archiveDir)
-    ? readdirSync(archiveDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .map((d) => d.name)
-        .sort()
-    : [];
+  let archived: string[] = [];
+  try {
+    archived = readdirSync(archiveDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    // no archive folder (or something else under its name): no archived races
+  }
   return { backups: describeBackups(join(dataDir, BACKUP_DIR_NAME)), archived };
 }
 

@@ -13,12 +13,20 @@ import {
   type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
 } from 'electron';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeStationService } from '../app/compose';
 import { contentSecurityPolicy, securityHeaders } from '../app/csp';
 import { errorText } from '../app/dispatch';
 import type { StationService } from '../app/service';
+import {
+  adoptOtherShellData,
+  currentContext,
+  otherShellDataDirs,
+  stationDataDir,
+  useSqliteBinding,
+} from '../db';
 import { contentTypeFor } from '../app/static-files';
 import {
   IPC_COMMAND,
@@ -40,6 +48,7 @@ import {
 import { wantsSleepBlock } from './power';
 import { safeStorageSecretStore } from './secret-store';
 import { secureWebPreferences } from './web-preferences';
+import { electronSqliteBinding } from './sqlite-binding';
 
 const devTools = process.env.CHUTE_DEVTOOLS === '1' || !app.isPackaged;
 const rendererDir = path.join(__dirname, '..', 'renderer');
@@ -178,7 +187,22 @@ async function start(): Promise<void> {
   denyEverythingForeign();
   serveRenderer();
   handleIpc();
-  const dataDir = process.env.CHUTE_DATA_DIR ?? app.getPath('userData');
+  // SQLite built for Electron's ABI (the Node build beside it is for the web host and tests).
+  useSqliteBinding(
+    electronSqliteBinding({
+      env: process.env,
+      packaged: app.isPackaged,
+      appPath: app.getAppPath(),
+      exists: existsSync,
+    }),
+  );
+  // The same data folder as the web station; a station left in userData is moved there once.
+  const context = currentContext();
+  const dataDir = stationDataDir(context);
+  if (!context.env.CHUTE_DATA_DIR) {
+    const others = [app.getPath('userData'), ...otherShellDataDirs(context)];
+    for (const line of adoptOtherShellData(dataDir, [...new Set(others)])) log(line);
+  }
   const { store, warning } = await safeStorageSecretStore(dataDir);
   if (warning) log(warning);
   // The single-instance lock was taken before this point: only one process opens the database.
@@ -231,7 +255,10 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(start)
     .catch((error: unknown) => {
-      console.error(`Chute could not start: ${errorText(error)}`);
+      const text = errorText(error);
+      console.error(`Chute could not start: ${text}`);
+      // Started from an icon there is no console: the timer must see the reason.
+      dialog.showErrorBox('Chute could not start', text);
       app.exit(1);
     });
 }

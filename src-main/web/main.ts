@@ -1,22 +1,13 @@
 // The web host's entry (`npm start` where Electron is absent; dist/web/main.mjs). Prints the
 // station's address with its session token, and closes cleanly on Ctrl+C.
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorText } from '../app/dispatch';
 import { isTimeZone, localTimeZone } from '../../src-shared/time';
+import { adoptOtherShellData, currentContext, otherShellDataDirs, stationDataDir } from '../db';
 import { launchWebStation } from './launch';
 
 export function defaultDataDir(): string {
-  if (process.env.CHUTE_DATA_DIR) return process.env.CHUTE_DATA_DIR;
-  const home = os.homedir();
-  if (process.platform === 'win32') {
-    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Chute');
-  }
-  if (process.platform === 'darwin') {
-    return path.join(home, 'Library', 'Application Support', 'Chute');
-  }
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'chute');
+  return stationDataDir(currentContext());
 }
 
 async function main(): Promise<void> {
@@ -40,6 +31,14 @@ async function main(): Promise<void> {
   const timeZone = values['time-zone'];
   if (!isTimeZone(timeZone)) {
     throw new Error(`--time-zone must be a time zone such as America/New_York, not "${timeZone}".`);
+  }
+  if (values['data-dir'] === defaultDataDir()) {
+    for (const line of adoptOtherShellData(
+      values['data-dir'],
+      otherShellDataDirs(currentContext()),
+    )) {
+      console.log(`[chute] ${line}`);
+    }
   }
   const station = await launchWebStation({
     timeZone,

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  backupTable,
   describeBackups,
   failureKind,
   failureSentence,
@@ -235,5 +236,24 @@ describe('failure sentences', () => {
     closeSync(fd);
     expect(() => openDatabase(p)).toThrow(/is damaged.*npm run restore/);
     expect(readFileSync(p).every((b) => b === 0x41)).toBe(true);
+  });
+});
+
+describe('the backup list of `npm run restore`', () => {
+  it('numbers the backups and marks the newest and the fullest', () => {
+    const b = (file: string, entries: number) => ({
+      path: `/d/${file}`,
+      file,
+      takenAt: Date.UTC(2026, 10, 30, 8, entries),
+      entries,
+      lastEntryAt: null,
+      race: { mode: 'live', raceId: 9, raceName: 'Turkey Trot' },
+      problem: null,
+    });
+    const list = [b('a', 252), b('b', 0)];
+    expect(backupTable(list, list[0]!)).toEqual([
+      '  1. Turkey Trot (live), 2026-11-30 12:12 UTC, 252 entries  <- most entries',
+      '  2. Turkey Trot (live), 2026-11-30 08:00 UTC, 0 entries  <- newest',
+    ]);
   });
 });

@@ -2,11 +2,13 @@
 // the build machines): the single-instance lock comes before the database, the window gets the
 // secure preferences, IPC checks its sender and its body, foreign navigation is refused, and
 // the app protocol serves only the renderer with the CSP.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../support/poll';
+import { openStationCore } from '../../../src-main/core/station-core';
+import { setUpFinishOf5K } from '../../integration/core/helpers';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -69,11 +71,12 @@ function fakeElectron(dataDir: string, lock: boolean): FakeElectron {
       on: (name: string, handler: Handler) => fake.appHandlers.set(name, handler),
       whenReady: () => fake.ready,
       getPath: () => dataDir,
+      getAppPath: () => dataDir,
       quit: fake.quit,
       exit: vi.fn(),
     },
     BrowserWindow,
-    dialog: { showMessageBox: vi.fn(async () => ({ response: 0 })) },
+    dialog: { showMessageBox: vi.fn(async () => ({ response: 0 })), showErrorBox: vi.fn() },
     ipcMain: { handle: (channel: string, handler: Handler) => fake.ipc.set(channel, handler) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
@@ -103,9 +106,13 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function loadMain(lock: boolean): Promise<{ fake: FakeElectron; dataDir: string }> {
+async function loadMain(
+  lock: boolean,
+  prepare: (dataDir: string) => void | Promise<void> = () => {},
+): Promise<{ fake: FakeElectron; dataDir: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chute-main-'));
   dirs.push(dataDir);
+  await prepare(dataDir);
   process.env.CHUTE_DATA_DIR = dataDir;
   const fake = fakeElectron(dataDir, lock);
   vi.resetModules();
@@ -196,6 +203,25 @@ describe('Electron main glue', () => {
     fake.appHandlers.get('will-quit')!(quitEvent);
     expect(quitEvent.preventDefault).toHaveBeenCalled();
     await waitFor(() => fake.quit.mock.calls.length, { what: 'app.quit()', until: (n) => n > 0 });
+  });
+
+  it('shows a start failure in a native dialog as well as the log', async () => {
+    const { fake, dataDir } = await loadMain(true, (dir) => {
+      // An empty station file beside a backup that holds a race: the start is refused.
+      const setUp = setUpFinishOf5K(openStationCore({ dbPath: path.join(dir, 'station.sqlite') }));
+      return setUp.close().then(() => writeFileSync(path.join(dir, 'station.sqlite'), ''));
+    });
+    const dialog = fake.module.dialog as { showErrorBox: ReturnType<typeof vi.fn> };
+    await waitFor(() => dialog.showErrorBox.mock.calls.length, {
+      what: 'the error dialog',
+      until: (n) => n > 0,
+    });
+    expect(dialog.showErrorBox).toHaveBeenCalledWith(
+      'Chute could not start',
+      expect.stringMatching(/station\.sqlite is empty.*npm run restore/),
+    );
+    expect(fake.windows).toHaveLength(0);
+    expect(existsSync(path.join(dataDir, 'backups'))).toBe(true);
   });
 
   it('quits without touching the database when another Chute holds the lock', async () => {
