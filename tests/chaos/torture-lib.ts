@@ -53,13 +53,13 @@ export interface TortureReport {
   comparedFields: number;
 }
 
-/** Bundles the child once so each restart costs a plain `node` start, not a TypeScript compile. */
-async function bundleChild(): Promise<string> {
+/** Bundles a child once so each restart costs a plain `node` start, not a TypeScript compile. */
+export async function bundleChild(entry = 'torture-child.ts'): Promise<string> {
   const outDir = join(ROOT, 'node_modules', '.cache', 'chute-torture');
   mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, `child-${process.pid}.mjs`);
+  const outfile = join(outDir, `${entry.replace(/\.ts$/, '')}-${process.pid}.mjs`);
   await build({
-    entryPoints: [join(HERE, 'torture-child.ts')],
+    entryPoints: [join(HERE, entry)],
     outfile,
     bundle: true,
     platform: 'node',
