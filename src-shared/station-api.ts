@@ -40,6 +40,11 @@ export const Command = z.discriminatedUnion('type', [
     at: Ms,
     bib: BibText.optional(),
     unreadable: z.boolean().optional(),
+    /**
+     * A time the timer typed (a missed crossing inserted), not a key press: it is on no
+     * screen's clock, so the host neither corrects it by the screen's offset nor refuses it.
+     */
+    typed: z.boolean().optional(),
   }),
   z.object({ type: z.literal('assign'), tapSeq: Seq, bib: BibText.nullable() }),
   z.object({ type: z.literal('adjust'), tapSeq: Seq, at: Ms }),

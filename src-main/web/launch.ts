@@ -44,6 +44,8 @@ export interface LaunchedStation {
   /** The practice RunSignup running in-process (null when connected to a real one at boot). */
   emulator: RunningEmulator | null;
   service: StationService;
+  /** Open screens whose clock the host has measured (a pressed gun waits for it). */
+  measuredScreens(): number;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
       return service.practice()?.emulator ?? null;
     },
     service,
+    measuredScreens: () => web.measuredScreens(),
     async close() {
       await web.close();
       await service.close();

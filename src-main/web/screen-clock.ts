@@ -57,7 +57,8 @@ function seconds(ms: number): string {
 
 /**
  * A time stamped on a screen's clock: a tap, or a gun pressed there (`pressed: true`; a typed
- * time of day is the timer's reading of a clock and is left alone, review2 #3). Put in the
+ * time of day is the timer's reading of a clock and is left alone, review2 #3, as is a crossing
+ * inserted at a typed time, `typed: true`). Put in the
  * host's clock by the screen's measured offset, or, when the offset is unknown, refused if it is
  * too far from the host's clock to be a key press that just happened. Every other request
  * passes unchanged.
@@ -69,7 +70,8 @@ export function tapInHostClock(
 ): { ok: true; request: WireRequest } | { ok: false; error: string } {
   if (request.kind !== 'command') return { ok: true, request };
   const body = request.body;
-  const onScreenClock = body.type === 'tap' || (body.type === 'gun' && body.pressed === true);
+  const onScreenClock =
+    (body.type === 'tap' && body.typed !== true) || (body.type === 'gun' && body.pressed === true);
   if (!onScreenClock || typeof body.at !== 'number') return { ok: true, request };
   if (trusted(offset)) {
     // Within the measurement's own noise the clocks agree: no correction.

@@ -61,6 +61,8 @@ export interface WebHost {
   port: number;
   /** Open sockets (for tests and the status line). */
   connections(): number;
+  /** Open sockets whose screen clock is measured: their taps and pressed guns are accepted. */
+  measuredScreens(): number;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const retryMs = options.clockRetryMs ?? SCREEN_CLOCK_RETRY_MS;
   const token = options.token ?? newSessionToken();
   const sockets = new Set<WebSocket>();
+  const measured = new Set<WebSocket>();
   let port = 0;
   let csp = contentSecurityPolicy();
 
@@ -253,6 +256,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (trusted(estimate)) {
           offset = estimate;
           measuredAt = now();
+          measured.add(ws);
         }
         if (roundPings < SCREEN_CLOCK_PINGS) ping();
         return;
@@ -276,6 +280,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (clockTimer !== null) clearInterval(clockTimer);
       unsubscribe();
       sockets.delete(ws);
+      measured.delete(ws);
     });
   });
 
@@ -308,6 +313,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     port,
     connections: () => sockets.size,
+    measuredScreens: () => measured.size,
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();

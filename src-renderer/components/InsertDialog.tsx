@@ -34,7 +34,11 @@ export function InsertDialog(props: { near: number | null; onClose: () => void }
       return;
     }
     setBusy(true);
-    const result = await run({ type: 'tap', at }, `crossing inserted at ${text.trim()}`);
+    // Typed from the race clock (or a clock of day), not pressed: no screen clock to correct.
+    const result = await run(
+      { type: 'tap', at, typed: true },
+      `crossing inserted at ${text.trim()}`,
+    );
     setBusy(false);
     if (result.ok) props.onClose();
     else setError(result.error);

@@ -52,7 +52,7 @@ async function openWithRunSignupAhead(page: Page, aheadMs: number): Promise<void
   });
   env = await startStation(SEED, { practiceEmulator: emulator });
   await openTiming(page, env.station);
-  await fireGun(page);
+  await fireGun(page, env.station);
 }
 
 test('status bar: a small clock offset is shown with its uncertainty and no warning', async ({
@@ -102,7 +102,7 @@ test('shared gun: the split station is told when the gun arrives from RunSignup'
   await split.keyboard.press('F2');
   // The split serves the events passing its split; the first of them shows the notice.
   const splitEvent = race.events.find((e) => e.resultSets[0]?.splits.length)!;
-  await fireGun(finish);
+  await fireGun(finish, shared.stations[0]!);
   await expect(finish.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('typed here');
 
   await expect(split.getByTestId('gun-notice')).toContainText(

@@ -32,7 +32,7 @@ test.afterEach(async () => {
 async function openWithGun(page: Page): Promise<void> {
   env = await startStation(SEED);
   await openTiming(page, env.station);
-  await fireGun(page);
+  await fireGun(page, env.station);
 }
 
 async function enter(page: Page, r: Runner) {

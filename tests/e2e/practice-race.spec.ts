@@ -57,7 +57,7 @@ test('finish line: bib-first, time-first, unreadable, DNF, a posted bib correcte
   env = await startStation(SEED);
   const { station } = env;
   await setUp(page, station.url, 'finish', 'Finish A');
-  await fireGun(page);
+  await fireGun(page, station);
 
   const fiveK = bibsOf(0);
   const tenK = bibsOf(1);
@@ -232,7 +232,7 @@ test('a lost link to the station is shown, and an entry made then is NOT shown a
 }) => {
   env = await startStation(SEED);
   await setUp(page, env.station.url, 'finish', 'Finish B');
-  await fireGun(page);
+  await fireGun(page, env.station);
   await env.close();
   env = null;
   await expect(page.getByTestId('status-online')).toHaveText(/Station link lost|Connecting/);

@@ -63,9 +63,9 @@ test('setup: practice connection, race, events, station name', async ({ page }) 
 });
 
 test('timing: gun, bib-first, time-first fill, unreadable, focus, DNF, undo', async ({ page }) => {
-  await open(page);
+  const { station } = await open(page);
   await expect(page.getByTestId('race-clock')).toHaveText('NO GUN');
-  await fireGun(page);
+  await fireGun(page, station);
   await expect(page.getByTestId('race-clock')).toHaveText(/^0:00:0\d\.\d$/);
 
   // Bib-first: the name shows while typing, Enter records.
@@ -138,7 +138,7 @@ test('review and results screens, switched by keyboard', async ({ page }) => {
   // After the station downloaded the runners, RunSignup gives c another bib: c's old bib is
   // refused from now on, the one row needing attention.
   station.emulator!.changeBib(c.registrationId, freeBibs[1]!);
-  await fireGun(page);
+  await fireGun(page, station);
   for (const r of [a, k, null, b, c]) {
     if (r === null) await bib(page).press('Space');
     else {
@@ -179,7 +179,7 @@ test('review: every row needing attention, status-only ones too, with the reason
   // RunSignup gives two runners other bibs after the download: posts for the old bibs are refused.
   station.emulator!.changeBib(e.registrationId, freeBibs[2]!);
   station.emulator!.changeBib(k.registrationId, freeBibs[3]!);
-  await fireGun(page);
+  await fireGun(page, station);
   for (const r of [a, b, c, d, e]) {
     await bib(page).pressSequentially(bibOf(r));
     await bib(page).press('Shift+Enter');

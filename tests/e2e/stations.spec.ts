@@ -3,7 +3,7 @@
 // merging times and bib order. RunSignup (the emulator) is the judge at the end.
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
-import { normalValue } from './support/station';
+import { fireGun, normalValue } from './support/station';
 import { setUpStation, startSharedRace, waitSynced, type SharedRace } from './support/stations';
 
 const SEED = 5;
@@ -51,10 +51,7 @@ test('a finish station and a split station on one practice race: RunSignup gets 
   await setUpStation(split, splitStation.url, race.raceId, 'split', 'Mile 1');
 
   // The finish fires the gun; the split station reads it from RunSignup and says so.
-  await finish.keyboard.press('F2');
-  await finish.getByRole('button', { name: 'GUN', exact: true }).click();
-  await finish.getByRole('button', { name: 'Set gun' }).click();
-  await expect(finish.getByRole('dialog')).toBeHidden();
+  await fireGun(finish, finishStation);
   await split.keyboard.press('F2');
   await expect(split.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('from RunSignup', {
     timeout: 20_000,
@@ -127,10 +124,7 @@ test('timer and chute on one station: times from one page, bib order from the ot
   const station = shared.stations[0]!;
   const timer = await browser.newPage();
   await setUpStation(timer, station.url, race.raceId, 'finish', 'Finish A');
-  await timer.keyboard.press('F2');
-  await timer.getByRole('button', { name: 'GUN', exact: true }).click();
-  await timer.getByRole('button', { name: 'Set gun' }).click();
-  await expect(timer.getByRole('dialog')).toBeHidden();
+  await fireGun(timer, station);
 
   const chute = await browser.newPage();
   await chute.goto(station.url);
@@ -195,10 +189,7 @@ test('line-up tools on a real station: bibs in order, a missed crossing inserted
   shared = await startSharedRace(SEED, 1);
   const page = await browser.newPage();
   await setUpStation(page, shared.stations[0]!.url, race.raceId, 'finish', 'Finish A');
-  await page.keyboard.press('F2');
-  await page.getByRole('button', { name: 'GUN', exact: true }).click();
-  await page.getByRole('button', { name: 'Set gun' }).click();
-  await expect(page.getByRole('dialog')).toBeHidden();
+  await fireGun(page, shared.stations[0]!);
   const [a, b, c] = runners as [number, number, number];
   const rows = page.locator('[data-testid=crossings] tbody tr[data-seq]');
   const bibCells = () =>

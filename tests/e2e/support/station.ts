@@ -73,8 +73,19 @@ export async function openTiming(page: Page, station: LaunchedStation): Promise<
   await expect(page.getByTestId('bib-input')).toBeFocused();
 }
 
-/** Fires the gun of every event from the Timing screen, as a timer does at the start. */
-export async function fireGun(page: Page): Promise<void> {
+/**
+ * Fires the gun of every event from the Timing screen, as a timer does at the start. A pressed
+ * gun is on the screen's clock, so the station takes it only once it has measured that clock:
+ * wait for the measurement first (its first pings can be answered too slowly while the page is
+ * still busy loading, and the next round comes seconds later).
+ */
+export async function fireGun(page: Page, station: LaunchedStation): Promise<void> {
+  await expect
+    .poll(() => station.measuredScreens(), {
+      message: "the station measured this screen's clock",
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(0);
   await page.keyboard.press('F2');
   await page.getByRole('button', { name: 'GUN', exact: true }).click();
   await expect(page.getByRole('dialog')).toBeVisible();

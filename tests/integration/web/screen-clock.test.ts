@@ -51,6 +51,14 @@ describe('screen clock (pure)', () => {
     // Close to the host's clock, an unmeasured screen's tap is taken as is.
     const near = tap(100_000 - MAX_UNMEASURED_SKEW_MS + 10);
     expect(tapInHostClock(near, null, 100_000)).toEqual({ ok: true, request: near });
+    // A crossing inserted at a typed time is on no screen's clock: neither corrected nor refused.
+    const inserted: WireRequest = {
+      id: 4,
+      kind: 'command',
+      body: { type: 'tap', at: 80_000, typed: true },
+    };
+    expect(tapInHostClock(inserted, behind, 100_000)).toEqual({ ok: true, request: inserted });
+    expect(tapInHostClock(inserted, null, 100_000)).toEqual({ ok: true, request: inserted });
     // Other requests pass unchanged.
     const order: WireRequest = { id: 2, kind: 'command', body: { type: 'order', bib: '12' } };
     expect(tapInHostClock(order, null, 0)).toEqual({ ok: true, request: order });
