@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { StationConfig } from '../../src-shared/domain';
 import type { RunningEmulator } from '../runsignup/emulator';
-import { openCorePort } from './core-adapter';
+import { openCorePort, type OpenCoreOptions } from './core-adapter';
 import { realParts } from './parts';
 import type { CorePort, SecretStore } from './ports';
 import { createStationService, type StationService } from './service';
@@ -74,7 +74,7 @@ export interface ComposeOptions {
   secrets: SecretStore;
   practiceSeed?: number;
   log?: (line: string) => void;
-  openCore?: (dbPath: string) => CorePort | Promise<CorePort>;
+  openCore?: (dbPath: string, options?: OpenCoreOptions) => CorePort | Promise<CorePort>;
   syncIdlePollMs?: number;
   /** Practice mode uses this running emulator (several stations on one practice race). */
   practiceEmulator?: RunningEmulator;
@@ -97,7 +97,7 @@ export async function composeStationService(options: ComposeOptions): Promise<St
     try {
       const dir = archiveStationFiles(options.dataDir, current, Date.now());
       options.log?.(`Archived the ${current.mode} race ${current.raceId} to ${dir}.`);
-      return { core: await open(dbPath), error: null, dir };
+      return { core: await open(dbPath, { freshAfterArchive: true }), error: null, dir };
     } catch (error) {
       // Nothing moved: the station goes on with the file it had.
       return {

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { listBackups } from './backup';
+import { SETTINGS_FILE } from './settings';
 import { BACKUP_DIR_NAME, stationFileState } from './station-history';
 
 export const STATION_FILE_NAME = 'station.sqlite';
@@ -19,7 +20,7 @@ export const CHUTE_DATA_PARTS = [
   'archive',
   'replaced',
   'credentials.bin',
-  'settings.json',
+  SETTINGS_FILE,
 ];
 
 export interface DataFolderContext {

@@ -66,3 +66,5 @@ export {
 } from './data-folder';
 export type { DataFolderContext } from './data-folder';
 export { backupTable } from './backup-list';
+export { SETTINGS_FILE, readDataSettings, writeDataSettings } from './settings';
+export type { DataSettings } from './settings';

@@ -258,8 +258,8 @@ describe('practice, then the live race on one data folder', () => {
       secrets: memorySecretStore(),
       practiceSeed: 11,
       syncIdlePollMs: 50,
-      openCore: async (dbPath) => {
-        const core = await openCorePort(dbPath);
+      openCore: async (dbPath, options) => {
+        const core = await openCorePort(dbPath, options);
         // The fresh file opened by the archive refuses its setup.
         if (++opens === 2) {
           core.configure = () => {
