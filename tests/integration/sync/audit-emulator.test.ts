@@ -18,6 +18,7 @@ import { createPracticeRace } from '../../../src-main/runsignup/emulator/practic
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
 import { tortureRace } from '../../chaos/torture-station';
 import { shownAs } from './support';
+import { waitFor } from '../../support/poll';
 
 const SEED = 5;
 const SIZE = { fiveK: 40, tenK: 20 };
@@ -40,16 +41,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   emu = core = loop = dir = null;
 });
-
-async function until<T>(what: string, probe: () => T | null | undefined, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== null && v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function station(faults: FaultPlan | undefined) {
   emu = await startEmulator({ seed: SEED, race: createPracticeRace(SEED, SIZE), faults });
@@ -125,25 +116,35 @@ describe('uncertain posts and the standing audit', () => {
     })?.wantedValue;
     expect(firstValue).toBe('0:30:09.5');
     loop!.start();
-    await until('the held post to time out', () => loop!.figures().uncertainPosts >= 1);
+    await waitFor(() => loop!.figures(), {
+      what: 'the held post to time out',
+      until: (f) => f.uncertainPosts >= 1,
+      timeoutMs: 15_000,
+    });
     // Meanwhile the timer corrects the time: the new value is posted and acknowledged...
     run(s, { type: 'adjust', tapSeq: tap, at: gun + 29 * 60_000 + 53_000 });
     const key = { resultSetId: event.resultSetId, bib, field: 'clock_time' };
-    await until('the correction to be acknowledged', () => {
-      const st = s.outbox.fieldState(key);
-      return st && st.wantedValue === '0:29:53.0' && st.ackedVersion === st.wantedVersion;
+    await waitFor(() => s.outbox.fieldState(key), {
+      what: 'the correction to be acknowledged',
+      until: (st) => st?.wantedValue === '0:29:53.0' && st.ackedVersion === st.wantedVersion,
+      timeoutMs: 15_000,
     });
     expect(crossingOf(s, bib)?.sync).toBe('sending'); // acknowledged, but a post is uncertain
     // ...then RunSignup applies the held post last: it shows the OLD time.
     const row = () => emu!.results(event.resultSetId).find((r) => Number(r.bib) === bib);
-    await until(
-      'the held post to land late',
-      () => row()?.clock_time === shownAs('clock_time', '0:30:09.5'),
-    );
+    await waitFor(row, {
+      what: 'the held post to land late',
+      until: (r) => r?.clock_time === shownAs('clock_time', '0:30:09.5'),
+      timeoutMs: 15_000,
+    });
     const held = emu!.log.find((l) => l.fault === 'latency');
     expect(held?.applied).toBe(true);
     // The audit waits until the hold is over, reads, sees an older value of its own, posts again.
-    await until('the row to be verified', () => crossingOf(s, bib)?.sync === 'verified');
+    await waitFor(() => crossingOf(s, bib)?.sync, {
+      what: 'the row to be verified',
+      until: (sync) => sync === 'verified',
+      timeoutMs: 15_000,
+    });
     expect(row()?.clock_time).toBe(shownAs('clock_time', '0:29:53.0'));
     expect(row()?.place).toBe(1);
     const st = s.outbox.fieldState(key)!;
@@ -163,9 +164,12 @@ describe('uncertain posts and the standing audit', () => {
     run(s, { type: 'tap', at: gun + 20 * 60_000, bib: String(a) });
     run(s, { type: 'tap', at: gun + 21 * 60_000, bib: String(b) });
     loop!.start();
-    await until('both rows verified', () =>
-      [a, b].every((bib) => crossingOf(s, bib)?.sync === 'verified'),
-    );
+    const syncs = () => [a, b].map((bib) => crossingOf(s, bib)?.sync);
+    await waitFor(syncs, {
+      what: 'both rows verified',
+      until: (states) => states.every((sync) => sync === 'verified'),
+      timeoutMs: 15_000,
+    });
     // Someone edits both times on RunSignup (its dashboard, another program).
     const target = { eventId: event.eventId, resultSetId: event.resultSetId };
     const edit = await other.postResults(target, [
@@ -173,9 +177,11 @@ describe('uncertain posts and the standing audit', () => {
       { bib: b, clock_time: '0:21:30.0' },
     ]);
     expect(edit.ok).toBe(true);
-    await until('both conflicts', () =>
-      [a, b].every((bib) => crossingOf(s, bib)?.sync === 'conflict') ? true : null,
-    );
+    await waitFor(syncs, {
+      what: 'both conflicts',
+      until: (states) => states.every((sync) => sync === 'conflict'),
+      timeoutMs: 15_000,
+    });
     expect(s.outbox.conflicts().map((c) => [c.bib, c.stationValue, c.runsignupValue])).toEqual([
       [a, '0:20:00.0', shownAs('clock_time', '0:19:59.0')],
       [b, '0:21:00.0', shownAs('clock_time', '0:21:30.0')],
@@ -183,7 +189,11 @@ describe('uncertain posts and the standing audit', () => {
     expect(crossingOf(s, a)?.syncReason).toContain('never sent');
     // Several audits later RunSignup still shows the edits: nothing was posted over them.
     const audits = loop!.figures().audits;
-    await until('two more audits', () => loop!.figures().audits >= audits + 2);
+    await waitFor(() => loop!.figures().audits, {
+      what: 'two more audits',
+      until: (n) => n >= audits + 2,
+      timeoutMs: 15_000,
+    });
     const shown = (bib: number) =>
       emu!.results(event.resultSetId).find((r) => Number(r.bib) === bib)?.clock_time;
     expect(shown(a)).toBe(shownAs('clock_time', '0:19:59.0'));
@@ -200,13 +210,19 @@ describe('uncertain posts and the standing audit', () => {
       s.outbox.resolveConflict({ ...target, bib: b, field: 'clock_time' }, 'runsignup'),
     ).not.toBeNull();
     loop!.wake();
-    await until('a verified with the station time', () =>
-      crossingOf(s, a)?.sync === 'verified' ? true : null,
-    );
+    await waitFor(() => crossingOf(s, a)?.sync, {
+      what: 'a verified with the station time',
+      until: (sync) => sync === 'verified',
+      timeoutMs: 15_000,
+    });
     expect(postsOfA()).toBeGreaterThan(before);
     expect(shown(a)).toBe(shownAs('clock_time', '0:20:00.0'));
     const auditsNow = loop!.figures().audits;
-    await until('two more audits', () => loop!.figures().audits >= auditsNow + 2);
+    await waitFor(() => loop!.figures().audits, {
+      what: 'two more audits',
+      until: (n) => n >= auditsNow + 2,
+      timeoutMs: 15_000,
+    });
     expect(shown(b)).toBe(shownAs('clock_time', '0:21:30.0'));
     expect(s.outbox.conflicts()).toEqual([]);
     expect(crossingOf(s, b)?.sync).not.toBe('conflict');
