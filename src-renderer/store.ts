@@ -48,6 +48,11 @@ export interface ChuteState {
   screen: Screen;
   link: LinkState;
   snapshot: Snapshot | null;
+  /**
+   * Voided crossings among the snapshot's, newest first: listed struck through, kept out of
+   * `snapshot.crossings` so nothing (selection, time-first, line-up) counts them.
+   */
+  voidedRows: CrossingView[];
   snapshotError: string | null;
   sync: SyncStatus | null;
   bibText: string;
@@ -158,7 +163,9 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
       try {
-        const snapshot = await deps.api.query({ type: 'snapshot', limit });
+        const answer = await deps.api.query({ type: 'snapshot', limit, withVoided: true });
+        const snapshot = { ...answer, crossings: answer.crossings.filter((c) => !c.voided) };
+        const voidedRows = orderCrossings(answer.crossings.filter((c) => c.voided));
         const before = get().snapshot;
         // Another race or mode is another journal: its seqs are not this screen's entries.
         const key = `${snapshot.mode}:${snapshot.config?.raceId ?? ''}`;
@@ -196,6 +203,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         );
         set({
           snapshot: { ...snapshot, crossings: rows, journalLength },
+          voidedRows: reuseRows(get().voidedRows, voidedRows),
           sync: snapshot.sync,
           snapshotError: null,
           selected,
@@ -303,6 +311,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       screen: 'timing',
       link: 'connecting',
       snapshot: null,
+      voidedRows: [],
       snapshotError: null,
       sync: null,
       bibText: '',

@@ -100,6 +100,8 @@ export const JournalPayload = z.discriminatedUnion('kind', [
     at: EpochMs,
     /** Where the gun came from: typed/tapped here (the default), or read from RunSignup's start-time call. */
     source: z.enum(['local', 'runsignup']).optional(),
+    /** Pressed on a screen at the start (the key's own time), not typed afterwards. */
+    pressed: z.boolean().optional(),
   }),
   /** This station's clock offset to RunSignup's clock, added to every tap time. */
   z.object({ kind: z.literal('offset'), ms: z.number().int() }),

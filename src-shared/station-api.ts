@@ -329,6 +329,8 @@ export const Query = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot'),
     limit: z.number().int().positive().max(5000).optional(),
+    /** Also list voided crossings (`voided: true`), as the timing list shows them struck. */
+    withVoided: z.boolean().optional(),
   }),
   z.object({ type: z.literal('lookupBib'), bib: BibText }),
   z.object({

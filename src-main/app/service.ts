@@ -228,7 +228,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (!chosen.ok) return fail(chosen.error);
     let participants: Participant[];
     try {
-      participants = await downloadParticipants(source, command.raceId, command.eventIds, emit);
+      // Every event's runners, not only the timed ones: a bib of another event then warns as
+      // such instead of reading "unknown" (only the timed events are posted).
+      const everyEvent = details.events.map((e) => e.eventId);
+      participants = await downloadParticipants(source, command.raceId, everyEvent, emit);
     } catch (error) {
       return fail(`Could not download the participants: ${errorText(error)}`);
     }
@@ -314,8 +317,10 @@ export async function createStationService(parts: StationServiceParts): Promise<
     const source = await connection.forSetup(config);
     if (typeof source === 'string') return fail(source);
     try {
-      const eventIds = config.events.map((e) => e.eventId);
-      const list = await downloadParticipants(source, config.raceId, eventIds, emit);
+      const details = await source.raceDetails(config.raceId);
+      const everyEvent = details.events.map((e) => e.eventId);
+      const list = await downloadParticipants(source, config.raceId, everyEvent, emit);
+      current().core.cacheRace(details);
       current().core.cacheParticipants(list);
     } catch (error) {
       return fail(`Could not download the participants: ${errorText(error)}`);
@@ -353,7 +358,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
   };
 
   const queries: QueryHandlers = {
-    snapshot: async (q) => current().snapshot(q.limit),
+    snapshot: async (q) => current().snapshot(q.limit, q.withVoided),
     lookupBib: async (q) => current().core.query(q),
     journal: async (q) => current().core.query(q),
     results: async (q) => current().core.query(q),

@@ -116,10 +116,11 @@ export class StationSession {
   }
 
   /** The core's snapshot with what lives beside the core: mode, sync status, clock. */
-  snapshot(limit: number | undefined): Snapshot {
+  snapshot(limit: number | undefined, withVoided = false): Snapshot {
     const snapshot = this.core.query({
       type: 'snapshot',
       ...(limit === undefined ? {} : { limit }),
+      ...(withVoided ? { withVoided } : {}),
     });
     const config = this.core.config();
     return {

@@ -115,7 +115,12 @@ export function toJournalPayload(cmd: JournalCommand, view: ValidationView): Val
       }
       const late = checkPlausibleTime(cmd.at, view.now, 'The gun time');
       if (late) return fail(late);
-      return ok({ kind: 'gun', eventId: cmd.eventId, at: cmd.at });
+      return ok({
+        kind: 'gun',
+        eventId: cmd.eventId,
+        at: cmd.at,
+        ...(cmd.pressed === true ? { pressed: true } : {}),
+      });
     }
     case 'offset': {
       if (Math.abs(cmd.ms) > MAX_OFFSET_MS) {

@@ -481,22 +481,44 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     const p = projection;
     const plan = plans.get(eventId);
     if (!p || !plan) return [];
-    const name = (bib: number): string => {
+    // Name, gender and age where RunSignup gave them.
+    const runner = (bib: number) => {
       const part = participants.get(bib);
-      return part ? `${part.firstName} ${part.lastName}`.trim() : '';
+      return {
+        name: part ? `${part.firstName} ${part.lastName}`.trim() : '',
+        gender: part?.gender ?? null,
+        age: part?.age ?? null,
+      };
     };
     const rows: ResultRow[] = [];
     const seen = new Set<number>();
+    const cleared: number[] = [];
     for (const c of p.crossings()) {
-      if (c.voided || c.bib === null || c.eventId !== eventId || c.place === null) continue;
+      if (c.voided || c.bib === null || c.eventId !== eventId) continue;
+      if (c.cleared) cleared.push(c.bib);
+      if (c.place === null) continue;
       seen.add(c.bib);
       rows.push({
         place: c.place,
         bib: c.bib,
-        name: name(c.bib),
+        ...runner(c.bib),
         time: c.time,
         status: null,
         sync: syncOfBib(plan, c.bib, lookup).sync,
+      });
+    }
+    // A runner cleared with X stays listed as cleared, with whether RunSignup shows it yet.
+    for (const bib of cleared) {
+      if (seen.has(bib) || p.statusOf(bib) !== null) continue;
+      seen.add(bib);
+      rows.push({
+        place: null,
+        bib,
+        ...runner(bib),
+        time: null,
+        status: null,
+        sync: syncOfBib(plan, bib, lookup).sync,
+        cleared: true,
       });
     }
     // Statuses (DNS has no crossing): they are the wanted value of the event's time field.
@@ -508,7 +530,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       rows.push({
         place: null,
         bib: f.key.bib,
-        name: name(f.key.bib),
+        ...runner(f.key.bib),
         time: null,
         status: f.value,
         sync: syncOfBib(plan, f.key.bib, lookup).sync,
@@ -582,11 +604,11 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     return tap.bib === null ? [tap] : crossingsOfBibs([tap.bib]);
   }
 
-  const snapshot = (limit: number | undefined): Snapshot => {
+  const snapshot = (limit: number | undefined, withVoided: boolean): Snapshot => {
     const p = projection;
     const counts = outbox.counts();
     const shown = p
-      ? p.crossings(limit === undefined ? {} : { limit }).filter((c) => !c.voided)
+      ? p.crossings(limit === undefined ? {} : { limit }).filter((c) => withVoided || !c.voided)
       : [];
     const crossings = viewsOf(shown);
     return {
@@ -618,6 +640,8 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     ) {
       warnings.push({ code: 'no-gun', message: CROSSING_FLAG_MESSAGES['no-gun'] });
     }
+    const plan = participant ? plans.get(participant.eventId) : undefined;
+    const held = plan ? syncOfBib(plan, parsed.bib, lookup).sync : null;
     return {
       bib: parsed.bib,
       participant,
@@ -626,6 +650,13 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
         : null,
       warnings,
       error: null,
+      // RunSignup has (or may have) this bib's result: a status or X would change it there.
+      onRunSignup:
+        held === 'sent' ||
+        held === 'verified' ||
+        held === 'verify' ||
+        held === 'sending' ||
+        held === 'conflict',
     };
   };
 
@@ -707,7 +738,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       const out = (() => {
         switch (q.type) {
           case 'snapshot':
-            return snapshot(q.limit);
+            return snapshot(q.limit, q.withVoided === true);
           case 'lookupBib':
             return lookupBib(q.bib);
           case 'journal':

@@ -102,11 +102,13 @@ export function crossingView(
   if (c.bib === null) reason = c.unreadable ? CROSSING_FLAG_MESSAGES.unreadable : 'No bib yet';
   else if (c.cleared) {
     reason = 'Bib cleared after this crossing';
-    // The clear itself may await its read-back, or RunSignup may still show the old value.
+    // The clear's own state: saved or sending until RunSignup took the X, verify until a read
+    // shows it cleared, attention or conflict when RunSignup refused it or shows another value;
+    // once done, nothing is left to post for this crossing (unposted).
     const s = ctx.plan ? syncOfBib(ctx.plan, c.bib, ctx.lookup) : null;
-    if (s && (s.sync === 'verify' || s.sync === 'attention' || s.sync === 'conflict')) {
+    if (s && s.sync !== 'sent' && s.sync !== 'verified' && s.sync !== 'unposted') {
       sync = s.sync;
-      reason = s.reason;
+      reason = s.reason ?? reason;
     }
   } else if (blocking) reason = CROSSING_FLAG_MESSAGES[blocking];
   else if (ctx.plan) {
@@ -132,6 +134,8 @@ export function crossingView(
     flags: [...c.flags],
     sync,
     syncReason: reason,
+    ...(c.voided ? { voided: true } : {}),
+    ...(c.cleared ? { cleared: true } : {}),
   };
 }
 

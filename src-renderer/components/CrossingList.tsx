@@ -6,6 +6,7 @@ import type { CrossingView, Snapshot } from '../../src-shared/station-api';
 import { useChute, useChuteStore } from '../context';
 import { blockRows } from '../lib/lineup';
 import { SYNC_LABELS } from '../lib/sync-status';
+import { withVoidedRows } from '../lib/rows';
 import { rowTime, statusWords } from '../lib/words';
 import type { PendingCommand } from '../store';
 
@@ -44,7 +45,9 @@ const Row = memo(function Row({ c, selected, inBlock, filling, next, time, onCli
       className={classes}
       data-seq={c.tapSeq}
       aria-selected={selected || inBlock}
-      onClick={() => onClick(c.tapSeq)}
+      onClick={() => {
+        if (!c.voided) onClick(c.tapSeq);
+      }}
     >
       <td>{c.tapSeq}</td>
       <td className="cell-place">{next ? '▶ next' : (c.place ?? '')}</td>
@@ -93,7 +96,11 @@ export function CrossingList(props: {
     if (focusRow === null) return;
     body.current?.querySelector(`tr[data-seq="${focusRow}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [focusRow, props.rows]);
-  const rows = props.max === undefined ? props.rows : props.rows.slice(0, props.max);
+  const voided = useChute((s) => s.voidedRows);
+  const rows = withVoidedRows(
+    props.max === undefined ? props.rows : props.rows.slice(0, props.max),
+    voided,
+  );
   const block = new Set(blockRows(props.rows, anchor, selected).map((r) => r.tapSeq));
   const filling = new Set(pending.flatMap((p) => (p.fillsTap === null ? [] : [p.fillsTap])));
   // Stable across renders (reads the selection when clicked) so it never defeats the memo.

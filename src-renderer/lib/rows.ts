@@ -38,3 +38,21 @@ export function reuseRows(
     return old !== undefined && sameCrossing(old, r) ? old : r;
   });
 }
+
+/**
+ * The rows shown with the voided crossings among them, newest first (by time, ties by seq).
+ * A voided crossing older than the oldest row shown stays out: it belongs to history further down.
+ */
+export function withVoidedRows(
+  rows: readonly CrossingView[],
+  voided: readonly CrossingView[],
+): readonly CrossingView[] {
+  if (voided.length === 0) return rows;
+  const oldest = rows.at(-1);
+  const inRange = voided.filter(
+    (v) =>
+      oldest === undefined || v.at > oldest.at || (v.at === oldest.at && v.tapSeq > oldest.tapSeq),
+  );
+  if (inRange.length === 0) return rows;
+  return [...rows, ...inRange].sort((a, b) => b.at - a.at || b.tapSeq - a.tapSeq);
+}

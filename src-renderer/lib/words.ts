@@ -34,7 +34,9 @@ export function clearedWords(sync: CrossingView['sync']): string {
     case 'conflict':
       return 'cleared (X) here, RunSignup shows another value';
     case 'verified':
+    case 'sent':
     case 'unposted':
+      // A cleared crossing with nothing left to post: RunSignup shows the clear.
       return 'cleared (X) on RunSignup';
     default:
       return 'cleared (X), RunSignup not yet checked';

@@ -57,7 +57,7 @@ test('a finish station and a split station on one practice race: RunSignup gets 
     timeout: 20_000,
   });
   await expect(split.getByTestId('gun-notice')).toContainText('from RunSignup');
-  await expect(finish.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('typed here');
+  await expect(finish.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('pressed here');
 
   // Each station knows its clock against RunSignup and can measure it again.
   await expect(split.getByTestId('status-clock')).toContainText(/Clock vs RunSignup: [+−]?\d/, {
@@ -191,7 +191,7 @@ test('line-up tools on a real station: bibs in order, a missed crossing inserted
   await setUpStation(page, shared.stations[0]!.url, race.raceId, 'finish', 'Finish A');
   await fireGun(page, shared.stations[0]!);
   const [a, b, c] = runners as [number, number, number];
-  const rows = page.locator('[data-testid=crossings] tbody tr[data-seq]');
+  const rows = page.locator('[data-testid=crossings] tbody tr[data-seq]:not(.row-voided)');
   const bibCells = () =>
     rows.locator('td.cell-bib').evaluateAll((tds) => tds.map((td) => td.textContent ?? ''));
 
@@ -225,6 +225,8 @@ test('line-up tools on a real station: bibs in order, a missed crossing inserted
   await bib(page).press('Escape');
   await bib(page).press('ArrowDown');
   await bib(page).press('v');
+  // The dropped crossing stays listed, struck through, and counts no more.
+  await expect(page.locator('[data-testid=crossings] tr.row-voided')).toHaveCount(1);
   await expect.poll(bibCells).toEqual([c, b, a].map(String));
   await waitSynced(page);
   await page.screenshot({ path: 'test-results/screens/lineup-real.png', fullPage: true });

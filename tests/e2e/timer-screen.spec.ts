@@ -144,6 +144,39 @@ test('safe keys: the typed bib wins, a posted result waits for Enter, undo says 
   await bib(page).press('/');
   await expect(rowOfBib(page, a)).toHaveClass(/row-selected/);
   await expect(bib(page)).toHaveValue('');
+
+  // A gun pressed here says so.
+  await expect(page.getByTestId(`gun-${fiveK.eventId}`)).toContainText('pressed here');
+});
+
+test('a 5K-only station warns of a 10K bib as another event, and a voided row stays struck', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url, { only: fiveK.eventId });
+  await gunByKey(page);
+  await expect(page.getByTestId(`clock-${tenK.eventId}`)).toHaveCount(0);
+  const [t] = bibsOf(tenK.eventId) as [number];
+  const [a] = bibsOf(fiveK.eventId) as [number];
+  await bib(page).pressSequentially(String(t));
+  const lookup = page.getByTestId('lookup');
+  await expect(lookup).toContainText(nameOf(t));
+  await expect(lookup).toContainText(tenK.name);
+  await expect(lookup).toContainText('an event this station does not time');
+  await expect(lookup).toHaveClass(/tone-warn/);
+  await expect(lookup).not.toContainText('Unknown bib');
+  await page.screenshot({ path: 'test-results/screens/timing-other-event-1366x768.png' });
+  await bib(page).press('Enter');
+  await expect(rowOfBib(page, t).locator('td.cell-status')).toHaveText('bib of another event');
+  // Void it: the row stays, struck through, and says so.
+  await bib(page).press('ArrowUp');
+  await bib(page).press('v');
+  await expect(notice(page)).toContainText(`Saved: void crossing`);
+  await expect(rowOfBib(page, t)).toHaveClass(/row-voided/);
+  await expect(rowOfBib(page, t).locator('td.cell-status')).toContainText('voided');
+  await typeAndEnter(page, a);
+  await expect(rowOfBib(page, a).locator('td.cell-place')).toHaveText('1');
 });
 
 test('every screen at 1024×600 and 1366×768: clock, bib field, name and the rows in view', async ({
@@ -212,6 +245,28 @@ test('every screen at 1024×600 and 1366×768: clock, bib field, name and the ro
     }
     await page.keyboard.press('F2');
   }
+
+  // Results: every event in one table with gender and age, a bib search, one CSV for all.
+  await page.keyboard.press('F4');
+  const results = page.getByTestId('results');
+  await expect(results.locator('thead')).toContainText('Gender');
+  await expect(results.locator('thead')).toContainText('Age');
+  await expect(results.locator('thead')).toContainText('Event');
+  await expect(results.locator('tr.results-group')).toHaveCount(2);
+  await page.getByLabel('find bib').fill(String(fives[9]));
+  await page.getByLabel('find bib').press('Enter');
+  await expect(results.locator(`tr[data-bib="${fives[9]}"]`)).toHaveClass(/row-selected/);
+  await expect(results.locator(`tr[data-bib="${fives[9]}"]`)).toBeInViewport();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
+  expect(csv.split('\r\n')[0]).toBe('Event,Place,Bib,Name,Gender,Age,Division,Time,Status,Sync');
+  expect(csv).toContain(`${fiveK.name},1,${fives[0]},${nameOf(fives[0]!)},`);
+  await page.getByRole('button', { name: fiveK.name, exact: true }).click();
+  await expect(results.locator('tr.results-group')).toHaveCount(0);
+  await expect(page.locator('.print-title')).toContainText(fiveK.name);
 });
 
 test('time-first: waiting crossings show their times, the next one is marked and kept on screen', async ({

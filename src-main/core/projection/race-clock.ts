@@ -9,6 +9,8 @@ export type GunSource = 'local' | 'runsignup';
 /** A gun entry in force: its time and where it came from. */
 interface GunMod extends Mod<number> {
   source: GunSource;
+  /** Pressed on a screen at the start rather than typed. */
+  pressed: boolean;
 }
 
 /** The gun of one configured event, for the screen. */
@@ -17,6 +19,8 @@ export interface GunView {
   at: number | null;
   /** Where the gun in force came from; absent while there is none. */
   source?: GunSource;
+  /** Set (true) for a gun pressed on a screen rather than typed. */
+  pressed?: boolean;
 }
 
 export class RaceClock {
@@ -29,13 +33,13 @@ export class RaceClock {
     private readonly precision: number,
   ) {}
 
-  addGun(eventId: number, seq: number, at: number, source: GunSource): void {
+  addGun(eventId: number, seq: number, at: number, source: GunSource, pressed = false): void {
     let list = this.gunLists.get(eventId);
     if (!list) {
       list = [];
       this.gunLists.set(eventId, list);
     }
-    insertBySeq(list, { seq, value: at, source });
+    insertBySeq(list, { seq, value: at, source, pressed });
   }
 
   removeGun(eventId: number, seq: number): void {
@@ -58,10 +62,10 @@ export class RaceClock {
   }
 
   /** The gun in force of an event with its source, or null. */
-  gunOf(eventId: number): { at: number; source: GunSource } | null {
+  gunOf(eventId: number): { at: number; source: GunSource; pressed: boolean } | null {
     const list = this.gunLists.get(eventId);
     const g = list?.[list.length - 1];
-    return g ? { at: g.value, source: g.source } : null;
+    return g ? { at: g.value, source: g.source, pressed: g.pressed } : null;
   }
 
   /** The newest gun read from RunSignup still in force for an event, or null. */
@@ -78,7 +82,8 @@ export class RaceClock {
   guns(): GunView[] {
     return this.eventIds.map((eventId) => {
       const g = this.gunOf(eventId);
-      return g ? { eventId, at: g.at, source: g.source } : { eventId, at: null };
+      if (!g) return { eventId, at: null };
+      return { eventId, at: g.at, source: g.source, ...(g.pressed ? { pressed: true } : {}) };
     });
   }
 

@@ -240,7 +240,7 @@ export class ProjectionState {
         this.refresh.add(p.bib);
         return;
       case 'gun':
-        this.raceClock.addGun(p.eventId, seq, p.at, p.source ?? 'local');
+        this.raceClock.addGun(p.eventId, seq, p.at, p.source ?? 'local', p.pressed === true);
         this.retimeEvent(p.eventId);
         return;
       case 'offset':

@@ -51,7 +51,8 @@ export function checkPayload(kind: string, value: unknown, seq: number): Journal
         return (
           isInt(p.eventId) &&
           isInt(p.at) &&
-          (p.source === undefined || p.source === 'local' || p.source === 'runsignup')
+          (p.source === undefined || p.source === 'local' || p.source === 'runsignup') &&
+          (p.pressed === undefined || typeof p.pressed === 'boolean')
         );
       case 'offset':
         return isInt(p.ms);
