@@ -127,8 +127,14 @@ test('finish line: bib-first, time-first, unreadable, DNF, a posted bib correcte
     await expect
       .poll(
         async () => {
+          // Gender and age columns come before Time where RunSignup gives them.
+          const heads = await page
+            .getByTestId('results')
+            .locator('thead th')
+            .evaluateAll((ths) => ths.map((th) => th.textContent ?? ''));
+          const at = heads.indexOf('Time');
           const screen = (await tableRows(page, 'results'))
-            .map(([place, bibText, , time]) => `${bibText}|${place}|${normalValue(time)}`)
+            .map((cells) => `${cells[1]}|${cells[0]}|${normalValue(cells[at])}`)
             .sort();
           const emulator = station
             .emulator!.results(resultSetId)
