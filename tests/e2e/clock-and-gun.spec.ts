@@ -93,7 +93,7 @@ test('status bar: a large offset warns, re-measure, manual offset confirmed', as
   await expect(page.getByTestId('status-clock')).toContainText('applied +0.70 s');
   // The applied offset covers the measured one: no warning left.
   await expect(page.getByTestId('clock-warning')).toHaveCount(0);
-  await expect(page.getByTestId(`gun-${race.events[0]!.eventId}`)).toContainText('typed here');
+  await expect(page.getByTestId(`gun-${race.events[0]!.eventId}`)).toContainText('pressed here');
 });
 
 test('shared gun: the split station is told when the gun arrives from RunSignup', async ({
@@ -107,7 +107,7 @@ test('shared gun: the split station is told when the gun arrives from RunSignup'
   // The split serves the events passing its split; the first of them shows the notice.
   const splitEvent = race.events.find((e) => e.resultSets[0]?.splits.length)!;
   await fireGun(finish, shared.stations[0]!);
-  await expect(finish.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('typed here');
+  await expect(finish.getByTestId(`gun-${splitEvent.eventId}`)).toContainText('pressed here');
 
   await expect(split.getByTestId('gun-notice')).toContainText(
     `Gun for ${splitEvent.name} changed (from RunSignup)`,

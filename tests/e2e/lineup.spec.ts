@@ -16,7 +16,9 @@ const nameOf = (r: Runner) => `${r.firstName} ${r.lastName}`;
 const bibOf = (r: Runner) => String(r.bib);
 
 const bib = (page: Page) => page.getByTestId('bib-input');
-const rows = (page: Page) => page.locator('[data-testid=crossings] tbody tr[data-seq]');
+// Crossings in force (voided and undone ones stay listed, struck through).
+const rows = (page: Page) =>
+  page.locator('[data-testid=crossings] tbody tr[data-seq]:not(.row-voided)');
 const bibCells = (page: Page) =>
   rows(page)
     .locator('td.cell-bib')
@@ -102,6 +104,7 @@ test('line-up: bibs in order wait for times, insert, drop, shift a block (and a 
   await bib(page).press('ArrowDown');
   await bib(page).press('v');
   await expect.poll(() => bibCells(page)).toEqual([d, c, b, a].map(bibOf));
+  await expect(page.locator('[data-testid=crossings] tr.row-voided')).toHaveCount(1);
   await expect(page.getByTestId('lineup-help')).toContainText('bibs one crossing earlier');
   await page.screenshot({ path: 'test-results/screens/lineup-done.png', fullPage: true });
 });

@@ -23,7 +23,9 @@ const takenBibs = new Set(race.participants.map((p) => p.bib));
 const freeBibs = Array.from({ length: 100 }, (_, i) => 9_000 + i).filter((n) => !takenBibs.has(n));
 
 const bib = (page: Page) => page.getByTestId('bib-input');
-const rows = (page: Page) => page.locator('[data-testid=crossings] tbody tr[data-seq]');
+// Crossings in force (voided and undone ones stay listed, struck through).
+const rows = (page: Page) =>
+  page.locator('[data-testid=crossings] tbody tr[data-seq]:not(.row-voided)');
 const rowOfBib = (page: Page, r: Runner) =>
   rows(page).filter({ has: page.locator('td.cell-bib', { hasText: new RegExp(`^${r.bib}$`) }) });
 

@@ -33,8 +33,13 @@ const notice = (page: Page) => page.getByTestId('notice');
 const setUp = (page: Page, url: string, opts: { only?: number } = {}) =>
   setUpStation(page, url, race.raceId, 'finish', 'Finish A', opts.only);
 
-/** The gun key, then Enter: the gun for every event this station times. */
+/**
+ * The gun key, then Enter: the gun for every event this station times. A pressed gun is taken
+ * once the station has measured this screen's clock: wait for that first.
+ */
 async function gunByKey(page: Page) {
+  const station = env!.station;
+  await expect.poll(() => station.measuredScreens(), { timeout: 20_000 }).toBeGreaterThan(0);
   await page.keyboard.press('F2');
   await expect(bib(page)).toBeFocused();
   await bib(page).press('g');
@@ -311,6 +316,7 @@ test('a clock per event: the 10K runs from its own gun', async ({ page }) => {
   await dialog.locator('select').selectOption(String(fiveK.eventId));
   await dialog.locator('input[name=gun-time]').press('Enter');
   await expect(dialog).toBeHidden();
+  await expect.poll(() => env!.station.measuredScreens(), { timeout: 20_000 }).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'GUN', exact: true }).click();
   await dialog.locator('select').selectOption(String(tenK.eventId));
   await dialog.locator('input[name=gun-time]').press('Enter');
