@@ -129,6 +129,18 @@ export default tseslint.config(
               message:
                 'tests/unit starts no process and opens no socket: put this test in tests/integration.',
             },
+            {
+              // What listens on a port: the emulator server, the web host, a composed station.
+              group: [
+                '**/src-main/runsignup/emulator',
+                '**/src-main/runsignup/emulator/index',
+                '**/src-main/web/server',
+                '**/src-main/web/launch',
+                '**/src-main/app/compose',
+              ],
+              message:
+                'tests/unit starts no server: put this test in tests/integration (pure emulator modules can be imported directly).',
+            },
           ],
         },
       ],
