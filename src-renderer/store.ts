@@ -465,6 +465,9 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
             // station that sends its changes as rows says so itself; from one that does not,
             // reload the rows when the queue moved.
             if (cursor === null && syncMoved(before, event.sync)) void get().refresh();
+          } else if (event.type === 'clock') {
+            const shown = get().snapshot;
+            if (shown !== null) set({ snapshot: { ...shown, clock: event.clock } });
           } else if (event.type === 'progress') {
             const done = event.total !== null && event.done >= event.total;
             set({

@@ -379,6 +379,11 @@ export const StationEvent = z.discriminatedUnion('type', [
     crossings: z.array(CrossingView),
   }),
   z.object({ type: z.literal('sync'), sync: SyncStatus }),
+  /**
+   * This station's clock against RunSignup changed (each answer refines it): what the snapshot's
+   * `clock` now says, so screens update it without reloading their rows.
+   */
+  z.object({ type: z.literal('clock'), clock: ClockStatus }),
   /** Progress of a long task (participants download); `total` null while unknown. */
   z.object({
     type: z.literal('progress'),

@@ -143,9 +143,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
       }));
   const clock = new ClockTracker({
     sleep,
-    // The renderer reloads its snapshot on `changed`; the clock lives in the snapshot.
-    onChange: () => {
-      if (!closed) emit({ type: 'changed', journalLength: session?.length() ?? 0 });
+    // The clock lives in the snapshot; screens take the new status as it is, rows untouched.
+    onChange: (status) => {
+      if (!closed) emit({ type: 'clock', clock: status });
     },
   });
 

@@ -174,6 +174,16 @@ describe('store on the change stream', () => {
     expect(shown()).toEqual([4, 3, 2]);
   });
 
+  it('takes a new clock estimate as it is, without reloading the rows', async () => {
+    const { f, store } = await started(withCursor([crossing({ tapSeq: 1 })], at(1)));
+    const before = f.snapshots();
+    const clock = { offsetMs: 120, uncertaintyMs: 15, measuredAt: 5, warning: null };
+    f.emit({ type: 'clock', clock });
+    await flush();
+    expect(store.getState().snapshot?.clock).toEqual(clock);
+    expect(f.snapshots()).toBe(before);
+  });
+
   it('still reloads on sync moves from a station that sends no positions', async () => {
     const { f } = await started(snapshot([crossing({ tapSeq: 1 })]));
     const before = f.snapshots();
