@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finishers } from '../../../src-renderer/lib/announcer';
+import { withVoidedRows } from '../../../src-renderer/lib/rows';
 import { FLAG_WORDS, rowTime, statusWords } from '../../../src-renderer/lib/words';
 import { crossing } from './fixtures';
 
@@ -56,5 +57,18 @@ describe('finishers', () => {
       { key: 1, bib: 6, name: 'Unknown runner', event: '', place: null, time: 'DQ' },
     ]);
     expect(finishers(rows, 1)).toHaveLength(1);
+  });
+});
+
+describe('withVoidedRows', () => {
+  it('puts voided crossings among the rows shown, newest first, none older than the list', () => {
+    const rows = [crossing({ tapSeq: 5, bib: 1 }), crossing({ tapSeq: 3, bib: 2 })];
+    const voided = [
+      crossing({ tapSeq: 4, bib: 9, voided: true }),
+      crossing({ tapSeq: 1, bib: 8, voided: true }),
+    ];
+    expect(withVoidedRows(rows, voided).map((r) => r.tapSeq)).toEqual([5, 4, 3]);
+    expect(withVoidedRows(rows, [])).toBe(rows);
+    expect(withVoidedRows([], voided).map((r) => r.tapSeq)).toEqual([4, 1]);
   });
 });
