@@ -1,7 +1,7 @@
-// This station's clock against RunSignup's (issue 5): every response's `Date` header refines one
+// This station's clock against RunSignup's: every response's `Date` header refines one
 // estimate (sync posts, gun reads, setup calls alike), and `measure` adds a short burst of timed
-// probes (at connect, and on the timer's measureClock command). The estimate itself is H4's pure
-// clock-offset.ts; this module only keeps the samples and turns them into Snapshot.clock.
+// probes (at connect, and on the timer's measureClock command). The estimate itself is the pure
+// sync/clock-offset.ts; this module only keeps the samples and turns them into Snapshot.clock.
 import type { ClockStatus } from '../../src-shared/station-api';
 import {
   type ClockSample,

@@ -173,7 +173,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   };
   let projection = loadProjection();
   // Per event, the last start time read from RunSignup that differs from the gun typed here,
-  // which stays in force (review2 #4): the snapshot shows it so the timer can take it instead.
+  // which stays in force: the snapshot shows it so the timer can take it instead.
   const remoteConflicts = new Map<number, number>();
   const readAttention = createAttentionReader(db);
 

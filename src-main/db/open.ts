@@ -114,7 +114,7 @@ export class StationLockedError extends DatabaseOpenError {
 }
 
 /**
- * How long a second opener waits for the lock before refusing (review2 #8): a Chute that is
+ * How long a second opener waits for the lock before refusing: a Chute that is
  * closing takes its final backup first, which on a big journal takes seconds, so a quick restart
  * waits for it rather than failing. SQLite's busy handler polls the lock meanwhile.
  */

@@ -107,7 +107,7 @@ export const ERROR_CLASSIFICATION_ASSUMPTIONS = {
 };
 
 /**
- * The start-time call (shared gun, issue 5). RUNSIGNUP-API.md §5 gives only the shape
+ * The start-time call (the gun shared between stations). RUNSIGNUP-API.md §5 gives only the shape
  * `YYYY-MM-DD HH:MM:SS`; the rest is [assumed].
  */
 export const START_TIME_ASSUMPTIONS = {

@@ -1,5 +1,5 @@
-// How far this station's clock is from RunSignup's, from the `Date` header of ordinary requests
-// (issue 5). The header has a 1-second resolution, so one sample only says the offset lies in a
+// How far this station's clock is from RunSignup's, from the `Date` header of ordinary requests.
+// The header has a 1-second resolution, so one sample only says the offset lies in a
 // window about a second wide. Each sample is an interval, and the truth is in all of them: the
 // intersection narrows as samples land at different phases of the server's second, and
 // `planProbe` times requests so the server's second changes mid-flight (bracketing), which

@@ -1,4 +1,4 @@
-// The gun shared through RunSignup's start-time call (issue 5, RUNSIGNUP-API.md §5). The FINISH
+// The gun shared through RunSignup's start-time call (RUNSIGNUP-API.md §5). The FINISH
 // station publishes each event's gun in force; SPLIT stations poll it and record it. Both run
 // beside the results sync loop with their I/O injected, so every path is tested without a network.
 //

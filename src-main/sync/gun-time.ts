@@ -1,5 +1,5 @@
 // RunSignup's start-time call speaks wall-clock text, `YYYY-MM-DD HH:MM:SS[.fff]`, in the race's
-// time zone; the station keeps guns as epoch ms. Pure conversions both ways (issue 5). Which
+// time zone; the station keeps guns as epoch ms. Pure conversions both ways. Which
 // zone, and whether fractions are accepted, are [assumed]: see START_TIME_ASSUMPTIONS.
 const WALL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
 

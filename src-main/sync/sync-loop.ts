@@ -55,7 +55,7 @@ export interface SyncLoopOptions {
   beforePost?: (target: PostTarget, rows: OutboxRow[]) => void;
   /**
    * Whether a target (event, result set) is in the station's current race setup. Rows for any
-   * other target are never posted: they are parked with the reason (review finding 1). Default:
+   * other target are never posted: they are parked with the reason. Default:
    * every target is current.
    */
   isCurrentTarget?: (target: PostTarget) => boolean;
@@ -113,7 +113,7 @@ interface Work {
   target: PostTarget;
   /**
    * The rows as last read from the outbox. Never trusted across a failure: every queued work is
-   * re-read (`stillPending`) just before it is posted again (review finding 5).
+   * re-read (`stillPending`) just before it is posted again, so a stale value is never sent.
    */
   units: PostUnit[];
   /** True while looking for a bad row by halving. */
@@ -141,7 +141,7 @@ export function readComplete(records: ReadBackRows): boolean {
 }
 
 /**
- * What a read-back says about one cleared field (review2 #7): `cleared` only when the bib's row
+ * What a read-back says about one cleared field: `cleared` only when the bib's row
  * is there with the field empty, or the row is absent from a complete read. A row without the
  * field, or absent from a partial read, proves nothing: `unknown`.
  */
@@ -240,7 +240,7 @@ export class SyncLoop {
   private pausedTargets = new Map<string, { target: PostTarget; reason: string }>();
   /**
    * Per target, a single row whose rejection reads like it is about the request (names the event
-   * or result set), not yet confirmed by a second bib (review2 #5). `held`: its rows are not
+   * or result set), not yet confirmed by a second bib. `held`: its rows are not
    * parked yet because queued work of the same target can confirm or clear the suspicion first.
    */
   private suspects = new Map<string, { bib: number; reason: string; held: OutboxRow[] }>();
@@ -703,7 +703,7 @@ export class SyncLoop {
     for (const row of rows) {
       const verdict = readBackVerdict(byBib.get(row.bib), row.field, complete);
       // Unknown (a read that may have stopped early, or a row without the field): the row keeps
-      // "verify on RunSignup" and is read again after the pace (review2 #7).
+      // "verify on RunSignup" and is read again after the pace.
       if (verdict.kind === 'unknown') continue;
       this.verification.confirmReadBack(
         row,
@@ -844,7 +844,7 @@ export class SyncLoop {
         const unknowns = outcome.kind === 'unknown' ? work.unknownFailures + 1 : 0;
         if (unknowns >= this.isolateAfterUnknown) {
           // The same batch keeps failing in a way RunSignup does not explain: look for a bad
-          // row rather than block every later finish behind it (review finding 6a).
+          // row rather than block every later finish behind it.
           return this.rejected({ ...work, unknownFailures: 0 }, outcome);
         }
         const delay = this.retryLater({ ...work, unknownFailures: unknowns }, outcome);

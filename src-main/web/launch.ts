@@ -1,5 +1,5 @@
 // One call that starts a whole web station: the service (practice mode unless credentials are
-// given) and the web host in front of it. `npm start` uses it, and so do tests (H5's e2e).
+// given) and the web host in front of it. `npm start` uses it, and so do the e2e tests.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

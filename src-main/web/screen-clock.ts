@@ -1,4 +1,4 @@
-// A screen's clock against the host's (review finding 10): a tablet in the chute stamps taps
+// A screen's clock against the host's: a tablet in the chute stamps taps
 // (and a gun pressed there) with its own clock. The host pings in rounds, on connect and again
 // every SCREEN_CLOCK_REMEASURE_MS (sooner while unmeasured), so a clock stepped or a device that
 // slept mid-race is caught; the answer with the shortest round trip of a round gives the offset
@@ -30,7 +30,7 @@ export const SCREEN_CLOCK_RETRY_MS = 3_000;
 export const MAX_SCREEN_UNCERTAINTY_MS = 250;
 /**
  * An unmeasured screen's tap further than this from the host's clock is refused. Its time minus
- * the host's also holds the transit and the host's queueing (review2 #6), so only a gap far
+ * the host's also holds the transit and the host's queueing, so only a gap far
  * beyond any plausible delay is taken as a wrong clock.
  */
 export const MAX_UNMEASURED_SKEW_MS = 5_000;
@@ -57,8 +57,8 @@ function seconds(ms: number): string {
 
 /**
  * A time stamped on a screen's clock: a tap, or a gun pressed there (`pressed: true`; a typed
- * time of day is the timer's reading of a clock and is left alone, review2 #3, as is a crossing
- * inserted at a typed time, `typed: true`). Put in the
+ * time of day is the timer's reading of a clock and is left alone, as is a crossing inserted at
+ * a typed time, `typed: true`). Put in the
  * host's clock by the screen's measured offset, or, when the offset is unknown, refused if it is
  * too far from the host's clock to be a key press that just happened. Every other request
  * passes unchanged.

@@ -208,9 +208,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     sockets.add(ws);
     const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
-    // The screen's clock (review finding 10): measured by pings when the screen answers them,
+    // The screen's clock: measured by pings when the screen answers them,
     // in rounds of SCREEN_CLOCK_PINGS; again every `remeasureMs`, and every `retryMs` while
-    // unmeasured (review2 #2, #6). The latest trusted round's best answer is in force.
+    // unmeasured (a stepped clock or a slow first answer is caught). The latest trusted round's best answer is in force.
     const url = new URL(req.url ?? '/', 'http://station.invalid');
     const answersPings = url.searchParams.get(CLOCK_PARAM) === '1';
     const pingSentAt = new Map<number, number>(); // this round's pings waiting for an answer

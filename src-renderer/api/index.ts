@@ -57,7 +57,7 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
     // `clock=1`: this screen answers the host's clock pings, so its tap times are corrected.
     url: `${socketUrlFromLocation(win.location)}&${CLOCK_PARAM}=1`,
     createSocket: browserSocket,
-    // Pings are answered on the clock taps are stamped with (review2 #2).
+    // Pings are answered on the clock taps are stamped with.
     now: performanceClock,
   });
   return { api: createStationClient(t), onLink: t.onLink, transport: 'websocket' };

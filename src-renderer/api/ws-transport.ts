@@ -36,7 +36,7 @@ export interface WsTransportOptions {
 /**
  * The clock taps and pressed guns are stamped with (`performance.timeOrigin + event.timeStamp`):
  * the pong must answer from it, not from `Date.now()`, which a device's clock step or a sleep
- * moves apart from it (review2 #2).
+ * moves apart from it.
  */
 export function performanceClock(): number {
   return performance.timeOrigin + performance.now();

@@ -9,7 +9,7 @@ import { FormDialog } from './Dialog';
 /**
  * The gun's time from the dialog: a typed time equal to the pressed one keeps the press's own
  * time (milliseconds included) and is marked `pressed`, so a host corrects it by this screen's
- * clock like a tap (review2 #3); any other typed time of day is taken as typed.
+ * clock like a tap; any other typed time of day is taken as typed.
  */
 export function gunTime(
   pressedAt: number | null,
@@ -46,7 +46,7 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
     for (const c of targets) {
       const result = await run(
         // `pressed`: the key press's own time, on this screen's clock (a host corrects it like a
-        // tap's, review2 #3); a typed time of day is not.
+        // tap's); a typed time of day is not.
         { type: 'gun', eventId: c.eventId, at, pressed },
         `gun ${c.name} at ${formatTimeOfDay(at, 2)}`,
       );

@@ -115,7 +115,7 @@ describe('sync under network chaos', () => {
       auditQuietMs: 100,
       idlePollMs: 60_000,
       backoff: { baseMs: 5, capMs: 60 },
-      // Review finding 5: every row posted is the outbox's wanted value and version at send time
+      // Every row posted is the outbox's wanted value and version at send time
       // (never a value carried across a failure after the timer corrected it).
       beforePost: (_t, rows) => {
         for (const r of rows) {

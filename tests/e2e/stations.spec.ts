@@ -1,4 +1,4 @@
-// Issue 5 through real web stations and one practice RunSignup: a finish and a split station
+// Stations sharing a race, through real web stations and one practice RunSignup: a finish and a split station
 // (two pages, two databases) on the same race, and a timer page with a chute page on one station
 // merging times and bib order. RunSignup (the emulator) is the judge at the end.
 import { expect, test, type Page } from '@playwright/test';

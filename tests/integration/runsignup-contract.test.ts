@@ -1,4 +1,4 @@
-// The client against H2's emulator: every call, every auth mode, every [assumed] variant of
+// The client against the emulator: every call, every auth mode, every [assumed] variant of
 // EMULATOR_ASSUMPTION_VARIANTS, and every injected fault, each classified right. The emulator
 // is the only server here; RunSignup itself is never contacted.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

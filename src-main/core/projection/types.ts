@@ -8,8 +8,8 @@ import type {
 } from '../../../src-shared/domain';
 
 /**
- * Why a crossing needs a timer's look. All but `before-gun` / `time-too-long` are also
- * StationApi `Warning` codes; those two were added there (additively) for the same purpose.
+ * Why a crossing needs a timer's look. Each is also a StationApi `Warning` code, with the same
+ * meaning.
  */
 export type CrossingFlag =
   | 'unknown-bib'

@@ -1,5 +1,5 @@
 // The outbox over SQLite: per (result set, bib, field) the value this station wants RunSignup to
-// show, at a version, and the last value RunSignup acknowledged. The sync loop (H4) reads it
+// show, at a version, and the last value RunSignup acknowledged. The sync loop reads it
 // through the `Outbox` port; the core writes it with `applyChanges` inside the same transaction
 // as the journal row that caused the change.
 import type { Database } from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// Starts a real web station (H6's launchWebStation: the station service in practice mode with
+// Starts a real web station (launchWebStation: the station service in practice mode with
 // its in-process RunSignup emulator) serving this checkout's renderer, for e2e tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

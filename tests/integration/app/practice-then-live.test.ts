@@ -1,4 +1,4 @@
-// Review finding 1: volunteers practise on the laptop, then the timer sets up the live race on
+// Volunteers practise on the laptop, then the timer sets up the live race on
 // the same data folder. The practice file is archived (never deleted), the live race starts from
 // a fresh journal, and nothing of the practice reaches the live RunSignup.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ async function setUp(service: StationService, raceId: number, archiveNotice?: Re
     stationName: 'Finish line',
   });
   if (archiveNotice) {
-    // review2 #1: the answer says where the old race's entries went.
+    // The answer says where the old race's entries went.
     expect(result).toMatchObject({ ok: true, warnings: [{ message: expect.any(String) }] });
     expect(result.ok && result.warnings[0]!.message).toMatch(archiveNotice);
   } else {
@@ -187,7 +187,7 @@ describe('practice, then the live race on one data folder', () => {
     expect((await service.command({ type: 'tap', at: Date.now() })).ok).toBe(true);
   });
 
-  it('refuses to put aside a live race whose results are not all on RunSignup (review2 #1)', async () => {
+  it('refuses to put aside a live race whose results are not all on RunSignup', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const live = await startEmulator({ port: 0, seed: 5 });
@@ -247,7 +247,7 @@ describe('practice, then the live race on one data folder', () => {
     expect(existsSync(path.join(dir, ARCHIVE_DIR))).toBe(false);
   });
 
-  it('when the new setup fails after the archive, puts the old race back (review2 #1)', async () => {
+  it('when the new setup fails after the archive, puts the old race back', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'chute-switch-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const live = await startEmulator({ port: 0, seed: 5 });

@@ -1,4 +1,4 @@
-// review2 #4: a split station keeps the gun typed on it, but RunSignup's differing start time is
+// A split station keeps the gun typed on it, but RunSignup's differing start time is
 // shown in the snapshot (a sentence and the remote time) so the timer can take it instead.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { T0, harness, ok, type Harness } from './helpers';

@@ -1,4 +1,4 @@
-// review2 #9: two screens on one station (timer + chute tablet): an undo names the entry it takes
+// Two screens on one station (timer + chute tablet): an undo names the entry it takes
 // back (the screen's own latest), so one volunteer's Ctrl+Z never undoes the other's entry.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { T0, harness, ok, type Harness } from './helpers';

@@ -1,4 +1,4 @@
-// Finding 4: one process per station database, refused with a sentence, never left stale.
+// One process per station database, refused with a sentence, never left stale.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

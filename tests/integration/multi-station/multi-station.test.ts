@@ -1,4 +1,4 @@
-// Issue 5's acceptance test: a finish station and two split stations, SEPARATE databases in
+// Stations sharing one race: a finish station and two split stations, SEPARATE databases in
 // SEPARATE processes, against ONE emulator here in the parent. Each station is offline for a
 // while (its RunSignup calls fail like a refused connection), all three capture and post 300
 // runners concurrently, the finish station's gun is set while it is offline and reaches the

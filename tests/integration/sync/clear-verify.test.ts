@@ -1,4 +1,4 @@
-// Review finding 7: "X" in a finish field is not documented to clear it. After RunSignup accepts
+// "X" in a finish field is not documented to clear it. After RunSignup accepts
 // it, the sync loop reads get-results back and only then counts it cleared. Against the
 // emulator's three variants: X clears, X is rejected, X is accepted and silently ignored (the
 // dangerous one: it must end needing attention, never "sent").

@@ -72,7 +72,7 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
           postResults: (t, rows) => c.postResults(t, rows),
           readResults: (t) => c.getResults(raceId, t.eventId, t.resultSetId),
         },
-        // An X acknowledged in clock_time is read back (review finding 7).
+        // An X acknowledged in clock_time is read back.
         verification: outbox,
         readBackPaceMs: 20,
         idlePollMs: 60_000,

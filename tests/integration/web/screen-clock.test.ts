@@ -1,4 +1,4 @@
-// Review finding 10: a second screen (a tablet in the chute) taps with its own clock. The host
+// A second screen (a tablet in the chute) taps with its own clock. The host
 // measures each screen's clock on connect (ping/pong on the wire) and puts its taps in the
 // host's clock; a screen that cannot be measured has a skewed tap refused with a reason. Bound
 // to 0.0.0.0, the Origin check still compares with the addresses the host printed.
@@ -65,7 +65,7 @@ describe('screen clock (pure)', () => {
   });
 });
 
-describe('screen clock (pure), review2 #3 and #6', () => {
+describe('screen clock (pure): pressed guns and unmeasured screens', () => {
   const gun = (at: number, pressed?: boolean): WireRequest => ({
     id: 3,
     kind: 'command',
@@ -149,7 +149,7 @@ describe('screen clock over the web host', () => {
     }
   });
 
-  it('a tablet 20 s behind presses the gun and taps: the elapsed time is right (review2 #3)', async () => {
+  it('a tablet 20 s behind presses the gun and taps: the elapsed time is right', async () => {
     const h = await start();
     const tablet = await openSocket(h, { skewMs: -20_000 });
     try {
@@ -177,7 +177,7 @@ describe('screen clock over the web host', () => {
     }
   });
 
-  it("measures again after the tablet's clock is stepped (review2 #2)", async () => {
+  it("measures again after the tablet's clock is stepped", async () => {
     const h = await start('127.0.0.1', { clockRemeasureMs: 300, clockRetryMs: 100 });
     const clock = { skewMs: -20_000 };
     const tablet = await openSocket(h, clock);
@@ -196,7 +196,7 @@ describe('screen clock over the web host', () => {
     }
   });
 
-  it('keeps pinging a screen with slow answers, then corrects once measured (review2 #6)', async () => {
+  it('keeps pinging a screen with slow answers, then corrects once measured', async () => {
     const h = await start('127.0.0.1', { clockRetryMs: 200 });
     const link = { skewMs: -20_000, delayMs: 700 };
     const tablet = await openSocket(h, link);

@@ -1,4 +1,4 @@
-// A second screen on the same station (issue 5): the timer's screen taps times while the chute
+// A second screen on the same station: the timer's screen taps times while the chute
 // recorder's tablet types bib ORDER, two sockets on one station service. And the addresses the
 // host prints for other devices when told to listen beyond loopback (pure over the interfaces:
 // tests never bind beyond 127.0.0.1).

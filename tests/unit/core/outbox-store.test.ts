@@ -275,7 +275,7 @@ describe('outbox store: properties', () => {
   });
 });
 
-describe('outbox store: set-based writes (wave 3 speed)', () => {
+describe('outbox store: set-based writes', () => {
   const rowsOf = (db: Database.Database) =>
     db
       .prepare(

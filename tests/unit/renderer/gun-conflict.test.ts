@@ -1,4 +1,4 @@
-// review2 #4: the gun line shows RunSignup's differing start time and offers to take it.
+// The gun line shows RunSignup's differing start time and offers to take it.
 import { describe, expect, it } from 'vitest';
 import { formatTimeOfDay } from '../../../src-renderer/lib/format';
 import { gunConflictView } from '../../../src-renderer/lib/guns';

@@ -1,4 +1,4 @@
-// Review2 #3: the gun dialog marks a gun whose time is the press's own (on this screen's clock)
+// The gun dialog marks a gun whose time is the press's own (on this screen's clock)
 // as `pressed`, so a web host corrects it like a tap; a typed time of day is not marked.
 import { describe, expect, it } from 'vitest';
 import { gunTime } from '../../../src-renderer/components/GunDialog';

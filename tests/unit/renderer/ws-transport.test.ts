@@ -136,7 +136,7 @@ describe('createWsTransport', () => {
   });
 });
 
-describe('clock pings (review2 #2)', () => {
+describe('clock pings answered on the tap clock', () => {
   it('answers from the clock taps are stamped with (performance), not Date.now()', () => {
     // A device whose wall clock was stepped 20 s after the page loaded.
     const wall = vi.spyOn(Date, 'now').mockReturnValue(performance.timeOrigin + 20_000 + 5_000);

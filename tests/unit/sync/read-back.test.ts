@@ -1,4 +1,4 @@
-// Review2 #7: the X read-back counts a field cleared only when RunSignup shows the bib's row with
+// The X read-back counts a field cleared only when RunSignup shows the bib's row with
 // the field empty, or the row is absent from a complete read. A row without the field, or a read
 // that may have stopped early, keeps the row in "verify on RunSignup" and it is read again later.
 import { afterEach, describe, expect, it } from 'vitest';

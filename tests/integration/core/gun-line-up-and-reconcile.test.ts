@@ -1,4 +1,4 @@
-// Issue 5 at the station core: RunSignup's gun, line-up tools (shift, order), waiting bibs,
+// At the station core: RunSignup's gun, line-up tools (shift, order), waiting bibs,
 // rows needing attention without a crossing, and the start-up reconciliation of the outbox.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,4 +1,4 @@
-// Review findings 5 and 6 on the sync loop: no stale value re-sent after a failure, an unknown
+// The sync loop after failures: no stale value re-sent after a failure, an unknown
 // error never blocks the queue forever, isolation is paced, a request-level rejection pauses its
 // target instead of parking rows, and one unknown event does not stop the others.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,7 +76,7 @@ function setup(poster: ScriptedPoster, extra: Partial<SyncLoopOptions> = {}) {
     random: () => 0.5,
     idlePollMs: NEVER,
     backoff: { baseMs: 100, capMs: 1_000 },
-    // The outbox's wanted version of every row at the moment it is sent (finding 5's evidence).
+    // The outbox's wanted version of every row at the moment it is sent: the evidence that no stale value went out.
     beforePost: (_t, rows) =>
       sent.push({
         rows,
@@ -88,7 +88,7 @@ function setup(poster: ScriptedPoster, extra: Partial<SyncLoopOptions> = {}) {
   return { outbox, loop, sent, clock };
 }
 
-describe('SyncLoop: no stale value after a failure (review 5)', () => {
+describe('SyncLoop: no stale value after a failure', () => {
   it('a retry after a network error does not re-send a value the timer corrected meanwhile', async () => {
     let n = 0;
     const poster = new ScriptedPoster((): PostOutcome => {
@@ -151,7 +151,7 @@ describe('SyncLoop: no stale value after a failure (review 5)', () => {
   });
 });
 
-describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () => {
+describe('SyncLoop: unknown errors, pacing, per-target pauses', () => {
   it('isolates a batch after 3 unknown failures in a row: the bad row is parked, the rest flow', async () => {
     const poster = new ScriptedPoster((rows) =>
       bibsOf(rows).includes(3) ? fail('unknown', 'Invalid date', 9) : OK,
@@ -222,7 +222,7 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(outbox.fieldState({ ...OTHER, bib: 2, field: 'clock_time' })?.ackedValue).toBe(
       '0:32:00.0',
     );
-    // Halving stops once a second single bib gets the same complaint (review2 #5): far fewer
+    // Halving stops once a second single bib gets the same complaint: far fewer
     // posts than parking 8 rows one by one.
     const toSet21 = poster.calls.filter((c) => c.target.resultSetId === 21).length;
     expect(toSet21).toBeLessThanOrEqual(5);
@@ -235,7 +235,7 @@ describe('SyncLoop: unknown errors, pacing, per-target pauses (review 6)', () =>
     expect(loop.status().stalled).toBeNull();
   });
 
-  it('one bad row whose message names the event is parked, not the event paused (review2 #5)', async () => {
+  it('one bad row whose message names the event is parked, not the event paused', async () => {
     // The emulator's wording for a registrant who is not in this event.
     const poster = new ScriptedPoster((rows) =>
       bibsOf(rows).includes(7)

@@ -1,4 +1,7 @@
-// Review findings 1, 2, 3, 7, 9 and 10 at the station core's edge (commands, outbox, snapshot).
+// What the station core guards at its edge (commands, outbox, snapshot): no place without its
+// time, the clock offset only for a RunSignup gun, background RunSignup guns never taken by
+// Ctrl+Z nor over a local gun, one race per journal and only the event's result sets, and an
+// "X" counted cleared only after a read-back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StationConfig } from '../../../src-shared/domain';
 import { T0, harness, ok, type Harness } from './helpers';
@@ -18,7 +21,7 @@ const drain = () => {
   return rows;
 };
 
-describe('finding 2: a place is never posted without its time', () => {
+describe('a place is never posted without its time', () => {
   it('a crossing before the gun, or with no gun yet, takes no place and is not "sent"', () => {
     // The volunteer "tests the key" before the start, then the runners finish; no gun yet.
     ok(h.core.execute({ type: 'tap', at: T0 - 60_000, bib: '3' }));
@@ -45,7 +48,7 @@ describe('finding 2: a place is never posted without its time', () => {
   });
 });
 
-describe('finding 3: the clock offset only counts for a gun in RunSignup clock', () => {
+describe('the clock offset only counts for a gun in RunSignup clock', () => {
   it('a local gun and its taps share one clock; a RunSignup gun gets the tap + offset', () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
     ok(h.core.execute({ type: 'offset', ms: 3_000 }));
@@ -58,7 +61,7 @@ describe('finding 3: the clock offset only counts for a gun in RunSignup clock',
   });
 });
 
-describe('finding 9: background RunSignup guns', () => {
+describe('background RunSignup guns', () => {
   it('Ctrl+Z skips a gun read from RunSignup and undoes the operator entry before it', () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
     const typo = ok(h.core.execute({ type: 'tap', at: T0 + 60_000, bib: '2' }));
@@ -89,7 +92,7 @@ describe('finding 9: background RunSignup guns', () => {
   });
 });
 
-describe('findings 1 and 10: one race per journal, the result set of the event', () => {
+describe('one race per journal, the result set of the event', () => {
   const configOf = (over: Partial<StationConfig>): StationConfig => ({
     ...(h.core.config() as StationConfig),
     ...over,
@@ -155,7 +158,7 @@ describe('findings 1 and 10: one race per journal, the result set of the event',
   });
 });
 
-describe('finding 7: "X" in a finish field awaits a read-back', () => {
+describe('"X" in a finish field awaits a read-back', () => {
   it('verify until confirmed; a failed read-back needs attention and a retry posts X again', () => {
     ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
     ok(h.core.execute({ type: 'tap', at: T0 + 60_000, bib: '1' }));
