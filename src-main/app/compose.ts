@@ -76,6 +76,8 @@ export interface ComposeOptions {
   log?: (line: string) => void;
   openCore?: (dbPath: string, options?: OpenCoreOptions) => CorePort | Promise<CorePort>;
   syncIdlePollMs?: number;
+  /** How often each result set is read back and compared (default: RESULT_AUDIT_ASSUMPTIONS). */
+  syncAuditEveryMs?: number;
   /** Practice mode uses this running emulator (several stations on one practice race). */
   practiceEmulator?: RunningEmulator;
   /** The race's time zone for the shared gun (default: the laptop's). */
@@ -128,6 +130,7 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
         ...(options.log ? { log: options.log } : {}),
         ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
+        ...(options.syncAuditEveryMs ? { syncAuditEveryMs: options.syncAuditEveryMs } : {}),
         ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),
         ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),

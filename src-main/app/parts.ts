@@ -14,6 +14,8 @@ export interface PartsOptions {
   log?: (line: string) => void;
   /** Sync loop knobs (tests shorten the idle poll). */
   syncIdlePollMs?: number;
+  /** How often each result set is read back and compared (tests shorten it). */
+  syncAuditEveryMs?: number;
   /** Least time between isolation posts (default 1 s; tests shorten it). */
   syncIsolationPaceMs?: number;
   /** Archives the current station file and opens a fresh core (compose.ts provides it). */
@@ -50,6 +52,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
           ? { isolationPaceMs: options.syncIsolationPaceMs }
           : {}),
         ...(options.syncIdlePollMs ? { idlePollMs: options.syncIdlePollMs } : {}),
+        ...(options.syncAuditEveryMs ? { auditEveryMs: options.syncAuditEveryMs } : {}),
       }),
     practice: practiceFactory(options.practiceEmulator),
     ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),

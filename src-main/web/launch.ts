@@ -22,6 +22,8 @@ export interface LaunchOptions {
   log?: (line: string) => void;
   openCore?: ComposeOptions['openCore'];
   syncIdlePollMs?: number;
+  /** How often each result set is read back and compared (tests shorten it). */
+  syncAuditEveryMs?: number;
   /**
    * Post practice results to this running emulator instead of starting one: a finish station
    * and a split station on the SAME practice race. The caller closes it (after the stations).
@@ -67,6 +69,7 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
     ...(options.log ? { log: options.log } : {}),
     ...(options.openCore ? { openCore: options.openCore } : {}),
     ...(options.syncIdlePollMs ? { syncIdlePollMs: options.syncIdlePollMs } : {}),
+    ...(options.syncAuditEveryMs ? { syncAuditEveryMs: options.syncAuditEveryMs } : {}),
     ...(options.practiceEmulator ? { practiceEmulator: options.practiceEmulator } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.gunPollMs ? { gunPollMs: options.gunPollMs } : {}),

@@ -81,16 +81,26 @@ function startChild(script: string, dataDir: string): Child {
   return { process: child, ready, closed, stderr: () => stderr };
 }
 
+/** Per socket, one promise resolving null once it closed (the station was killed). */
+const closings = new WeakMap<TestSocket, Promise<null>>();
+function closedOf(socket: TestSocket): Promise<null> {
+  let closed = closings.get(socket);
+  if (!closed) {
+    closed = new Promise<null>((resolve) => {
+      if (socket.ws.readyState !== socket.ws.OPEN) resolve(null);
+      socket.ws.once('close', () => resolve(null));
+    });
+    closings.set(socket, closed);
+  }
+  return closed;
+}
+
 /** A command's answer, or null when the socket closed first (the station was killed). */
 async function command(
   socket: TestSocket,
   body: Command,
 ): Promise<{ ok: boolean; seq: number | null; error?: string } | null> {
-  const closed = new Promise<null>((resolve) => {
-    if (socket.ws.readyState !== socket.ws.OPEN) resolve(null);
-    socket.ws.once('close', () => resolve(null));
-  });
-  const answer = await Promise.race([request(socket, { kind: 'command', body }), closed]);
+  const answer = await Promise.race([request(socket, { kind: 'command', body }), closedOf(socket)]);
   if (!answer || !('ok' in answer) || !answer.ok) return answer ? { ok: false, seq: null } : null;
   const result = (answer as { result: { ok: boolean; seq?: number | null; error?: string } })
     .result;

@@ -404,5 +404,6 @@ describe('sync under network chaos', () => {
     } finally {
       await loop.stop();
     }
-  });
+    // About 20 s on a quiet machine; the shared CI cores can make it twice that.
+  }, 90_000);
 });

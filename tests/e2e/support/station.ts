@@ -20,7 +20,7 @@ export interface E2eStation {
 /** `practiceEmulator`: a practice RunSignup the test started (and closes after the station). */
 export async function startStation(
   practiceSeed = 1,
-  options: Pick<LaunchOptions, 'practiceEmulator'> = {},
+  options: Pick<LaunchOptions, 'practiceEmulator' | 'syncAuditEveryMs'> = {},
 ): Promise<E2eStation> {
   const rendererDir = buildRenderer();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chute-e2e-data-'));
