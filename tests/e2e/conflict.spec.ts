@@ -26,7 +26,7 @@ test('a finish time edited on RunSignup behind the station is a conflict the tim
   env = await startStation(1, { syncAuditEveryMs: 2_000 });
   const { station } = env;
   await openTiming(page, station);
-  await fireGun(page);
+  await fireGun(page, station);
   const emulator = station.emulator!;
   const event = emulator.practice.events[0]!;
   const resultSetId = event.resultSets[0]!.resultSetId;
