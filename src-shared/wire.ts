@@ -20,6 +20,27 @@ export const WireMessage = z.union([
 ]);
 export type WireMessage = z.infer<typeof WireMessage>;
 
+/**
+ * Requests the web host answers itself (not the station): pairing second devices. Only the main
+ * screen may send them. A pairing answer carries the device's links (token included) once.
+ */
+export const HostCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('pairDevice'),
+    role: z.enum(['chute', 'display']),
+    name: z.string().max(60).default(''),
+  }),
+  z.object({ type: z.literal('devices') }),
+  z.object({ type: z.literal('revokeDevice'), id: z.string().min(1).max(40) }),
+]);
+export type HostCommand = z.infer<typeof HostCommand>;
+export const HostRequest = z.object({
+  id: z.number().int().nonnegative(),
+  kind: z.literal('host'),
+  body: HostCommand,
+});
+export type HostRequest = z.infer<typeof HostRequest>;
+
 /** The web host serves the renderer at `/?token=…`; the socket is `/ws?token=…`. */
 export const WS_PATH = '/ws';
 export const TOKEN_PARAM = 'token';

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   console.log(`Open the station in your browser:\n\n  ${station.url}\n`);
   if (station.lanUrls.length > 0) {
     // A second screen on the same station: the chute recorder's tablet, say.
-    console.log(`On another device on this network, open:\n`);
+    console.log(
+      `A Chute screen on another device on this network (its own token: it sends the bib order and reads, nothing else):\n`,
+    );
     for (const url of station.lanUrls) console.log(`  ${url}`);
     console.log('');
   } else if (values.host !== '127.0.0.1' && values.host !== 'localhost') {

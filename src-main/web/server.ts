@@ -11,6 +11,7 @@ import type { StationApi } from '../../src-shared/station-api';
 import {
   CLOCK_PARAM,
   ClockPong,
+  HostRequest,
   TOKEN_PARAM,
   WS_PATH,
   type ClockPing,
@@ -29,6 +30,15 @@ import {
   type ScreenClockSample,
   type ScreenOffset,
 } from './screen-clock';
+import {
+  SCREEN_OF_ROLE,
+  commandRefusal,
+  createDeviceRegistry,
+  hostRefusal,
+  isLoopbackPeer,
+  type DeviceRegistry,
+  type ScreenRights,
+} from './devices';
 import { newSessionToken, tokenMatches } from './token';
 
 export interface WebHostOptions {
@@ -45,6 +55,8 @@ export interface WebHostOptions {
   clockRemeasureMs?: number;
   /** How often the host checks whether a screen needs measuring, and retries an unmeasured one. */
   clockRetryMs?: number;
+  /** Paired second devices (tests may pass their own). */
+  devices?: DeviceRegistry;
 }
 
 export interface WebHost {
@@ -61,6 +73,8 @@ export interface WebHost {
   port: number;
   /** Open sockets (for tests and the status line). */
   connections(): number;
+  /** Second devices paired with their own, limited tokens. */
+  devices: DeviceRegistry;
   /** Open sockets whose screen clock is measured: their taps and pressed guns are accepted. */
   measuredScreens(): number;
   close(): Promise<void>;
@@ -104,6 +118,17 @@ function send(socket: WebSocket, message: WireMessage | ClockPing): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
+/** A host request (pairing), or null when the frame is something else. */
+function hostRequestOf(text: string): HostRequest | null {
+  if (!text.includes('"host"')) return null;
+  try {
+    const parsed = HostRequest.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A pong, or null when the frame is something else (a request). */
 function clockPongOf(text: string): ClockPong | null {
   if (!text.includes('clockPong')) return null;
@@ -121,7 +146,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const remeasureMs = options.clockRemeasureMs ?? SCREEN_CLOCK_REMEASURE_MS;
   const retryMs = options.clockRetryMs ?? SCREEN_CLOCK_RETRY_MS;
   const token = options.token ?? newSessionToken();
+  const devices = options.devices ?? createDeviceRegistry(now);
   const sockets = new Set<WebSocket>();
+  /** The open sockets of each paired device, closed at once when it is revoked. */
+  const deviceSockets = new Map<string, Set<WebSocket>>();
+  /** Device links for the addresses other devices can reach (set once listening). */
+  let deviceLinks: (deviceToken: string, screen: string) => string[] = () => [];
   const measured = new Set<WebSocket>();
   let port = 0;
   let csp = contentSecurityPolicy();
@@ -199,14 +229,67 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (origin !== undefined && !originAllowed(safeHost(origin))) {
       return refuse(socket, '403 Forbidden');
     }
-    if (!tokenMatches(token, url.searchParams.get(TOKEN_PARAM))) {
-      return refuse(socket, '401 Unauthorized');
+    const given = url.searchParams.get(TOKEN_PARAM);
+    let rights: ScreenRights;
+    let deviceId: string | null = null;
+    if (tokenMatches(token, given)) {
+      // The main screen's full rights stay on the station laptop; other devices are paired.
+      if (!isLoopbackPeer(req.socket.remoteAddress)) return refuse(socket, '403 Forbidden');
+      rights = 'main';
+    } else {
+      const device = devices.find(given);
+      if (device === null) return refuse(socket, '401 Unauthorized');
+      rights = device.role;
+      deviceId = device.id;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      screenOf.set(ws, { rights, deviceId });
+      wss.emit('connection', ws, req);
+    });
   });
+
+  /** What each socket may do, decided at the upgrade from its token. */
+  const screenOf = new WeakMap<WebSocket, { rights: ScreenRights; deviceId: string | null }>();
+
+  function answerHost(ws: WebSocket, request: HostRequest, rights: ScreenRights): void {
+    const refused = hostRefusal(rights);
+    if (refused !== null) return send(ws, { id: request.id, ok: false, error: refused });
+    const body = request.body;
+    if (body.type === 'pairDevice') {
+      const { device, token: deviceToken } = devices.pair(body.role, body.name);
+      const links = deviceLinks(deviceToken, SCREEN_OF_ROLE[body.role]);
+      return send(ws, {
+        id: request.id,
+        ok: true,
+        result: {
+          device,
+          // Once, to the main screen only, to show as a link and QR code; never logged.
+          token: deviceToken,
+          links,
+          note:
+            links.length > 0
+              ? null
+              : 'This station listens on this laptop only: start it with --host 0.0.0.0 so other devices can reach it.',
+        },
+      });
+    }
+    if (body.type === 'devices') {
+      return send(ws, { id: request.id, ok: true, result: devices.list() });
+    }
+    const revoked = devices.revoke(body.id);
+    for (const other of deviceSockets.get(body.id) ?? []) other.close(4001, 'revoked');
+    deviceSockets.delete(body.id);
+    send(ws, { id: request.id, ok: true, result: { revoked } });
+  }
 
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     sockets.add(ws);
+    const { rights, deviceId } = screenOf.get(ws) ?? { rights: 'display' as const, deviceId: null };
+    if (deviceId !== null) {
+      const mine = deviceSockets.get(deviceId) ?? new Set<WebSocket>();
+      mine.add(ws);
+      deviceSockets.set(deviceId, mine);
+    }
     const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
     // The screen's clock: measured by pings when the screen answers them,
     // in rounds of SCREEN_CLOCK_PINGS; again every `remeasureMs`, and every `retryMs` while
@@ -261,8 +344,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (roundPings < SCREEN_CLOCK_PINGS) ping();
         return;
       }
+      const host = hostRequestOf(text);
+      if (host !== null) return answerHost(ws, host, rights);
       const parsed = parseWireText(text);
       if (!parsed.ok) return send(ws, parsed.message);
+      if (parsed.request.kind === 'command') {
+        const refused = commandRefusal(rights, parsed.request.body.type);
+        if (refused !== null) {
+          return send(ws, {
+            id: parsed.request.id,
+            ok: true,
+            result: { ok: false, error: refused },
+          });
+        }
+      }
       const inHostClock = tapInHostClock(parsed.request, offset, now());
       if (!inHostClock.ok) {
         // A refused command is an answer like the core's refusals (nothing saved, a reason).
@@ -281,6 +376,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       unsubscribe();
       sockets.delete(ws);
       measured.delete(ws);
+      if (deviceId !== null) deviceSockets.get(deviceId)?.delete(ws);
     });
   });
 
@@ -304,15 +400,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     [urlHost, 'localhost', ...lanHosts].map((h) => `${h}:${port}`.toLowerCase()),
   );
   const withToken = (base: string) => `${base}/?${TOKEN_PARAM}=${encodeURIComponent(token)}`;
+  const lanBases = lanHosts.filter((h) => h !== urlHost).map((h) => `http://${h}:${port}`);
+  deviceLinks = (deviceToken, screen) =>
+    lanBases.map(
+      (base) => `${base}/?${TOKEN_PARAM}=${encodeURIComponent(deviceToken)}&screen=${screen}`,
+    );
+  // The link printed for another device is a Chute screen's own, not the main screen's token.
+  const printedChute =
+    lanBases.length > 0 ? devices.pair('chute', 'Chute screen (link printed at start)') : null;
 
   let closing: Promise<void> | null = null;
   return {
     url: withToken(origin),
     origin,
-    lanUrls: lanHosts.filter((h) => h !== urlHost).map((h) => withToken(`http://${h}:${port}`)),
+    lanUrls: printedChute === null ? [] : deviceLinks(printedChute.token, 'chute'),
     token,
     port,
     connections: () => sockets.size,
+    devices,
     measuredScreens: () => measured.size,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -2,14 +2,12 @@
 // recorder's tablet types bib ORDER, two sockets on one station service. And the addresses the
 // host prints for other devices when told to listen beyond loopback (pure over the interfaces:
 // tests never bind beyond 127.0.0.1).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Snapshot } from '../../../src-shared/station-api';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator';
-import { launchWebStation, type LaunchedStation } from '../../../src-main/web/launch';
+import type { LaunchedStation } from '../../../src-main/web/launch';
 import { reachableAddresses } from '../../../src-main/web/server';
+import { launchPracticeStation } from './practice-station';
 import { openSocket, request } from './support';
 import { waitFor } from '../../support/poll';
 
@@ -38,25 +36,14 @@ describe('addresses for another device', () => {
 });
 
 describe('two screens on one station', () => {
-  let dir: string;
   let station: LaunchedStation;
+  let dispose: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'chute-2screens-'));
-    const rendererDir = path.join(dir, 'renderer');
-    await mkdir(rendererDir);
-    await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Chute</title>');
-    station = await launchWebStation({
-      dataDir: path.join(dir, 'data'),
-      port: 0,
-      rendererDir,
-      practiceSeed: 4,
-      syncIdlePollMs: 50,
-    });
+    ({ station, dispose } = await launchPracticeStation('2screens', 4));
   });
   afterAll(async () => {
-    await station?.close();
-    await rm(dir, { recursive: true, force: true });
+    await dispose?.();
   });
 
   it('loopback host prints no other-device URL', () => {

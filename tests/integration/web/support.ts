@@ -81,7 +81,7 @@ export async function openSocket(
 let nextId = 1000;
 export async function request(
   socket: TestSocket,
-  body: { id?: number; kind: 'command' | 'query'; body: unknown },
+  body: { id?: number; kind: 'command' | 'query' | 'host'; body: unknown },
 ): Promise<WireMessage> {
   const id = body.id ?? nextId++;
   return socket.next(() => socket.ws.send(JSON.stringify({ ...body, id })));
