@@ -427,7 +427,7 @@ export class SyncLoop {
 
   private refreshCounts(patch: Partial<SyncStatus> = {}): void {
     const counts = this.outbox.counts();
-    const runners = this.countRunners();
+    const runners = this.countRunners(counts.pending > 0);
     this.update({
       ...patch,
       pending: counts.pending,
@@ -437,13 +437,14 @@ export class SyncLoop {
   }
 
   /**
-   * Runners by state for the status bar, at most every half second while posting (it groups
-   * the whole outbox), at once when nothing is queued.
+   * Runners by state for the status bar, at most every half second while anything is pending
+   * (it groups the whole outbox: a drain of thousands of rows must not pay it per post), at once
+   * when nothing is.
    */
-  private countRunners(): SyncStatus['runners'] | null {
+  private countRunners(busy: boolean): SyncStatus['runners'] | null {
     if (!this.audit) return null;
     const at = this.now();
-    if (this.queue.length > 0 && at - this.runnerCountsAt < 500) return null;
+    if (busy && at - this.runnerCountsAt < 500) return null;
     this.runnerCountsAt = at;
     return this.audit.runnerCounts();
   }
