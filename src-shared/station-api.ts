@@ -316,6 +316,13 @@ export const Snapshot = z.object({
     )
     .optional(),
   clock: ClockStatus.nullable().optional(),
+  /** The backup mirror folder (a USB stick): `missing` while it is unplugged. */
+  backupMirror: z
+    .object({
+      state: z.enum(['off', 'ok', 'missing', 'failed']),
+      message: z.string().nullable(),
+    })
+    .optional(),
   offsetMs: z.number().int(),
   crossings: z.array(CrossingView),
   sync: SyncStatus,

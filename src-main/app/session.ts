@@ -136,6 +136,7 @@ export class StationSession {
         runsignupValue: c.runsignupValue,
       })),
       clock: this.links.clock.status(),
+      ...(this.core.backupMirror ? { backupMirror: this.core.backupMirror() } : {}),
     };
   }
 

@@ -26,10 +26,12 @@ import {
 import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
 import {
+  mirrorStatusOf,
   notSavedSentence,
   openDatabase,
   startRollingBackups,
   type HistoryGuard,
+  type MirrorStatus,
   type RollingBackup,
 } from '../db';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
@@ -102,6 +104,8 @@ export interface StationCore {
   subscribe(listener: (event: StationEvent) => void): () => void;
   /** Stop backups (taking a last one) and close the database. */
   close(): Promise<void>;
+  /** The backup mirror folder as it is now (a USB stick may have been pulled). */
+  backupMirror?(): MirrorStatus;
 }
 
 /** Zod's first issue as one sentence, without echoing the (possibly secret) input. */
@@ -821,6 +825,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       return () => listeners.delete(listener);
     },
 
+    backupMirror: () => backups?.mirrorStatus() ?? mirrorStatusOf(null, null),
     async close() {
       listeners.clear();
       if (!db.open) return;

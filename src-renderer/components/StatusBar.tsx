@@ -48,6 +48,7 @@ export function StatusBar() {
   const link = useChute((s) => s.link);
   const progress = useChute((s) => s.progress);
   const snapshotError = useChute((s) => s.snapshotError);
+  const mirrorWarning = useChute((s) => s.snapshot?.backupMirror?.message ?? null);
   const now = useNow(1000);
   const [open, setOpen] = useState(false);
   const view = describeStatus(sync, link, now);
@@ -71,6 +72,11 @@ export function StatusBar() {
       {(view.problem ?? snapshotError) && (
         <span className="status-problem" data-testid="status-problem">
           {view.problem ?? snapshotError}
+        </span>
+      )}
+      {mirrorWarning && (
+        <span className="status-problem" data-testid="status-mirror">
+          {mirrorWarning}
         </span>
       )}
       <ClockStatusLine />

@@ -128,4 +128,25 @@ describe('hand-over to another laptop', () => {
       composeStationService({ dataDir: dir, secrets: memorySecretStore(), practiceSeed: 1 }),
     ).rejects.toThrow(/station\.sqlite is missing, but its data folder holds 1 archived race/);
   });
+
+  it('the snapshot warns while the mirror folder (the USB stick) is missing', async () => {
+    const dir = await folder('mirror');
+    const stick = path.join(dir, 'stick');
+    writeDataSettings(dir, { mirrorDir: stick });
+    const station = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 1,
+    });
+    cleanups.push(() => station.close());
+    expect((await station.query({ type: 'snapshot' })).backupMirror).toMatchObject({
+      state: 'missing',
+      message: expect.stringMatching(/mirror folder .*stick is missing \(USB stick unplugged\?\)/),
+    });
+    await mkdir(stick);
+    expect((await station.query({ type: 'snapshot' })).backupMirror).toEqual({
+      state: 'ok',
+      message: null,
+    });
+  });
 });
