@@ -101,60 +101,6 @@ export function parseTimeOfDay(text: string): TimeParse<number> {
   return { ok: true, value: hours * MS_PER_HOUR + minutes * MS_PER_MINUTE + seconds * 1000 + ms };
 }
 
-/** A calendar date `YYYY-MM-DD` (the race day, in the station's local time zone). */
-export function parseLocalDate(
-  text: string,
-): TimeParse<{ year: number; month: number; day: number }> {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text.trim());
-  if (!m) return fail('Dates are written YYYY-MM-DD');
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (
-    year < 1970 ||
-    probe.getUTCFullYear() !== year ||
-    probe.getUTCMonth() !== month - 1 ||
-    probe.getUTCDate() !== day
-  ) {
-    return fail(`${text.trim()} is not a valid date`);
-  }
-  return { ok: true, value: { year, month, day } };
-}
-
-/**
- * A gun time typed after the fact: a time of day on the race's local date, as epoch ms.
- * `utcOffsetMinutes` (local minus UTC, e.g. -240 for US Eastern summer time) pins the zone;
- * without it the runtime's own time zone is used (the station laptop is at the race), which
- * also handles the date's daylight-saving state.
- */
-export function parseGunTime(
-  text: string,
-  localDate: string,
-  opts: { utcOffsetMinutes?: number } = {},
-): TimeParse<number> {
-  const date = parseLocalDate(localDate);
-  if (!date.ok) return date;
-  const tod = parseTimeOfDay(text);
-  if (!tod.ok) return tod;
-  const { year, month, day } = date.value;
-  const ms = tod.value;
-  let epoch: number;
-  if (opts.utcOffsetMinutes !== undefined) {
-    if (!Number.isInteger(opts.utcOffsetMinutes) || Math.abs(opts.utcOffsetMinutes) > 14 * 60) {
-      return fail('Time zone offset must be whole minutes within ±14 hours');
-    }
-    epoch = Date.UTC(year, month - 1, day) + ms - opts.utcOffsetMinutes * MS_PER_MINUTE;
-  } else {
-    const h = Math.floor(ms / MS_PER_HOUR);
-    const mi = Math.floor((ms % MS_PER_HOUR) / MS_PER_MINUTE);
-    const s = Math.floor((ms % MS_PER_MINUTE) / 1000);
-    epoch = new Date(year, month - 1, day, h, mi, s, ms % 1000).getTime();
-  }
-  if (!Number.isFinite(epoch) || epoch < 0) return fail('That gun time is out of range');
-  return { ok: true, value: epoch };
-}
-
 function assertElapsed(ms: number, what: string): void {
   if (typeof ms !== 'number' || Number.isNaN(ms)) throw new RangeError(`${what}: not a number`);
   if (ms < 0) throw new RangeError(`${what}: negative time ${ms} ms`);
@@ -233,19 +179,6 @@ export function isResultStatus(value: string): value is ResultStatus {
 /** Whether `value` is something Chute may send in a time field: a time, a status or "X". */
 export function isPostableTimeValue(value: string): boolean {
   return value === CLEAR_VALUE || isResultStatus(value) || POSTED_TIME.test(value);
-}
-
-/**
- * Parse a time RunSignup returns from get-results: compact (`8:27.42`, `1:02:03.4`, `42.1`)
- * or full (`0:08:27.420`). `""` means no time: null. Statuses are not times: use
- * `parseReadBack` for a field that may hold one.
- */
-export function parseReadBackTime(text: string): TimeParse<number | null> {
-  const t = text.trim();
-  if (t === '') return { ok: true, value: null };
-  const parsed = parseElapsed(t);
-  if (!parsed.ok) return fail(`RunSignup returned an unreadable time "${clip(text)}"`);
-  return parsed;
 }
 
 export type ReadBackValue =

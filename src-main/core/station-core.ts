@@ -38,7 +38,7 @@ import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-val
 import { createJournalStore, type JournalStore } from './store/journal-store';
 import {
   createOutboxStore,
-  fieldKeyString,
+  outboxRowKey,
   type OutboxChange,
   type OutboxStore,
 } from './store/outbox-store';
@@ -320,7 +320,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   const batchLookup = (bibs: ReadonlyArray<{ resultSetId: number; bib: number }>): FieldLookup => {
     const states = outbox.fieldStates(bibs);
     return (plan, bib, field) =>
-      states.get(fieldKeyString({ resultSetId: plan.resultSetId, bib, field })) ?? null;
+      states.get(outboxRowKey({ resultSetId: plan.resultSetId, bib, field })) ?? null;
   };
 
   const eventName = (eventId: number | null): string | null =>

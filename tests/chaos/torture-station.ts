@@ -3,10 +3,7 @@
 // make against it (an independent projection of the journal, the outbox's agreement with it).
 import type { Participant, StationConfig } from '../../src-shared/domain';
 import type { Command, CommandResult } from '../../src-shared/station-api';
-import type {
-  OutboxStore,
-  FieldChange as OutboxChange,
-} from '../../src-main/core/store/outbox-store';
+import type { OutboxStore, OutboxChange } from '../../src-main/core/store/outbox-store';
 import { indexParticipants } from '../../src-main/core/projection';
 import type {
   Projection,

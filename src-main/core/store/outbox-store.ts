@@ -12,8 +12,6 @@ import { createOutboxAudit, type OutboxAudit } from './outbox-audit';
 export interface OutboxChange extends FieldKey {
   value: string | null;
 }
-/** The first name of `OutboxChange` (kept: the sync tests import it). */
-export type FieldChange = OutboxChange;
 
 /** Where one field stands, for the screen's per-crossing sync state. */
 export interface FieldSyncState {
@@ -75,7 +73,11 @@ export interface OutboxStore extends Outbox, ClearVerification, OutboxAudit {
 /** Above this many changes at once, `applyChanges` uses two set-based statements. */
 const BATCH_THRESHOLD = 32;
 
-export function fieldKeyString(k: { resultSetId: number; bib: number; field: string }): string {
+/**
+ * The key of an outbox row (result set, bib, field) in maps of rows; the result set names the
+ * event, so unlike the projection's `fieldKeyString` it leaves the event out.
+ */
+export function outboxRowKey(k: { resultSetId: number; bib: number; field: string }): string {
   return `${k.resultSetId}|${k.bib}|${k.field}`;
 }
 
@@ -387,7 +389,7 @@ export function createOutboxStore(db: Database): OutboxStore {
       // only the newest version is kept here (an older one could not apply after it anyway).
       const newest = new Map<string, OutboxRow>();
       for (const r of rows) {
-        const k = fieldKeyString(r);
+        const k = outboxRowKey(r);
         const seen = newest.get(k);
         if (!seen || seen.version < r.version) newest.set(k, r);
       }
@@ -453,7 +455,7 @@ export function createOutboxStore(db: Database): OutboxStore {
       const json = JSON.stringify(bibs.map((b) => [b.resultSetId, b.bib]));
       for (const r of st.statesOf.all(json)) {
         map.set(
-          fieldKeyString({ resultSetId: r.result_set_id, bib: r.bib, field: r.field }),
+          outboxRowKey({ resultSetId: r.result_set_id, bib: r.bib, field: r.field }),
           toState(r),
         );
       }
@@ -469,7 +471,7 @@ export function createOutboxStore(db: Database): OutboxStore {
       const map = new Map<string, FieldSyncState>();
       for (const r of st.all.iterate()) {
         map.set(
-          fieldKeyString({ resultSetId: r.result_set_id, bib: r.bib, field: r.field }),
+          outboxRowKey({ resultSetId: r.result_set_id, bib: r.bib, field: r.field }),
           toState(r),
         );
       }

@@ -8,7 +8,7 @@ import { createPracticeRace } from '../../../src-main/runsignup/emulator/practic
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
 import type { ResultsPoster } from '../../../src-main/sync/ports';
-import type { FieldChange } from '../../../src-main/core/store/outbox-store';
+import type { OutboxChange } from '../../../src-main/core/store/outbox-store';
 import { tempOutbox, type TempOutbox } from '../../unit/sync/helpers';
 import { waitFor } from '../../support/poll';
 
@@ -50,7 +50,7 @@ describe.each(['clears', 'rejected', 'ignored'] as const)(
       };
       store = tempOutbox();
       const { outbox } = store;
-      const change = (bib: number, value: string): FieldChange => ({
+      const change = (bib: number, value: string): OutboxChange => ({
         ...target,
         bib,
         field: 'clock_time',

@@ -6,7 +6,7 @@ import { RunSignupClient } from '../../../src-main/runsignup/client';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator/practice-race';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { SyncLoop } from '../../../src-main/sync/sync-loop';
-import type { FieldChange } from '../../../src-main/core/store/outbox-store';
+import type { OutboxChange } from '../../../src-main/core/store/outbox-store';
 import { tempOutbox, type TempOutbox } from '../../unit/sync/helpers';
 import { compareResults, shownAs } from './support';
 
@@ -58,7 +58,7 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
       store = tempOutbox();
       const { outbox } = store;
       const target = { eventId: event.eventId, resultSetId };
-      const change = (bib: number, field: string, value: string | null): FieldChange => ({
+      const change = (bib: number, field: string, value: string | null): OutboxChange => ({
         ...target,
         bib,
         field,

@@ -6,10 +6,7 @@ import {
   isPostableTimeValue,
   MAX_ELAPSED_MS,
   parseElapsed,
-  parseGunTime,
-  parseLocalDate,
   parseReadBack,
-  parseReadBackTime,
   parseTimeOfDay,
   readBackMatches,
   roundUpMs,
@@ -140,7 +137,7 @@ describe('formatCompact', () => {
   });
 });
 
-describe('time of day and gun time', () => {
+describe('time of day', () => {
   it.each([
     ['07:30', 7.5 * H],
     ['7:30:15', 7.5 * H + 15_000],
@@ -167,40 +164,9 @@ describe('time of day and gun time', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(message);
   });
-
-  it('puts a gun on the race date in a given zone', () => {
-    // 07:30:00.250 US Eastern summer time (UTC-4) is 11:30:00.250 UTC.
-    expect(parseGunTime('07:30:00.25', '2026-06-06', { utcOffsetMinutes: -240 })).toEqual(
-      ok(Date.UTC(2026, 5, 6, 11, 30, 0, 250)),
-    );
-  });
-
-  it('uses the local zone of the station when none is given', () => {
-    expect(parseGunTime('07:30:00', '2026-06-06')).toEqual(
-      ok(new Date(2026, 5, 6, 7, 30, 0, 0).getTime()),
-    );
-  });
-
-  it('rejects bad dates and zones with a reason', () => {
-    expect(parseLocalDate('2026-02-30')).toMatchObject({ ok: false, error: /not a valid date/ });
-    expect(parseLocalDate('6/6/2026')).toMatchObject({ ok: false, error: /YYYY-MM-DD/ });
-    expect(parseGunTime('07:30', '2026-13-01')).toMatchObject({ ok: false });
-    expect(parseGunTime('07:30', '2026-06-06', { utcOffsetMinutes: 2000 })).toMatchObject({
-      ok: false,
-      error: /offset/,
-    });
-    expect(parseGunTime('7h30', '2026-06-06')).toMatchObject({ ok: false, error: /time of day/ });
-  });
 });
 
 describe('read-back from RunSignup', () => {
-  it('parses compact times, full times and the empty field', () => {
-    expect(parseReadBackTime('8:27.42')).toEqual(ok(8 * M + 27_420));
-    expect(parseReadBackTime('1:02:03.4')).toEqual(ok(H + 2 * M + 3400));
-    expect(parseReadBackTime('')).toEqual(ok(null));
-    expect(parseReadBackTime('garbage')).toMatchObject({ ok: false, error: /unreadable time/ });
-  });
-
   it('classifies statuses and times', () => {
     expect(parseReadBack('DNF')).toEqual(ok({ kind: 'status', status: 'DNF' }));
     expect(parseReadBack('')).toEqual(ok({ kind: 'empty' }));

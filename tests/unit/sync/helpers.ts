@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../../src-main/db';
 import {
   createOutboxStore,
-  type FieldChange,
+  type OutboxChange,
   type OutboxStore,
 } from '../../../src-main/core/store/outbox-store';
 import type { PostOutcome, ResultPostRow, ResultsPoster } from '../../../src-main/sync/ports';
@@ -15,7 +15,7 @@ import type { Timers } from '../../../src-main/sync/sync-loop';
 export interface TempOutbox {
   outbox: OutboxStore;
   /** applyChanges in one transaction, as the core does (one fsync, not one per row). */
-  apply(changes: readonly FieldChange[], at: number): void;
+  apply(changes: readonly OutboxChange[], at: number): void;
   close(): void;
 }
 
@@ -35,7 +35,7 @@ export function tempOutbox(): TempOutbox {
 
 export const TARGET = { eventId: 11, resultSetId: 21 };
 
-export function finish(bib: number, value: string, field = 'clock_time'): FieldChange {
+export function finish(bib: number, value: string, field = 'clock_time'): OutboxChange {
   return { ...TARGET, bib, field, value };
 }
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncLoop, type SyncLoopOptions, type Timers } from '../../../src-main/sync/sync-loop';
 import type { OutboxRow, PostOutcome, ResultPostRow } from '../../../src-main/sync/ports';
-import type { FieldChange } from '../../../src-main/core/store/outbox-store';
+import type { OutboxChange } from '../../../src-main/core/store/outbox-store';
 import {
   NEVER,
   OK,
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 const OTHER = { eventId: 12, resultSetId: 22 };
-const other = (bib: number, value: string): FieldChange => ({
+const other = (bib: number, value: string): OutboxChange => ({
   ...OTHER,
   bib,
   field: 'clock_time',
