@@ -9,6 +9,16 @@ const BibText = z.string().max(32);
 const Seq = z.number().int().positive();
 const Ms = z.number().int().nonnegative();
 
+/**
+ * The app's API-caller registration RunSignup requires on every call from 2027-01-01 (token in
+ * `rsu_api_reg`, secret in `X-RSU-API-REG-SECRET`), beside any of the race-account modes. Both
+ * or neither: the station refuses one without the other with a sentence.
+ */
+const CallerFields = {
+  callerToken: z.string().min(1).max(256).optional(),
+  callerSecret: z.string().min(1).max(256).optional(),
+};
+
 export const Connection = z.discriminatedUnion('auth', [
   z.object({ auth: z.literal('practice') }),
   z.object({
@@ -16,20 +26,28 @@ export const Connection = z.discriminatedUnion('auth', [
     baseUrl: z.string().url(),
     apiKey: z.string().min(1),
     apiSecret: z.string().min(1),
+    ...CallerFields,
   }),
   z.object({
     auth: z.literal('v2-key'),
     baseUrl: z.string().url(),
     apiKey: z.string().min(1),
     apiSecret: z.string().min(1),
+    ...CallerFields,
   }),
   z.object({
     auth: z.literal('login'),
     baseUrl: z.string().url(),
     email: z.string().min(1),
     password: z.string().min(1),
+    ...CallerFields,
   }),
-  z.object({ auth: z.literal('bearer'), baseUrl: z.string().url(), token: z.string().min(1) }),
+  z.object({
+    auth: z.literal('bearer'),
+    baseUrl: z.string().url(),
+    token: z.string().min(1),
+    ...CallerFields,
+  }),
 ]);
 export type Connection = z.infer<typeof Connection>;
 

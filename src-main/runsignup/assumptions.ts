@@ -27,10 +27,12 @@ export const CLIENT_ASSUMPTIONS = {
    * `"X"` is documented to clear splits only. Chute sends it for clock/chip time too and flags
    * such rows "verify on RunSignup" until a read-back of get-results shows the field empty
    * (RunSignup could refuse it, or answer success and keep the time: the emulator's
-   * `clearFinishWithX` switch has all three). These are the fields whose acknowledged "X" the
-   * outbox holds as `verify` until the sync loop's read-back confirms it.
+   * `clearFinishWithX` switch has all three). `place` is treated the same way: the documentation
+   * promises "X" for splits only and the emulator's `clearPlaceWithX` switch has the same three
+   * variants. These are the fields whose acknowledged "X" the outbox holds as `verify` until the
+   * sync loop's read-back (a complete get-results read) confirms it.
    */
-  finishFieldsClearedByXNeedReadBack: ['clock_time', 'chip_time'] as readonly string[],
+  finishFieldsClearedByXNeedReadBack: ['place', 'clock_time', 'chip_time'] as readonly string[],
   /** Code 14's HTTP status and Retry-After are undocumented: treat both 200+14 and 429 as throttled. */
   throttleRetryAfterDefaultMs: 2_000,
   /**
@@ -38,6 +40,57 @@ export const CLIENT_ASSUMPTIONS = {
    * at most this many at once (its default), and the sync loop keeps this many posts in flight.
    */
   maxConcurrentRequests: 1,
+  /**
+   * Rows per full-results post: the sync loop starts at RunSignup's own example (25 rows per
+   * request with a 1 s pause: RunSignUp-Team's PHP results example, RUNSIGNUP-API.md §1) and
+   * grows while answers are fast and clean, never past `maxRowsPerPost`. No public source gives
+   * a maximum; 100 is the page size public clients report for get-results, kept as the largest
+   * batch RunSignup is known to handle in one answer. [assumed]
+   */
+  initialRowsPerPost: 25,
+  maxRowsPerPost: 100,
+  /**
+   * get-results pages are reported capped at 100 rows whatever `results_per_page` asks (public
+   * clients read it with `results_per_page=100`, e.g. a Spring client calling
+   * `api.runsignup.com/rest/race/{id}/results/get-results?...&results_per_page=100&rsu_api_reg=`),
+   * and no total is given. So the client asks for at most this many and a read is complete only
+   * at an EMPTY page: a short page is not proof of the end. [third-party, assumed]
+   */
+  resultsPerPage: 100,
+} as const;
+
+/**
+ * API-caller registration (RUNSIGNUP-API.md §2). RunSignup announced on 2026-07-17 that from
+ * 2027-01-01 every call must identify the calling program, on top of the race account's own
+ * authentication: the caller token in the `rsu_api_reg` query parameter and its secret in the
+ * `X-RSU-API-REG-SECRET` header. Sources: public clients citing RunSignup's API Keys page ("API
+ * caller registration is not the same as your authentication to the API. You still need to use
+ * OAuth or API keys"), which send both on every call beside api_key, rsu_api_key or a Bearer
+ * token; live reports of an unrecognised token refused with HTTP 400 and error 17. Whether the
+ * login call needs it too is not said anywhere: Chute sends it on every call, login included.
+ * [third-party, assumed]
+ */
+export const CALLER_REGISTRATION = {
+  queryParam: 'rsu_api_reg',
+  secretHeader: 'X-RSU-API-REG-SECRET',
+  /** The code RunSignup answers a missing or unrecognised caller registration with. */
+  refusedCode: 17,
+  refusedHttpStatus: 400,
+  refusedText: 'Invalid API caller credentials.',
+  /** Where a RunSignup account issues the token and secret (said in Setup and in errors). */
+  issuedWhere: 'the API Keys page of a RunSignup account (runsignup.com/API/ApiKeys)',
+} as const;
+
+/**
+ * OAuth2 bearer tokens (RUNSIGNUP-API.md §2). RunSignup's OAuth2 page gives access tokens one
+ * month and refresh tokens 20 years. RunSignup's own Mobile Timing App (RunSignUp-Team/
+ * RunSignup-Mobile-Timing-App, src/helpers/oAuth2Helper.ts) refreshes with a form POST to
+ * `Rest/v2/auth/refresh-token.json` (grant_type=refresh_token, client_id, refresh_token). An
+ * expired token is [assumed] to be refused like a bad key (error 6, as the app's retry on 6
+ * implies) or with a bare HTTP 401/403.
+ */
+export const BEARER_ASSUMPTIONS = {
+  accessTokenLifetimeDays: 30,
 } as const;
 
 /**
@@ -74,6 +127,12 @@ export const ERROR_CLASSIFICATION_ASSUMPTIONS = {
    */
   authCodes: [6, 7, 13, 101, 102, 103],
   /**
+   * 17, the app's API-caller registration missing or not recognised (CALLER_REGISTRATION):
+   * an auth failure (posting pauses until Setup changes), told apart from the race account's
+   * credentials because the timer fixes it elsewhere.
+   */
+  callerCodes: [17],
+  /**
    * Codes about the request or one row in it: isolate the bad row, the rest keep flowing.
    * 9 (invalid date) and 15 (invalid id) are [assumed] row-level: a value in one row, never a
    * reason to hold every later finish of the station at the head of the queue.
@@ -99,6 +158,7 @@ export const ERROR_CLASSIFICATION_ASSUMPTIONS = {
 } as const satisfies {
   retryableCodes: readonly number[];
   authCodes: readonly number[];
+  callerCodes: readonly number[];
   rejectedCodes: readonly number[];
   notFoundCodes: readonly number[];
   bareHttp401Or403: 'auth' | 'unknown';
@@ -112,18 +172,19 @@ export const ERROR_CLASSIFICATION_ASSUMPTIONS = {
  */
 export const START_TIME_ASSUMPTIONS = {
   /**
-   * The text is the race's local wall clock. The race's zone is not in what the client reads, so
-   * it is a station setting (`--time-zone`, CHUTE_TIME_ZONE), defaulting to the laptop's: every
-   * station of a race must use the same zone (they normally sit in it).
+   * The text is the race's local wall clock. RunSignup's own Mobile Timing App
+   * (src/helpers/APICalls.ts, postStartTime) formats it with the device's local getHours() etc.:
+   * the device sits in the race's zone at the race. Chute takes the zone from RunSignup's race
+   * data (`timezone` of GET race) where it gives one, else from Setup (defaulting to the
+   * laptop's), so a laptop left on UTC still posts the race's wall clock. [rsu, assumed]
    */
-  timeZone: 'station-setting-default-laptop',
+  timeZone: 'race-data-else-setup-default-laptop',
   /**
-   * Gun times matter to the tenth, so the finish station sends milliseconds (`.fff`). Whether
-   * RunSignup accepts a fraction is unknown: if it refuses the text (a rejected or invalid-date
-   * answer), the same gun is sent again cut to the whole second, and split stations re-time
-   * by at most that cut (under a second later, never earlier).
+   * RunSignup's own timing app posts whole seconds (`YYYY-MM-DD HH:MM:SS`, same file), so Chute
+   * does too: the fraction stays in the station. A split station reading the gun back sees it
+   * cut to the second (under a second earlier, never later than the finish station's own).
    */
-  sendFractions: true,
+  sendFractions: false,
   /** Split stations read the shared gun this often while running (and at start and connect). */
   pollEveryMs: 15_000,
 } as const;
@@ -151,6 +212,14 @@ export interface EmulatorAssumptions {
   resultSetSplitsShape: 'flat' | 'wrapped';
   /** The start-time call with a fraction of a second (`08:00:00.123`): stored as sent, or refused (error 9). */
   startTimeFractions?: 'accepted' | 'rejected';
+  /** `"X"` in `place`: the same three variants as `clearFinishWithX`. */
+  clearPlaceWithX?: 'clears' | 'rejected' | 'ignored';
+  /**
+   * API-caller registration (CALLER_REGISTRATION): `required` on every call (RunSignup from
+   * 2027-01-01: 400 + error 17 when missing or wrong), or `not-required` (before: only a token
+   * that is sent must be right).
+   */
+  callerRegistration?: 'required' | 'not-required';
 }
 
 export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
@@ -161,6 +230,8 @@ export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
   clearFinishWithX: 'clears',
   resultSetSplitsShape: 'flat',
   startTimeFractions: 'accepted',
+  clearPlaceWithX: 'clears',
+  callerRegistration: 'required',
 };
 
 /** Every variant the contract tests must pass against (one switch changed at a time). */
@@ -175,6 +246,9 @@ export const EMULATOR_ASSUMPTION_VARIANTS: ReadonlyArray<Partial<EmulatorAssumpt
   { clearFinishWithX: 'ignored' },
   { resultSetSplitsShape: 'wrapped' },
   { startTimeFractions: 'rejected' },
+  { clearPlaceWithX: 'rejected' },
+  { clearPlaceWithX: 'ignored' },
+  { callerRegistration: 'not-required' },
 ];
 
 /**
@@ -207,6 +281,18 @@ export const EMULATOR_CHOICES = {
    * client always sends 2500.
    */
   participantsPerPage: { default: 50, max: 2500, overMax: 'error' as 'error' | 'cap' },
+  /**
+   * results_per_page of get-results: reported capped at 100 whatever is asked (see
+   * CLIENT_ASSUMPTIONS.resultsPerPage), so a bigger ask gets 100 rows, not an error; left out,
+   * the same 100.
+   */
+  resultsPerPage: { default: 100, max: 100, overMax: 'cap' as 'error' | 'cap' },
+  /**
+   * The login call: RunSignup's list gives 101 for an unknown email and 102 for a wrong
+   * password (RUNSIGNUP-API.md §1).
+   */
+  unknownEmailCode: 101,
+  wrongPasswordCode: 102,
   /**
    * A bare-seconds time ("42.1"): the doc shows only H:MM:SS / MM:SS forms, so it is refused
    * as malformed. Chute's mapper always sends a form with a colon.

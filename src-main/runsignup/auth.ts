@@ -2,12 +2,22 @@
 // what goes in the query string and headers, plus the shared temporary-key session of the
 // login mode (one login at a time, however many calls notice the key expired).
 import type { Connection } from '../../src-shared/station-api';
+import { CALLER_REGISTRATION } from './assumptions';
 
 export type RunSignupAuth =
   | { mode: 'api-key'; apiKey: string; apiSecret: string }
   | { mode: 'login'; email: string; password: string }
   | { mode: 'v2-key'; apiKey: string; apiSecret: string }
   | { mode: 'bearer'; token: string };
+
+/**
+ * The app's API-caller registration (CALLER_REGISTRATION): identifies the program, not the race
+ * account, and rides on every call of every mode, login included.
+ */
+export interface ApiCaller {
+  token: string;
+  secret: string;
+}
 
 /** The login call's answer: a temporary key pair sent in the query string like api_key. */
 export interface TemporaryKey {
@@ -41,9 +51,33 @@ export function authMaterial(auth: RunSignupAuth, tmp: TemporaryKey | null): Aut
   }
 }
 
+/** What every call carries for the app's caller registration (nothing without one). */
+export function callerMaterial(caller: ApiCaller | null): AuthMaterial {
+  if (caller === null) return { query: {}, headers: {} };
+  return {
+    query: { [CALLER_REGISTRATION.queryParam]: caller.token },
+    headers: { [CALLER_REGISTRATION.secretHeader]: caller.secret },
+  };
+}
+
+/** Both or neither: a caller token without its secret (or the reverse) is refused here. */
+export function validateCaller(caller: ApiCaller | null | undefined): ApiCaller | null {
+  if (caller == null) return null;
+  const blank = (v: unknown): boolean => typeof v !== 'string' || v.trim() === '';
+  if (blank(caller.token) && blank(caller.secret)) return null;
+  if (blank(caller.token) || blank(caller.secret)) {
+    throw new Error('The API caller token and secret go together: give both or neither.');
+  }
+  return { token: caller.token.trim(), secret: caller.secret.trim() };
+}
+
 /** Every value that must never appear in a log line or an error text. */
-export function secretsOf(auth: RunSignupAuth, tmp: TemporaryKey | null): string[] {
-  const out: string[] = [];
+export function secretsOf(
+  auth: RunSignupAuth,
+  tmp: TemporaryKey | null,
+  caller: ApiCaller | null = null,
+): string[] {
+  const out: string[] = caller ? [caller.token, caller.secret] : [];
   switch (auth.mode) {
     case 'api-key':
     case 'v2-key':
@@ -84,7 +118,21 @@ export function validateAuth(auth: RunSignupAuth): void {
 }
 
 /** The client's view of a StationApi `Connection` (null for practice: the caller starts the emulator). */
-export function authFromConnection(c: Connection): { baseUrl: string; auth: RunSignupAuth } | null {
+export function authFromConnection(
+  c: Connection,
+): { baseUrl: string; auth: RunSignupAuth; caller: ApiCaller | null } | null {
+  if (c.auth === 'practice') return null;
+  const resolved = accountAuthFromConnection(c);
+  return resolved && { ...resolved, caller: callerFromConnection(c) };
+}
+
+/** The connection's API-caller registration, or null when it has none (both or neither). */
+export function callerFromConnection(c: Connection): ApiCaller | null {
+  if (c.auth === 'practice') return null;
+  return validateCaller({ token: c.callerToken ?? '', secret: c.callerSecret ?? '' });
+}
+
+function accountAuthFromConnection(c: Connection): { baseUrl: string; auth: RunSignupAuth } | null {
   switch (c.auth) {
     case 'practice':
       return null;

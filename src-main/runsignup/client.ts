@@ -2,18 +2,26 @@
 // authenticating per instance, every answer parsed and every failure classified. It implements
 // the sync loop's ResultsPoster, whose postResults never throws.
 import type { Participant } from '../../src-shared/domain';
-import type { PostOutcome, ResultPostRow, ResultsPoster } from '../sync/ports';
+import type { PostOutcome, ResultPostRow, ResultReadRow, ResultsPoster } from '../sync/ports';
 import {
   authMaterial,
+  callerMaterial,
   secretsOf,
   TemporaryKeySession,
   validateAuth,
+  validateCaller,
+  type ApiCaller,
   type RunSignupAuth,
   type TemporaryKey,
 } from './auth';
 import type { DecodedBody } from './body';
-import { isRunSignupError, KEY_AUTH_FAILED_CODE, RunSignupError } from './errors';
-import { CLIENT_ASSUMPTIONS } from './assumptions';
+import {
+  isCallerRegistrationCode,
+  isRunSignupError,
+  KEY_AUTH_FAILED_CODE,
+  RunSignupError,
+} from './errors';
+import { BEARER_ASSUMPTIONS, CLIENT_ASSUMPTIONS } from './assumptions';
 import {
   fullResultsForm,
   rowFailuresError,
@@ -25,7 +33,6 @@ import { interpretAnswer } from './interpret';
 import { redact, redactUrl } from './redact';
 import {
   parseLogin,
-  parseNewResultSet,
   parseParticipantsPage,
   parseRace,
   parseRaces,
@@ -40,13 +47,19 @@ import {
 } from './responses';
 import { DEFAULT_TIMEOUTS, HttpTransport, type HttpResponse, type Timeouts } from './transport';
 
-export const RUNSIGNUP_PRODUCTION_URL = 'https://runsignup.com/Rest';
+/** The production address RunSignup's API pages give (the older runsignup.com/Rest still answers). */
+export const RUNSIGNUP_PRODUCTION_URL = 'https://api.runsignup.com/rest';
 export const RUNSIGNUP_TEST_URL = 'https://test.runsignup.com/Rest';
 
 /** RunSignup's maximum page size for participants (documented). */
 export const PARTICIPANTS_PAGE_SIZE = 2500;
-/** Page size for get-results read-backs (no documented maximum; a short page ends the read). */
-export const RESULTS_PAGE_SIZE = 1000;
+/**
+ * Page size for get-results: RunSignup is reported to cap pages at 100 whatever is asked, so a
+ * read asks for that and ends only at an EMPTY page (CLIENT_ASSUMPTIONS.resultsPerPage).
+ */
+export const RESULTS_PAGE_SIZE: number = CLIENT_ASSUMPTIONS.resultsPerPage;
+/** Most rows one full-results post may carry (CLIENT_ASSUMPTIONS.maxRowsPerPost). */
+export const MAX_ROWS_PER_POST: number = CLIENT_ASSUMPTIONS.maxRowsPerPost;
 /** Page size for the races list. */
 export const RACES_PAGE_SIZE = 100;
 /** Identifies the station to RunSignup's operators (no version: nothing secret or personal). */
@@ -77,6 +90,11 @@ export interface RunSignupClientOptions {
   /** `RUNSIGNUP_PRODUCTION_URL`, `RUNSIGNUP_TEST_URL` or any base (the emulator's `url`). */
   baseUrl: string;
   auth: RunSignupAuth;
+  /**
+   * The app's API-caller registration, sent on every call (login included) when given. RunSignup
+   * requires it from 2027-01-01; without it such a RunSignup answers error 17.
+   */
+  caller?: ApiCaller | null;
   timeouts?: Partial<Timeouts>;
   /** Local clock; injectable for tests. */
   now?: () => number;
@@ -102,11 +120,8 @@ export interface PostAck {
   elapsedMs: number;
 }
 
-export interface NewSplit {
-  name: string;
-  distance?: number | null;
-  distanceUnits?: 'M' | 'K' | 'Y' | 'F' | string | null;
-}
+/** A whole result set as get-results shows it: read page by page until an empty page. */
+export type CompleteResultRead = ResultRecord[] & { complete: true };
 
 interface CallSpec {
   method: 'GET' | 'POST';
@@ -186,6 +201,7 @@ export class RunSignupClient implements ResultsPoster {
   // ECMAScript-private, so console.log / util.inspect / JSON.stringify of a client never shows
   // a credential (TypeScript's `private` is only a compile-time check).
   readonly #auth: RunSignupAuth;
+  readonly #caller: ApiCaller | null;
   readonly #options: RunSignupClientOptions;
   private readonly transport: HttpTransport;
   private readonly now: () => number;
@@ -195,6 +211,7 @@ export class RunSignupClient implements ResultsPoster {
   constructor(options: RunSignupClientOptions) {
     this.#options = { ...options };
     validateAuth(options.auth);
+    this.#caller = validateCaller(options.caller);
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
     this.#auth = { ...options.auth };
     this.now = options.now ?? Date.now;
@@ -215,7 +232,7 @@ export class RunSignupClient implements ResultsPoster {
   // ---- plumbing ------------------------------------------------------------------------------
 
   private secrets(): string[] {
-    return secretsOf(this.#auth, this.#session?.key ?? null);
+    return secretsOf(this.#auth, this.#session?.key ?? null, this.#caller);
   }
 
   private buildUrl(path: string, query: Record<string, string | number>): string {
@@ -225,14 +242,23 @@ export class RunSignupClient implements ResultsPoster {
     return `${this.baseUrl}${path}?${params.toString()}`;
   }
 
-  /** One HTTP exchange with the given temporary key (login mode) — no retry here. */
+  /**
+   * One HTTP exchange with the given temporary key (login mode) — no retry here. The caller
+   * registration rides on every exchange, the login call's included.
+   */
   private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
     const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.#auth, tmp);
-    const url = this.buildUrl(spec.path, { ...spec.query, ...material.query });
+    const caller = callerMaterial(this.#caller);
+    const url = this.buildUrl(spec.path, {
+      ...spec.query,
+      ...material.query,
+      ...caller.query,
+    });
     const headers: Record<string, string> = {
       Accept: 'application/json',
       'User-Agent': USER_AGENT,
       ...material.headers,
+      ...caller.headers,
     };
     let body: string | undefined;
     if (spec.form) {
@@ -278,6 +304,7 @@ export class RunSignupClient implements ResultsPoster {
    * temporary key expired), logs in again ONCE and repeats the call.
    */
   private async call(spec: CallSpec): Promise<CallResult> {
+    if (this.#auth.mode === 'bearer') return this.bearerCall(spec);
     if (!this.#session || spec.anonymous) return this.exchange(spec, null);
     const key = await this.#session.ensure();
     try {
@@ -286,6 +313,28 @@ export class RunSignupClient implements ResultsPoster {
       if (!(isRunSignupError(e) && e.code === KEY_AUTH_FAILED_CODE)) throw e;
       const fresh = await this.#session.refresh(key);
       return this.exchange(spec, fresh);
+    }
+  }
+
+  /**
+   * Bearer mode: a refused token is most likely an expired one (RunSignup's access tokens last
+   * a month), so the error says so in one sentence. The app's caller registration (17) keeps its
+   * own sentence.
+   */
+  private async bearerCall(spec: CallSpec): Promise<CallResult> {
+    try {
+      return await this.exchange(spec, null);
+    } catch (e) {
+      if (!(isRunSignupError(e) && e.kind === 'auth' && !isCallerRegistrationCode(e.code))) throw e;
+      throw new RunSignupError({
+        kind: 'auth',
+        code: e.code,
+        httpStatus: e.httpStatus,
+        message:
+          `RunSignup refused the OAuth access token (${e.code != null ? `error ${e.code}` : `HTTP ${e.httpStatus ?? '?'}`}): ` +
+          `it has probably expired (RunSignup's access tokens last ${BEARER_ASSUMPTIONS.accessTokenLifetimeDays} days); ` +
+          'sign in to RunSignup again and enter the new token in Setup.',
+      });
     }
   }
 
@@ -353,26 +402,39 @@ export class RunSignupClient implements ResultsPoster {
   }
 
   /**
-   * Every page of a paged GET, until a short page. A page identical to the previous one means
-   * the server ignores `page`: stop rather than loop.
+   * Every page of a paged GET, until a short page (`endsAt: 'short-page'`, where RunSignup
+   * documents that a short page is the end) or until an EMPTY page (`'empty-page'`, where pages
+   * are capped whatever is asked). A page identical to the previous one means the server ignores
+   * `page`: a short-page read stops there, an empty-page read fails (it cannot claim the whole).
    */
   private async allPages<T>(
     pageSize: number,
     fetchPage: (page: number) => Promise<{ items: T[]; raw: number }>,
-    limit: { maxPages: number; whenExceeded: 'error' | 'keep-read' } = {
+    limit: {
+      maxPages: number;
+      whenExceeded: 'error' | 'keep-read';
+      endsAt?: 'short-page' | 'empty-page';
+    } = {
       maxPages: this.#options.maxPages ?? MAX_PAGES,
       whenExceeded: 'error',
     },
   ): Promise<T[]> {
     const out: T[] = [];
+    const endsAtEmpty = limit.endsAt === 'empty-page';
     let previous: string | null = null;
     for (let page = 1; page <= limit.maxPages; page++) {
       const { items, raw } = await fetchPage(page);
       const signature = JSON.stringify(items);
-      if (raw > 0 && signature === previous) return out;
+      if (raw > 0 && signature === previous) {
+        if (!endsAtEmpty) return out;
+        throw new RunSignupError({
+          kind: 'unknown',
+          message: `RunSignup sent page ${page} the same as page ${page - 1}: the read cannot be complete.`,
+        });
+      }
       previous = signature;
       out.push(...items);
-      if (raw < pageSize) return out;
+      if (endsAtEmpty ? raw === 0 : raw < pageSize) return out;
     }
     if (limit.whenExceeded === 'keep-read') return out;
     throw new RunSignupError({
@@ -482,25 +544,43 @@ export class RunSignupClient implements ResultsPoster {
     return parseResultSetSplits(value, set);
   }
 
-  /** Every row of a result set, all pages (row key `bib`, compact times, '' for empty). */
-  async getResults(raceId: number, eventId: number, resultSetId: number): Promise<ResultRecord[]> {
+  /**
+   * The WHOLE result set as RunSignup shows it (row key `bib`, compact times, '' for empty):
+   * pages of at most 100 read until an empty page, since RunSignup caps pages and sends no
+   * total. Resolves only with a complete read (flagged `complete: true`); anything less throws.
+   * This is the read a read-back or an audit may trust.
+   */
+  async getResults(
+    raceId: number,
+    eventId: number,
+    resultSetId: number,
+  ): Promise<CompleteResultRead> {
     const race = requireId(raceId, 'Race id');
     const event = requireId(eventId, 'Event id');
     const set = requireId(resultSetId, 'Result set id');
-    return this.allPages(RESULTS_PAGE_SIZE, async (page) => {
-      const value = await this.getJson(
-        `/race/${race}/results/get-results`,
-        {
-          event_id: event,
-          individual_result_set_id: set,
-          page,
-          results_per_page: RESULTS_PAGE_SIZE,
-        },
-        'get-results',
-      );
-      const items = parseResultsPage(value, set);
-      return { items, raw: items.length };
-    });
+    const rows = await this.allPages(
+      RESULTS_PAGE_SIZE,
+      async (page) => {
+        const value = await this.getJson(
+          `/race/${race}/results/get-results`,
+          {
+            event_id: event,
+            individual_result_set_id: set,
+            page,
+            results_per_page: RESULTS_PAGE_SIZE,
+          },
+          'get-results',
+        );
+        const items = parseResultsPage(value, set);
+        return { items, raw: items.length };
+      },
+      {
+        maxPages: this.#options.maxPages ?? MAX_PAGES,
+        whenExceeded: 'error',
+        endsAt: 'empty-page',
+      },
+    );
+    return Object.assign(rows, { complete: true as const });
   }
 
   /** The event's gun time as RunSignup stores it (`YYYY-MM-DD HH:MM:SS`), or null. */
@@ -550,71 +630,6 @@ export class RunSignupClient implements ResultsPoster {
     );
   }
 
-  /** Creates a result set; returns its id. */
-  async createResultSet(
-    raceId: number,
-    eventId: number,
-    name: string,
-    options: { publicResults?: boolean } = {},
-  ): Promise<number> {
-    const race = requireId(raceId, 'Race id');
-    const event = requireId(eventId, 'Event id');
-    if (typeof name !== 'string' || name.trim() === '') {
-      throw new RunSignupError({ kind: 'rejected', message: 'A result set needs a name.' });
-    }
-    const { decoded } = await this.post(
-      `/race/${race}/results/new-result-set`,
-      { event_id: event },
-      {
-        individual_result_set_name: name.trim(),
-        public_results: options.publicResults === false ? 'F' : 'T',
-      },
-    );
-    return parseNewResultSet(this.jsonOf(decoded, 'new-result-set'));
-  }
-
-  /** REPLACES every split of the set; returns the new splits with their ids, in order. */
-  async postResultSetSplits(
-    raceId: number,
-    eventId: number,
-    resultSetId: number,
-    splits: readonly NewSplit[],
-  ): Promise<SplitInfo[]> {
-    const race = requireId(raceId, 'Race id');
-    const event = requireId(eventId, 'Event id');
-    const set = requireId(resultSetId, 'Result set id');
-    splits.forEach((s, i) => {
-      if (typeof s.name !== 'string' || s.name.trim() === '') {
-        throw new RunSignupError({ kind: 'rejected', message: `Split ${i + 1} needs a name.` });
-      }
-    });
-    const { decoded } = await this.post(
-      `/race/${race}/results/result-set-splits`,
-      { event_id: event, individual_result_set_id: set },
-      {
-        result_set_splits: splits.map((s) => ({
-          split_id: null,
-          split_name: s.name.trim(),
-          split_distance: s.distance ?? null,
-          split_distance_units: s.distanceUnits ?? null,
-        })),
-      },
-    );
-    return parseResultSetSplits(this.jsonOf(decoded, 'result-set-splits'), set);
-  }
-
-  /** Clears every result of the set. */
-  async clearResults(raceId: number, eventId: number, resultSetId: number): Promise<void> {
-    const race = requireId(raceId, 'Race id');
-    const event = requireId(eventId, 'Event id');
-    const set = requireId(resultSetId, 'Result set id');
-    await this.post(
-      `/race/${race}/results/clear-results`,
-      { event_id: event, individual_result_set_id: set },
-      {},
-    );
-  }
-
   /**
    * Post Event Results. Resolves only when RunSignup accepted EVERY row (HTTP 2xx, no error
    * key, no per-row failure report); otherwise throws a classified RunSignupError.
@@ -639,20 +654,27 @@ export class RunSignupClient implements ResultsPoster {
     }
     // Nothing to post is not a request: RunSignup would answer an empty batch with error 3.
     if (rows.length === 0) return { serverDate: null, elapsedMs: 0 };
-    const query: Record<string, string | number> = {
-      event_id: event,
-      individual_result_set_id: set,
-      request_format: 'json',
-    };
+    if (rows.length > MAX_ROWS_PER_POST) {
+      throw new RunSignupError({
+        kind: 'rejected',
+        message: `At most ${MAX_ROWS_PER_POST} rows go in one post to RunSignup, not ${rows.length}.`,
+      });
+    }
+    // Both ids in the query AND as POST fields, as RunSignup's own example sends them.
+    const target = { event_id: String(event), individual_result_set_id: String(set) };
+    const query: Record<string, string | number> = { ...target, request_format: 'json' };
+    const form: Record<string, string> = { ...target, ...fullResultsForm(rows) };
     if (options.skipInvalidRegistrationIds !== undefined) {
-      query['skip_invalid_registration_ids'] = options.skipInvalidRegistrationIds ? 'T' : 'F';
+      const skip = options.skipInvalidRegistrationIds ? 'T' : 'F';
+      query['skip_invalid_registration_ids'] = skip;
+      form['skip_invalid_registration_ids'] = skip;
     }
     const started = this.now();
     const { decoded, response } = await this.call({
       method: 'POST',
       path: `/race/${race}/results/full-results`,
       query,
-      form: fullResultsForm(rows),
+      form,
     });
     // The success body is undocumented: only a per-row failure report may be read from it.
     if (decoded.type === 'json' || decoded.type === 'xml') {
@@ -708,10 +730,19 @@ export class RunSignupClient implements ResultsPoster {
     return `RunSignupClient { baseUrl: '${this.baseUrl}', auth: '${this.#auth.mode}' }`;
   }
 
-  /** A ResultsPoster bound to `raceId`, sharing this client (and its login session). */
-  posterFor(raceId: number): ResultsPoster {
+  /**
+   * A ResultsPoster bound to `raceId`, sharing this client (and its login session): posts, and
+   * reads a whole result set back (`readResults`, complete or throwing).
+   */
+  posterFor(raceId: number): ResultsPoster & {
+    readResults(target: {
+      eventId: number;
+      resultSetId: number;
+    }): Promise<ResultReadRow[] & { complete: true }>;
+  } {
     return {
       postResults: (target, rows) => this.postResultsTo(raceId, target, rows),
+      readResults: (target) => this.getResults(raceId, target.eventId, target.resultSetId),
     };
   }
 

@@ -1,6 +1,10 @@
 // Every way a RunSignup call can fail, reduced to the five kinds the sync loop acts on
 // (RUNSIGNUP-API.md §1). Pure: no I/O, so the classification is unit-tested exhaustively.
-import { CLIENT_ASSUMPTIONS, ERROR_CLASSIFICATION_ASSUMPTIONS } from './assumptions';
+import {
+  CALLER_REGISTRATION,
+  CLIENT_ASSUMPTIONS,
+  ERROR_CLASSIFICATION_ASSUMPTIONS,
+} from './assumptions';
 
 /**
  * - `retryable`: try the same request again later (network, timeout, 5xx, 429, code 14, a cut-off body).
@@ -15,12 +19,27 @@ export type RunSignupErrorKind = 'retryable' | 'auth' | 'rejected' | 'not-found'
 // to a client is not documented: the lists are ERROR_CLASSIFICATION_ASSUMPTIONS.
 const RULES = ERROR_CLASSIFICATION_ASSUMPTIONS;
 const RETRYABLE_CODES = new Set<number>(RULES.retryableCodes);
-const AUTH_CODES = new Set<number>(RULES.authCodes);
+const AUTH_CODES = new Set<number>([...RULES.authCodes, ...RULES.callerCodes]);
+const CALLER_CODES = new Set<number>(RULES.callerCodes);
 const REJECTED_CODES = new Set<number>(RULES.rejectedCodes);
 const NOT_FOUND_CODES = new Set<number>(RULES.notFoundCodes);
 
 export const THROTTLED_CODE = 14;
 export const KEY_AUTH_FAILED_CODE = 6;
+
+/** Whether an error-envelope code says the app's API-caller registration was refused (17). */
+export function isCallerRegistrationCode(code: number | null | undefined): boolean {
+  return code != null && CALLER_CODES.has(code);
+}
+
+/**
+ * The sentence for error 17: it is the app's registration, not the race's credentials, that
+ * RunSignup refused, and the timer is told where to fix it.
+ */
+export const CALLER_REGISTRATION_REFUSED =
+  "RunSignup refused this station's API caller registration (error 17): the caller token and " +
+  `secret are missing or not recognised. Enter them in Setup; they come from ` +
+  `${CALLER_REGISTRATION.issuedWhere}. The race's own credentials were not the problem.`;
 
 /** The kind of an error-envelope code. */
 export function classifyErrorCode(code: number): RunSignupErrorKind {
@@ -90,6 +109,25 @@ export class RunSignupError extends Error {
     this.code = init.code ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.httpStatus = init.httpStatus ?? null;
+  }
+}
+
+/**
+ * RunSignup refused the app's API-caller registration (error 17, HTTP 400): an auth failure
+ * (posting pauses) with its own sentence, so the timer fixes the caller token, not the race key.
+ */
+export class CallerRegistrationError extends RunSignupError {
+  constructor(init: { httpStatus?: number | null; detail?: string }) {
+    super({
+      kind: 'auth',
+      code: CALLER_REGISTRATION.refusedCode,
+      message:
+        init.detail && init.detail !== CALLER_REGISTRATION.refusedText
+          ? `${CALLER_REGISTRATION_REFUSED} (RunSignup said: ${init.detail})`
+          : CALLER_REGISTRATION_REFUSED,
+      httpStatus: init.httpStatus ?? null,
+    });
+    this.name = 'CallerRegistrationError';
   }
 }
 

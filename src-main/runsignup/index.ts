@@ -10,7 +10,6 @@ export {
   type ResponseTiming,
   type PostAck,
   type PostResultsOptions,
-  type NewSplit,
 } from './client';
 export { authFromConnection, type RunSignupAuth } from './auth';
 export {

@@ -1,8 +1,11 @@
 // From a raw HTTP answer to "a usable body" or a classified RunSignupError. Pure. The status
-// alone is never trusted: RunSignup reports errors at HTTP 200 (RUNSIGNUP-API.md §1).
+// alone is never trusted: RunSignup reports most errors at HTTP 200 and error 17 at HTTP 400, so
+// an error envelope is read at ANY status (RUNSIGNUP-API.md §1).
 import { decodeBody, errorEnvelopeOf, type DecodedBody } from './body';
 import {
+  CallerRegistrationError,
   classifyFailure,
+  isCallerRegistrationCode,
   parseRetryAfter,
   RunSignupError,
   THROTTLED_CODE,
@@ -43,6 +46,17 @@ export function interpretAnswer(answer: RawAnswer, nowMs: number): Interpretatio
       };
     }
     return { ok: true, decoded };
+  }
+
+  // Error 17 comes at HTTP 400 (and may at any status): read the envelope whatever the status.
+  if (isCallerRegistrationCode(envelope?.code)) {
+    return {
+      ok: false,
+      error: new CallerRegistrationError({
+        httpStatus: answer.status,
+        detail: envelope?.message ?? '',
+      }),
+    };
   }
 
   const kind = is2xx

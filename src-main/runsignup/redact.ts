@@ -9,6 +9,7 @@ export const CREDENTIAL_PARAMS: readonly string[] = [
   'tmp_key',
   'tmp_secret',
   'rsu_api_key',
+  'rsu_api_reg',
   'sp_api_key',
   'password',
   'access_token',

@@ -71,6 +71,7 @@ const RaceSchema = z.object({
   name: Text,
   next_date: OptText,
   last_date: OptText,
+  timezone: OptText.optional(),
   events: z.array(EventSchema).nullable().optional(),
 });
 
@@ -88,7 +89,21 @@ export interface RaceInfo {
   name: string;
   nextDate: string | null;
   lastDate: string | null;
+  /**
+   * The race's IANA time zone when RunSignup gives one this computer knows (`timezone` of GET
+   * race, e.g. America/New_York), else null: start times are wall clock in this zone.
+   */
+  timeZone: string | null;
   events: RaceEvent[];
+}
+
+function knownTimeZone(zone: string | null | undefined): string | null {
+  if (zone == null || zone.trim() === '') return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone.trim() }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
 }
 
 function toRaceInfo(r: z.output<typeof RaceSchema>): RaceInfo {
@@ -97,6 +112,7 @@ function toRaceInfo(r: z.output<typeof RaceSchema>): RaceInfo {
     name: r.name,
     nextDate: r.next_date,
     lastDate: r.last_date,
+    timeZone: knownTimeZone(r.timezone),
     events: (r.events ?? []).map((e) => ({
       eventId: e.event_id,
       name: e.name,
@@ -339,11 +355,6 @@ function findKey(value: unknown, key: string, depth = 0): unknown {
     if (found !== undefined) return found;
   }
   return undefined;
-}
-
-/** new-result-set: the new set's id, wherever the answer puts it. */
-export function parseNewResultSet(value: unknown): number {
-  return parseWith(Int, findKey(value, 'individual_result_set_id'), 'new-result-set');
 }
 
 /** start-time: `{"start_time":"YYYY-MM-DD HH:MM:SS"}`; null/'' when no gun time is stored. */

@@ -180,6 +180,7 @@ export async function drain(
   const client = new RunSignupClient({
     baseUrl: emu.url,
     auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+    caller: emu.practice.caller,
     raceId: emu.practice.raceId,
   });
   const counter = { rows: 0, requests: 0 };

@@ -88,6 +88,7 @@ describe('sync under network chaos', () => {
     client = new RunSignupClient({
       baseUrl: emu.url,
       auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+      caller: emu.practice.caller,
       raceId: emu.practice.raceId,
       // Short, so a held socket ("no-answer") costs a fraction of a second, not 30 s.
       timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300, overallMs: CLIENT_OVERALL_MS },

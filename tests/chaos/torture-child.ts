@@ -54,6 +54,10 @@ async function main(): Promise<void> {
   const client = new RunSignupClient({
     baseUrl: values.url,
     auth: { mode: 'api-key', apiKey: key, apiSecret: secret },
+    caller: {
+      token: process.env.CHUTE_TORTURE_CALLER_TOKEN ?? '',
+      secret: process.env.CHUTE_TORTURE_CALLER_SECRET ?? '',
+    },
     raceId: race.config.raceId,
     timeouts: { connectMs: 300, headersMs: 400, bodyMs: 400, overallMs: 800 },
   });

@@ -217,7 +217,12 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
       },
     });
     const creds = emu.practice.credentials;
-    const env = { CHUTE_TORTURE_KEY: creds.apiKey, CHUTE_TORTURE_SECRET: creds.apiSecret };
+    const env = {
+      CHUTE_TORTURE_KEY: creds.apiKey,
+      CHUTE_TORTURE_SECRET: creds.apiSecret,
+      CHUTE_TORTURE_CALLER_TOKEN: creds.callerToken,
+      CHUTE_TORTURE_CALLER_SECRET: creds.callerSecret,
+    };
     const base = ['--db', dbPath, '--url', emu.url, '--race-seed', String(raceSeed)];
     const promised = new Map<number, string>();
 

@@ -19,8 +19,12 @@ import type { PracticeParticipantData } from './practice-race';
 export interface ApplyOptions {
   badRow: EmulatorAssumptions['badRow'];
   clearFinishWithX: EmulatorAssumptions['clearFinishWithX'];
+  /** `"X"` in place ([assumed] switch; default: clears). */
+  clearPlaceWithX?: EmulatorAssumptions['clearPlaceWithX'];
   skipInvalidRegistrationIds: boolean;
 }
+
+type ClearVariants = Pick<ApplyOptions, 'clearFinishWithX' | 'clearPlaceWithX'>;
 
 export interface RowError {
   row: number;
@@ -73,8 +77,10 @@ export function validateFields(
   row: PostedRow,
   rowNo: number,
   set: ResultSetState,
-  clearFinishWithX: ApplyOptions['clearFinishWithX'],
+  variants: ClearVariants,
 ): Changes | ApiError {
+  const { clearFinishWithX } = variants;
+  const clearPlaceWithX = variants.clearPlaceWithX ?? 'clears';
   const changes: Changes = new Map();
   const splitIds = new Set(set.splits.map((s) => String(s.splitId)));
   for (const [field, raw] of Object.entries(row)) {
@@ -130,7 +136,12 @@ export function validateFields(
     } else if (field === 'place' || (split && split[2]) || division) {
       // Both spellings RunSignup documents (-place, -placement) are stored as -placement.
       const key = division ? `division-${division[1]}-placement` : field;
-      if (isClear) changes.set(key, null);
+      if (isClear && field === 'place' && clearPlaceWithX !== 'clears') {
+        if (clearPlaceWithX === 'rejected') {
+          return rowError(rowNo, 3, `${field} must be a whole number, not "${value}".`);
+        }
+        // 'ignored': answered like any saved row while the place stays as it was.
+      } else if (isClear) changes.set(key, null);
       else if (positiveInt(value) === null) {
         return rowError(rowNo, 3, `${field} must be a whole number, not "${value}".`);
       } else changes.set(key, String(Number(value)));
@@ -277,7 +288,7 @@ function applyRow(
   opts: ApplyOptions,
   undo: Array<{ resultId: number; before: ResultRowState | null }>,
 ): ApiError | 'skipped' | { created: boolean; row: ResultRowState } {
-  const changes = validateFields(row, rowNo, set, opts.clearFinishWithX);
+  const changes = validateFields(row, rowNo, set, opts);
   if (changes instanceof ApiError) return changes;
   const target = resolveTarget(row, rowNo, set, event, opts.skipInvalidRegistrationIds);
   if (target instanceof ApiError) return target;

@@ -2,7 +2,7 @@
 // call's tmp_key+tmp_secret (expiring an hour after last use), rsu_api_key + X-RSU-API-SECRET,
 // and OAuth2 Bearer. Secrets are compared here and never copied anywhere else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { EMULATOR_CHOICES } from '../assumptions';
+import { CALLER_REGISTRATION, EMULATOR_CHOICES, type EmulatorAssumptions } from '../assumptions';
 import { CREDENTIAL_PARAMS } from '../redact';
 import { ApiError, invalidParam } from './errors';
 
@@ -16,6 +16,9 @@ export interface PracticeCredentials {
   bearerToken: string;
   noAccessApiKey: string;
   noAccessApiSecret: string;
+  /** The app's API-caller registration (rsu_api_reg + X-RSU-API-REG-SECRET). */
+  callerToken: string;
+  callerSecret: string;
 }
 
 /** Who made a request: a principal with or without access to the practice race. */
@@ -36,6 +39,8 @@ export function practiceCredentials(seed: number): PracticeCredentials {
     bearerToken: `practice-bearer-token-${seed}`,
     noAccessApiKey: `practice-noaccess-key-${seed}`,
     noAccessApiSecret: `practice-noaccess-secret-${seed}`,
+    callerToken: `practice-caller-token-${seed}`,
+    callerSecret: `practice-caller-secret-${seed}`,
   };
 }
 
@@ -68,16 +73,33 @@ export class Authenticator {
   ): { tmp_key: string; tmp_secret: string } {
     if (!email || !password)
       throw new ApiError(3, 'Invalid parameters: email and password are required.');
-    if (
-      !same(email.trim().toLowerCase(), this.creds.email) ||
-      !same(password, this.creds.password)
-    ) {
-      throw new ApiError(101);
+    if (!same(email.trim().toLowerCase(), this.creds.email)) {
+      throw new ApiError(EMULATOR_CHOICES.unknownEmailCode);
     }
+    if (!same(password, this.creds.password))
+      throw new ApiError(EMULATOR_CHOICES.wrongPasswordCode);
     const tmpKey = randomBytes(16).toString('hex');
     const tmpSecret = randomBytes(24).toString('hex');
     this.tmpKeys.set(tmpKey, { secret: tmpSecret, lastUsed: this.now(), expired: false });
     return { tmp_key: tmpKey, tmp_secret: tmpSecret };
+  }
+
+  /**
+   * The app's API-caller registration, checked before anything else on every call (login
+   * included): `required`, a missing or wrong one is 17 at HTTP 400; `not-required`, only a
+   * token that IS sent must be right (RunSignup already refuses an unrecognised one).
+   */
+  checkCaller(input: AuthInput, rule: EmulatorAssumptions['callerRegistration']): void {
+    const token = input.query[CALLER_REGISTRATION.queryParam];
+    const raw = input.headers[CALLER_REGISTRATION.secretHeader.toLowerCase()];
+    const secret = Array.isArray(raw) ? raw[0] : raw;
+    if (token === undefined && secret === undefined && rule === 'not-required') return;
+    if (same(token ?? '', this.creds.callerToken) && same(secret ?? '', this.creds.callerSecret)) {
+      return;
+    }
+    throw new ApiError(CALLER_REGISTRATION.refusedCode, CALLER_REGISTRATION.refusedText, {
+      httpStatus: CALLER_REGISTRATION.refusedHttpStatus,
+    });
   }
 
   expireTemporaryKeys(): void {

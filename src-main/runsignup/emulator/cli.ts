@@ -1,6 +1,6 @@
 // `npm run emulator -- --port <port> [--seed N]`: the practice RunSignup, standalone. Prints what
-// a timer (or a test) needs to connect; stops cleanly on SIGINT/SIGTERM.
-import { parseCliArgs } from './cli-args';
+// a timer (or a test) needs to connect, and the faults it injects; stops cleanly on SIGINT/SIGTERM.
+import { parseCliArgs, type CliArgs } from './cli-args';
 import { startEmulator } from './index';
 
 const args = parseCliArgs(process.argv.slice(2));
@@ -9,9 +9,26 @@ if ('error' in args) {
   process.exit(2);
 }
 
-const emulator = await startEmulator({ port: args.port, seed: args.seed, host: args.host });
+const emulator = await startEmulator({
+  port: args.port,
+  seed: args.seed,
+  host: args.host,
+  ...(args.faults ? { faults: args.faults } : {}),
+  lateApply: args.lateApply,
+  assumptions: { callerRegistration: args.callerRegistration },
+});
 const { practice } = emulator;
 const c = practice.credentials;
+function describeFaults(a: CliArgs): string {
+  if (!a.faults) return 'none';
+  const rates = Object.entries(a.faults.rates ?? {})
+    .map(([kind, rate]) => `${kind} ${Math.round(rate * 1000) / 10}%`)
+    .join(', ');
+  const latency = a.faults.latencyMs !== undefined ? `; latency ${a.faults.latencyMs} ms` : '';
+  const late = a.lateApply ? '; lost posts applied late' : '';
+  return `${rates}${latency}${late}`;
+}
+
 const lines = [
   `Chute RunSignup emulator listening`,
   `URL: ${emulator.url}`,
@@ -31,6 +48,11 @@ const lines = [
   `  login email=${c.email} password=${c.password}`,
   `  Authorization: Bearer ${c.bearerToken}`,
   `  no-access key: api_key=${c.noAccessApiKey} api_secret=${c.noAccessApiSecret}`,
+  `  API caller: rsu_api_reg=${c.callerToken} X-RSU-API-REG-SECRET: ${c.callerSecret}` +
+    (args.callerRegistration === 'required'
+      ? ' (required on every call)'
+      : ' (not required: RunSignup before 2027)'),
+  `faults: ${describeFaults(args)}`,
 ];
 console.log(lines.join('\n'));
 

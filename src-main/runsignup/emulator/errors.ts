@@ -1,5 +1,5 @@
-// RunSignup's error envelope: every API error is an HTTP 200 answer carrying a code and a text
-// (RUNSIGNUP-API.md §1). Handlers throw ApiError; the responder turns it into the envelope.
+// RunSignup's error envelope: API errors come back at HTTP 200 carrying a code and a text, except
+// error 17 (API caller registration) at HTTP 400 (RUNSIGNUP-API.md §1). Handlers throw ApiError; the responder turns it into the envelope.
 
 /** Exact texts recorded from the live API for 6, 7, 201 and 301 (fixtures/runsignup/error-*.json). */
 export const ERROR_TEXT = {
@@ -12,7 +12,9 @@ export const ERROR_TEXT = {
   10: 'Response format not supported.',
   14: 'Request throttled.',
   15: 'Invalid id.',
-  101: 'Invalid email or password.',
+  17: 'Invalid API caller credentials.',
+  101: 'Unknown email address.',
+  102: 'Invalid password.',
   104: 'First name is required.',
   106: 'Last name is required.',
   201: 'Race not found.',

@@ -30,6 +30,11 @@ export const ALL_FAULT_KINDS: readonly FaultKind[] = [
 export interface FaultPlan {
   probability?: number;
   kinds?: FaultKind[];
+  /**
+   * A probability per kind instead (`{ reset: 0.2, 'http-503': 0.1 }`: 20 % of requests reset,
+   * 10 % answer 503); together at most 1. Used instead of `probability`/`kinds`.
+   */
+  rates?: Partial<Record<FaultKind, number>>;
   script?: FaultKind[];
   latencyMs?: number;
   noAnswerMs?: number;
@@ -43,9 +48,18 @@ export class FaultPicker {
   readonly noAnswerMs: number;
   private readonly probability: number;
   private readonly kinds: readonly FaultKind[];
+  private readonly rates: ReadonlyArray<[FaultKind, number]>;
 
   constructor(plan: FaultPlan | null) {
     const p = plan ?? {};
+    this.rates = Object.entries(p.rates ?? {}) as Array<[FaultKind, number]>;
+    let total = 0;
+    for (const [kind, rate] of this.rates) {
+      if (!ALL_FAULT_KINDS.includes(kind)) throw new Error(`unknown fault kind "${kind}"`);
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`fault rate of ${kind} must be within 0..1`);
+      total += rate;
+    }
+    if (total > 1 + 1e-9) throw new Error(`fault rates add up to ${total}, more than 1`);
     const probability = p.probability ?? 0;
     if (!(probability >= 0 && probability <= 1)) {
       throw new Error(`fault probability must be within 0..1, got ${probability}`);
@@ -68,6 +82,14 @@ export class FaultPicker {
   next(): FaultKind | null {
     const scripted = this.script.shift();
     if (scripted) return scripted;
+    if (this.rates.length > 0) {
+      let draw = this.rng();
+      for (const [kind, rate] of this.rates) {
+        if (draw < rate) return kind;
+        draw -= rate;
+      }
+      return null;
+    }
     if (this.probability > 0 && this.rng() < this.probability) {
       return this.kinds[Math.floor(this.rng() * this.kinds.length)] ?? null;
     }

@@ -47,6 +47,8 @@ export interface PracticeRaceInfo {
   name: string;
   events: PracticeEvent[];
   credentials: PracticeCredentials;
+  /** The practice API-caller registration, as the client takes it (`caller` option). */
+  caller: { token: string; secret: string };
   participantCount: number;
 }
 
@@ -61,6 +63,11 @@ export interface EmulatorOptions {
   race?: PracticeRaceData;
   /** The clock for temporary-key expiry, "future" events and the `Date` header (tests move it). */
   now?: () => number;
+  /**
+   * A request whose answer a `reset` or `no-answer` fault loses is still applied, `latencyMs`
+   * later (after the client gave up, so possibly after newer posts).
+   */
+  lateApply?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -113,6 +120,7 @@ function practiceInfo(race: PracticeRaceData, credentials: PracticeCredentials):
       })),
     })),
     credentials,
+    caller: { token: credentials.callerToken, secret: credentials.callerSecret },
     participantCount: race.participants.length,
   };
 }
@@ -234,7 +242,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         entry.rows = peeked.length;
       }
     };
-    if (fault && strikesBeforeHandling(fault)) {
+    const lateApply = options.lateApply === true;
+    if (
+      fault &&
+      strikesBeforeHandling(fault) &&
+      !(lateApply && (fault === 'reset' || fault === 'no-answer'))
+    ) {
       noteRefusedPost();
       switch (fault) {
         case 'reset':
@@ -274,32 +287,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       recent.push(at);
     }
 
-    let result: HandlerResult;
-    try {
-      if (formatOrError instanceof ApiError) throw formatOrError;
-      let params = { ...query };
-      if (method === 'POST') {
-        const form = parseFormBody(req.headers['content-type'], body);
-        if (form instanceof ApiError) throw form;
-        params = { ...params, ...form };
-        entry.query = redact(params);
-      }
-      const match = route(method, url.pathname);
-      if (match.handler === 'login') {
-        const keys = auth.login(params.email, params.password);
-        result = {
-          payload: {
-            ...keys,
-            user: {
-              user_id: 1,
-              first_name: 'Practice',
-              last_name: 'Timer',
-              email: credentials.email,
+    /** Handles the request against the race state: an answer to send, or an error envelope. */
+    const handleNow = (): HandlerResult => {
+      try {
+        if (formatOrError instanceof ApiError) throw formatOrError;
+        let params = { ...query };
+        if (method === 'POST') {
+          const form = parseFormBody(req.headers['content-type'], body);
+          if (form instanceof ApiError) throw form;
+          params = { ...params, ...form };
+          entry.query = redact(params);
+        }
+        // The caller registration comes first: RunSignup refuses an unregistered caller (17,
+        // HTTP 400) whatever it asked for, the login call included.
+        auth.checkCaller(
+          { query, headers: req.headers },
+          assumptions.callerRegistration ?? 'required',
+        );
+        const match = route(method, url.pathname);
+        if (match.handler === 'login') {
+          const keys = auth.login(params.email, params.password);
+          return {
+            payload: {
+              ...keys,
+              user: {
+                user_id: 1,
+                first_name: 'Practice',
+                last_name: 'Timer',
+                email: credentials.email,
+              },
             },
-          },
-          rows: 0,
-        };
-      } else {
+            rows: 0,
+          };
+        }
         const principal = auth.authenticate({ query, headers: req.headers });
         const ctx: RequestContext = {
           method,
@@ -311,18 +331,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           assumptions,
           now,
         };
-        result = match.handler(ctx);
+        return match.handler(ctx);
+      } catch (e) {
+        if (!(e instanceof ApiError)) {
+          console.error('emulator: handler failed', e);
+        }
+        const err = e instanceof ApiError ? e : new ApiError(4, 'Unknown error.');
+        return { payload: null, rows: 0, error: err };
       }
-    } catch (e) {
-      if (!(e instanceof ApiError)) {
-        console.error('emulator: handler failed', e);
-      }
-      const err = e instanceof ApiError ? e : new ApiError(4, 'Unknown error.');
-      result = { payload: null, rows: 0, error: err };
+    };
+    const note = (result: HandlerResult) => {
+      if (result.posted) entry.posted = result.posted;
+      if (result.applied !== undefined) entry.applied = result.applied;
+      entry.rows = result.rows;
+    };
+
+    if (lateApply && (fault === 'reset' || fault === 'no-answer')) {
+      // The answer is lost, but the request is still applied, later (after the client gave up)
+      // and so possibly after newer posts: the outage RunSignup's slow path can produce.
+      noteRefusedPost();
+      if (fault === 'reset') req.socket.destroy();
+      else hold(faults.noAnswerMs, () => req.socket.destroy());
+      hold(faults.latencyMs, () => note(handleNow()));
+      return;
     }
-    if (result.posted) entry.posted = result.posted;
-    if (result.applied !== undefined) entry.applied = result.applied;
-    entry.rows = result.rows;
+    const result = handleNow();
+    note(result);
 
     if (fault === 'reset-after-apply') {
       req.socket.destroy();

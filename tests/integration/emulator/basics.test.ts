@@ -202,13 +202,18 @@ describe('authentication', () => {
     expect(errorOf(r)).toBeNull();
   });
 
-  it('rejects a wrong password with a login error (101)', async () => {
+  it('rejects a wrong password with 102 and an unknown email with 101', async () => {
     const c = emu.practice.credentials;
     const r = await call(emu, 'POST', '/login', {
       auth: 'none',
       form: { email: c.email, password: 'guess' },
     });
-    expect(errorOf(r)?.error_code).toBe(101);
+    expect(errorOf(r)?.error_code).toBe(102);
+    const unknown = await call(emu, 'POST', '/login', {
+      auth: 'none',
+      form: { email: 'nobody@example.invalid', password: c.password },
+    });
+    expect(errorOf(unknown)?.error_code).toBe(101);
   });
 
   it('expires a temporary key an hour after its LAST use (error 6), not after login', async () => {
@@ -288,5 +293,52 @@ describe('authentication', () => {
     const logged = JSON.stringify(emu.log);
     for (const key of [tmpKey, c.apiKey, c.v2Key]) expect(logged).not.toContain(key);
     for (const name of CREDENTIAL_PARAMS) expect(SECRET_PARAMS.has(name)).toBe(true);
+  });
+});
+
+describe('API caller registration (required by default)', () => {
+  const path = () => `/race/${ids(emu).raceId}`;
+  it('answers a call without it, or with a wrong token or secret, 17 at HTTP 400', async () => {
+    const cases = [
+      'none' as const,
+      { token: emu.practice.caller.token },
+      { secret: emu.practice.caller.secret },
+      { token: 'not-registered', secret: emu.practice.caller.secret },
+      { token: emu.practice.caller.token, secret: 'wrong' },
+    ];
+    for (const caller of cases) {
+      const r = await call(emu, 'GET', path(), { caller });
+      expect(r.status).toBe(400);
+      expect(errorOf(r)).toEqual({ error_code: 17, error_msg: 'Invalid API caller credentials.' });
+    }
+  });
+  it('refuses the login call too, and takes it with the registration', async () => {
+    const c = emu.practice.credentials;
+    const form = { email: c.email, password: c.password };
+    const refused = await call(emu, 'POST', '/login', { auth: 'none', caller: 'none', form });
+    expect([refused.status, errorOf(refused)?.error_code]).toEqual([400, 17]);
+    const ok = await call(emu, 'POST', '/login', { auth: 'none', form });
+    expect(ok.status).toBe(200);
+    expect(errorOf(ok)).toBeNull();
+  });
+  it('never writes the caller token to the request log', async () => {
+    await call(emu, 'GET', path());
+    expect(JSON.stringify(emu.log.at(-1))).not.toContain(emu.practice.caller.token);
+  });
+  it('not-required (RunSignup before 2027): a call without it passes, a wrong token is still 17', async () => {
+    const old = await startEmulator({
+      seed: 1,
+      assumptions: { callerRegistration: 'not-required' },
+    });
+    try {
+      const without = await call(old, 'GET', `/race/${ids(old).raceId}`, { caller: 'none' });
+      expect(errorOf(without)).toBeNull();
+      const wrong = await call(old, 'GET', `/race/${ids(old).raceId}`, {
+        caller: { token: 'stale', secret: 'stale' },
+      });
+      expect([wrong.status, errorOf(wrong)?.error_code]).toEqual([400, 17]);
+    } finally {
+      await old.close();
+    }
   });
 });

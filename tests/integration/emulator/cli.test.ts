@@ -24,7 +24,7 @@ describe('emulator CLI', () => {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
-          if (/no-access key:.*\n/.test(out)) resolve();
+          if (/faults: .*\n/.test(out)) resolve();
         });
         child.on('exit', () => reject(new Error(`emulator exited early: ${err}`)));
       });
@@ -36,8 +36,10 @@ describe('emulator CLI', () => {
       expect(out).toMatch(/event: \d+ 10K/);
       expect(out).toMatch(/result set: \d+ .*splits: \d+ Mile 1/);
       expect(out).toMatch(/Bearer \S+/);
+      const caller = /rsu_api_reg=(\S+) X-RSU-API-REG-SECRET: (\S+)/.exec(out);
       const res = await request(
-        `${url}/race/${raceId}?format=json&api_key=${apiKey![1]}&api_secret=${apiKey![2]}`,
+        `${url}/race/${raceId}?format=json&api_key=${apiKey![1]}&api_secret=${apiKey![2]}&rsu_api_reg=${caller![1]}`,
+        { headers: { 'x-rsu-api-reg-secret': caller![2] } },
       );
       const body = (await res.body.json()) as { race: { race_id: number } };
       expect(body.race.race_id).toBe(Number(raceId));
@@ -50,12 +52,14 @@ describe('emulator CLI', () => {
   });
 
   it('parses its arguments and refuses bad ones with a clear message', () => {
+    const plain = { faults: null, lateApply: false, callerRegistration: 'required' };
     expect(parseCliArgs(['--port', '4000', '--seed', '9'])).toEqual({
       port: 4000,
       seed: 9,
       host: '127.0.0.1',
+      ...plain,
     });
-    expect(parseCliArgs([])).toEqual({ port: 0, seed: 1, host: '127.0.0.1' });
+    expect(parseCliArgs([])).toEqual({ port: 0, seed: 1, host: '127.0.0.1', ...plain });
     expect(parseCliArgs(['--port'])).toEqual({ error: expect.stringMatching(/--port/) });
     expect(parseCliArgs(['--port', '70000'])).toEqual({ error: expect.stringMatching(/65535/) });
     expect(parseCliArgs(['--verbose'])).toEqual({

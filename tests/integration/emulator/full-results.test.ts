@@ -104,11 +104,14 @@ describe('request formats', () => {
       `--${boundary}--\r\n`;
     const c = emu.practice.credentials;
     const res = await request(
-      `${emu.url}/race/${i.raceId}/results/full-results?format=json&api_key=${c.apiKey}&api_secret=${c.apiSecret}&event_id=${i.fiveK}`,
+      `${emu.url}/race/${i.raceId}/results/full-results?format=json&api_key=${c.apiKey}&api_secret=${c.apiSecret}&event_id=${i.fiveK}&rsu_api_reg=${c.callerToken}`,
       {
         method: 'POST',
         body,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'x-rsu-api-reg-secret': c.callerSecret,
+        },
       },
     );
     expect(await res.body.text()).toBe('{}');

@@ -26,7 +26,20 @@ export interface CallOptions {
   headers?: Record<string, string>;
   body?: string;
   auth?: Auth;
+  /** The API-caller registration: the practice one unless told (`'none'`: sent without). */
+  caller?: 'practice' | 'none' | { token?: string; secret?: string };
   format?: 'json' | 'xml' | null;
+}
+
+function callerParts(
+  emu: RunningEmulator,
+  caller: NonNullable<CallOptions['caller']>,
+): { query: Record<string, string>; headers: Record<string, string> } {
+  const c = caller === 'practice' ? emu.practice.caller : caller === 'none' ? {} : caller;
+  return {
+    query: c.token === undefined ? {} : { rsu_api_reg: c.token },
+    headers: c.secret === undefined ? {} : { 'x-rsu-api-reg-secret': c.secret },
+  };
 }
 
 function authParts(
@@ -49,11 +62,13 @@ export async function call(
   opts: CallOptions = {},
 ): Promise<Reply> {
   const a = authParts(emu, opts.auth ?? 'api-key');
+  const caller = callerParts(emu, opts.caller ?? 'practice');
   const query = new URLSearchParams();
   const format = opts.format === undefined ? 'json' : opts.format;
   if (format) query.set('format', format);
-  for (const [k, v] of Object.entries({ ...a.query, ...opts.query })) query.set(k, String(v));
-  const headers: Record<string, string> = { ...a.headers, ...opts.headers };
+  for (const [k, v] of Object.entries({ ...caller.query, ...a.query, ...opts.query }))
+    query.set(k, String(v));
+  const headers: Record<string, string> = { ...caller.headers, ...a.headers, ...opts.headers };
   let body: string | undefined = opts.body;
   if (opts.form) {
     body = new URLSearchParams(opts.form).toString();

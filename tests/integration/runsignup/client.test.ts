@@ -146,19 +146,64 @@ describe('paging', () => {
     expect(seen[0]!.query.get('sort')).toBe('registration_id ASC');
     expect(seen[0]!.query.get('modified_after_timestamp')).toBe('1700000000');
   });
-  it('stops when a server ignores `page` and repeats itself', async () => {
+  it('participants: stops when a server ignores `page` and repeats itself', async () => {
+    handler = (_q, res) =>
+      json(res, [
+        {
+          event: { event_id: 2, participants: [] },
+          participants: Array.from({ length: 2500 }, (_, i) => ({
+            registration_id: i + 1,
+            bib_num: i + 1,
+            user: { first_name: 'A', last_name: 'B' },
+          })),
+        },
+      ]);
+    const rows = await client().getParticipants(1, 2);
+    expect(rows).toHaveLength(2500);
+    expect(seen).toHaveLength(2);
+  });
+  it('get-results: a server that ignores `page` fails the read (it cannot be complete)', async () => {
     handler = (_q, res) =>
       json(res, {
         individual_results_sets: [
           {
             individual_result_set_id: 3,
-            results: Array.from({ length: 1000 }, (_, i) => ({ bib: i + 1 })),
+            results: Array.from({ length: 100 }, (_, i) => ({ bib: i + 1 })),
           },
         ],
       });
-    const rows = await client().getResults(1, 2, 3);
-    expect(rows).toHaveLength(1000);
+    const e = await client()
+      .getResults(1, 2, 3)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(e).toBeInstanceOf(RunSignupError);
+    expect((e as Error).message).toMatch(/cannot be complete/);
     expect(seen).toHaveLength(2);
+  });
+  it('get-results: pages of at most 100 until an EMPTY page; a short page is not the end', async () => {
+    // A server that caps pages below what was asked (and sends no total) still gets read whole.
+    const sizes = [100, 37, 20, 0];
+    handler = (q, res) => {
+      const page = Number(q.query.get('page'));
+      const first = sizes.slice(0, page - 1).reduce((a, b) => a + b, 0);
+      json(res, {
+        individual_results_sets: [
+          {
+            individual_result_set_id: 3,
+            results: Array.from({ length: sizes[page - 1] ?? 0 }, (_, i) => ({
+              bib: first + i + 1,
+            })),
+          },
+        ],
+      });
+    };
+    const rows = await client().getResults(1, 2, 3);
+    expect(rows.map((r) => r['bib'])).toEqual(Array.from({ length: 157 }, (_, i) => i + 1));
+    expect(rows.complete).toBe(true);
+    expect(seen.map((s) => s.query.get('page'))).toEqual(['1', '2', '3', '4']);
+    expect(seen.every((s) => s.query.get('results_per_page') === '100')).toBe(true);
   });
 });
 

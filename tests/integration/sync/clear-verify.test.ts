@@ -41,6 +41,7 @@ describe.each(['clears', 'rejected', 'ignored'] as const)(
       client = new RunSignupClient({
         baseUrl: emu.url,
         auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+        caller: emu.practice.caller,
         raceId,
       });
       const c = client;

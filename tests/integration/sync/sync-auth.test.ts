@@ -32,7 +32,12 @@ async function setup() {
   store = tempOutbox();
   const running = emu;
   const client = (auth: RunSignupAuth) => {
-    const c = new RunSignupClient({ baseUrl: running.url, auth, raceId: running.practice.raceId });
+    const c = new RunSignupClient({
+      baseUrl: running.url,
+      auth,
+      caller: running.practice.caller,
+      raceId: running.practice.raceId,
+    });
     clients.push(c);
     return c;
   };

@@ -52,6 +52,7 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
       client = new RunSignupClient({
         baseUrl: emu.url,
         auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+        caller: emu.practice.caller,
         raceId: emu.practice.raceId,
         timeouts: { connectMs: 2_000, headersMs: 5_000, bodyMs: 5_000, overallMs: 8_000 },
       });
@@ -116,7 +117,14 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
         // Where it accepts X but keeps the time, the read-back parks it: never "sent".
         const xParked = variant.clearFinishWithX === 'rejected' ? 1 : 0;
         const xIgnored = variant.clearFinishWithX === 'ignored' ? 1 : 0;
-        expect(second.attention).toBe(1 + xParked + xIgnored);
+        // "X" in place is just as undocumented, and handled the same way.
+        const placeParked = variant.clearPlaceWithX === 'rejected' ? 1 : 0;
+        const placeIgnored = variant.clearPlaceWithX === 'ignored' ? 1 : 0;
+        expect(second.attention).toBe(1 + xParked + xIgnored + placeParked + placeIgnored);
+        const placeX = outbox.fieldState({ resultSetId, bib: bibs[1]!, field: 'place' });
+        if (placeParked) expect(placeX?.attentionReason).toMatch(/RunSignup rejected place/);
+        if (placeIgnored) expect(placeX?.attentionReason).toMatch(/still shows "2"/);
+        if (!placeParked && !placeIgnored) expect(placeX?.attentionReason ?? null).toBeNull();
 
         const verdict = compareResults(emu.results(resultSetId), outbox.allStates(), resultSetId);
         if (xIgnored) {
@@ -130,6 +138,11 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
               expected: '',
               actual: shownAs('clock_time', time(1)),
             },
+          ]);
+        } else if (placeIgnored) {
+          // RunSignup still shows the withdrawn place; the row says so and waits for the timer.
+          expect(verdict.mismatches).toEqual([
+            { bib: bibs[1]!, field: 'place', expected: null, actual: 2 },
           ]);
         } else expect(verdict.mismatches).toEqual([]);
         expect(verdict.duplicates).toEqual([]);

@@ -70,7 +70,26 @@ describe('authFromConnection', () => {
     ).toEqual({
       baseUrl: 'https://x/Rest',
       auth: { mode: 'v2-key', apiKey: 'k', apiSecret: 's' },
+      caller: null,
     });
+    expect(
+      authFromConnection({
+        auth: 'bearer',
+        baseUrl: 'https://x/Rest',
+        token: 't',
+        callerToken: ' ct ',
+        callerSecret: 'cs',
+      })?.caller,
+    ).toEqual({ token: 'ct', secret: 'cs' });
+    expect(() =>
+      authFromConnection({
+        auth: 'api-key',
+        baseUrl: 'https://x/Rest',
+        apiKey: 'k',
+        apiSecret: 's',
+        callerToken: 'ct',
+      }),
+    ).toThrow(/caller token and secret go together/);
     expect(
       authFromConnection({ auth: 'login', baseUrl: 'https://x/Rest', email: 'e', password: 'p' })
         ?.auth.mode,

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
 import {
   parseLogin,
-  parseNewResultSet,
   parseParticipantsPage,
   parseRace,
   parseRaces,
@@ -80,8 +79,15 @@ describe('races', () => {
       name: 'X',
       nextDate: null,
       lastDate: null,
+      timeZone: null,
       events: [],
     });
+  });
+  it("reads the race's time zone when it is one this computer knows", () => {
+    const race = (timezone: unknown) => parseRace({ race: { race_id: 5, name: 'X', timezone } });
+    expect(race('America/New_York').timeZone).toBe('America/New_York');
+    expect(race('Not/AZone').timeZone).toBeNull();
+    expect(race('').timeZone).toBeNull();
   });
   it('reads the races list, and [] as no races', () => {
     const list = parseRaces({
@@ -167,11 +173,6 @@ describe('result-set-splits', () => {
 });
 
 describe('small answers', () => {
-  it('new-result-set id wherever it is', () => {
-    expect(parseNewResultSet({ individual_result_set_id: 9 })).toBe(9);
-    expect(parseNewResultSet({ result_set: { individual_result_set_id: '10' } })).toBe(10);
-    expect(() => parseNewResultSet({})).toThrow(/new-result-set/);
-  });
   it('start time, empty meaning none', () => {
     expect(parseStartTime({ start_time: '2026-05-01 08:00:00' })).toBe('2026-05-01 08:00:00');
     expect(parseStartTime({ start_time: '' })).toBeNull();

@@ -9,7 +9,6 @@ import { interpretAnswer } from '../../../src-main/runsignup/interpret';
 import { redact, redactUrl } from '../../../src-main/runsignup/redact';
 import {
   parseLogin,
-  parseNewResultSet,
   parseParticipantsPage,
   parseRace,
   parseRaces,
@@ -89,7 +88,6 @@ describe('property: any JSON given to a parser', () => {
     parseResultSets,
     (v) => parseResultsPage(v, 1),
     (v) => parseResultSetSplits(v, 1),
-    parseNewResultSet,
     parseStartTime,
     parseLogin,
     rowFailuresOf,

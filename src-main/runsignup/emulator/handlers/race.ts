@@ -166,10 +166,23 @@ function participantView(p: PracticeParticipantData, timeZone: string) {
 
 export const MAX_PARTICIPANTS_PER_PAGE = EMULATOR_CHOICES.participantsPerPage.max;
 
+/**
+ * `event_id`: one id, or a comma list of the race's events (RunSignup accepts both); left out,
+ * every event. Each listed id must be an event of the race (3 when malformed, 301 when unknown).
+ */
+function participantEvents(ctx: RequestContext) {
+  const raw = ctx.params.event_id;
+  if (raw === undefined || raw.trim() === '') return [...ctx.state.events.values()];
+  const ids = raw.split(',').map((part) => part.trim());
+  if (ids.some((id) => !/^\d{1,12}$/.test(id))) {
+    throw invalidParam(`event_id must be an event id or a comma list of them, not "${raw}".`);
+  }
+  return [...new Set(ids)].map((id) => requireEvent({ ...ctx, params: { event_id: id } }));
+}
+
 export const getParticipants: Handler = (ctx) => {
   requireRace(ctx);
-  const events =
-    ctx.params.event_id !== undefined ? [requireEvent(ctx)] : [...ctx.state.events.values()];
+  const events = participantEvents(ctx);
   const page = intParam(ctx, 'page') ?? 1;
   const zone = displayZone(ctx.state);
   const asked = intParam(ctx, 'results_per_page') ?? EMULATOR_CHOICES.participantsPerPage.default;
@@ -185,10 +198,14 @@ export const getParticipants: Handler = (ctx) => {
   if (!sortMatch || !keyOf) throw invalidParam(`sort "${sortText}" is not supported.`);
   const direction = (sortMatch[2] ?? 'ASC').toUpperCase() === 'DESC' ? -1 : 1;
   const since = intParam(ctx, 'modified_after_timestamp');
+  // Paging by id: only registrations after this one (a client paging this way ends at an
+  // empty answer).
+  const after = intParam(ctx, 'after_registration_id');
   let rows = 0;
   const payload = events.map((event) => {
     const list = event.participants
       .filter((p) => since === undefined || p.lastModified >= since) // on-or-after
+      .filter((p) => after === undefined || p.registrationId > after)
       .sort((a, b) => {
         const x = keyOf(a);
         const y = keyOf(b);

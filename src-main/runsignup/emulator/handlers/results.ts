@@ -1,5 +1,6 @@
 // Results calls (RUNSIGNUP-API.md §3–§5): result sets, their splits, get-results, Post Event
 // Results (full-results), new-result-set, clear-results and the shared start time.
+import { EMULATOR_CHOICES } from '../../assumptions';
 import { applyResults } from '../apply-results';
 import { ApiError, invalidParam } from '../errors';
 import { parseRequestFormat, parseRows } from '../request-rows';
@@ -124,15 +125,18 @@ export const getResults: Handler = (ctx) => {
       ? setsOfEvent(ctx.state, event.event.eventId)
       : [resolveResultSet(ctx, event, false)];
   const page = intParam(ctx, 'page') ?? 1;
-  const perPage = intParam(ctx, 'results_per_page');
+  const asked = intParam(ctx, 'results_per_page') ?? EMULATOR_CHOICES.resultsPerPage.default;
   if (page < 1) throw invalidParam('page starts at 1.');
-  if (perPage !== undefined && perPage < 1)
-    throw invalidParam('results_per_page must be at least 1.');
+  const { max, overMax } = EMULATOR_CHOICES.resultsPerPage;
+  if (asked < 1 || (asked > max && overMax === 'error'))
+    throw invalidParam(`results_per_page must be 1 to ${max}.`);
+  // Capped whatever is asked, as RunSignup is reported to (no total is sent either).
+  const perPage = Math.min(asked, max);
   let rows = 0;
   const miles = distanceOf(ctx.state, event.event.eventId);
   const payload = sets.map((set) => {
     const all = orderedRows(set);
-    const slice = perPage === undefined ? all : all.slice((page - 1) * perPage, page * perPage);
+    const slice = all.slice((page - 1) * perPage, page * perPage);
     rows += slice.length;
     return { ...setView(set), results: slice.map((r) => rowView(set, r, miles)) };
   });
@@ -157,6 +161,7 @@ export const postFullResults: Handler = (ctx) => {
     outcome = applyResults(ctx.state, set, event, rows, {
       badRow: ctx.assumptions.badRow,
       clearFinishWithX: ctx.assumptions.clearFinishWithX,
+      clearPlaceWithX: ctx.assumptions.clearPlaceWithX ?? 'clears',
       skipInvalidRegistrationIds: skipInvalid,
     });
   } catch (e) {
