@@ -113,7 +113,10 @@ export const Command = z.discriminatedUnion('type', [
     role: StationRole,
     stationName: z.string().min(1).max(60),
     precision: TimePrecision.optional(),
-    /** The race's IANA time zone for the shared gun (default: kept, else the laptop's). */
+    /**
+     * The race's IANA time zone for the shared gun when RunSignup's race data gives none
+     * (RunSignup's zone wins; default: kept, else the laptop's).
+     */
     timeZone: z.string().min(1).max(64).optional(),
     /** The result set chosen per event (optional: without it the station picks the event's first). */
     resultSets: z
@@ -453,6 +456,8 @@ export const RaceSummary = z.object({
 export const RaceDetails = z.object({
   raceId: z.number().int(),
   name: z.string(),
+  /** The race's IANA time zone as RunSignup gives it (null/absent: RunSignup gave none). */
+  timeZone: z.string().min(1).max(64).nullable().optional(),
   events: z.array(
     z.object({
       eventId: z.number().int(),

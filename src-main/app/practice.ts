@@ -1,6 +1,7 @@
 // Practice mode: a local RunSignup (the emulator) in this process, on a free loopback port, and
 // a connection to it with its practice credentials. Nothing leaves the machine.
 import { startEmulator, type RunningEmulator } from '../runsignup/emulator';
+import type { Connection } from '../../src-shared/station-api';
 import type { PracticeFactory, PracticeHost } from './ports';
 
 export async function startPracticeHost(seed: number): Promise<PracticeHost> {
@@ -14,13 +15,23 @@ export async function startPracticeHost(seed: number): Promise<PracticeHost> {
  * close() leaves the emulator running.
  */
 export function practiceHostOver(emulator: RunningEmulator): PracticeHost {
-  const { apiKey, apiSecret } = emulator.practice.credentials;
   return {
-    connection: { auth: 'api-key', baseUrl: emulator.url, apiKey, apiSecret },
+    connection: practiceConnection(emulator),
     emulator,
     fresh: false,
     close: async () => {},
   };
+}
+
+/**
+ * The api-key connection to an emulator with its practice credentials. It carries the app's
+ * caller registration too: the practice RunSignup requires it like the real one.
+ */
+export function practiceConnection(
+  emulator: RunningEmulator,
+): Extract<Connection, { auth: 'api-key' }> {
+  const { apiKey, apiSecret, callerToken, callerSecret } = emulator.practice.credentials;
+  return { auth: 'api-key', baseUrl: emulator.url, apiKey, apiSecret, callerToken, callerSecret };
 }
 
 /** The practice factory: a shared emulator when given one (the seed is then its own), else a new one. */

@@ -25,6 +25,7 @@ export function runSignupAdapter(
   const client = new RunSignupClient({
     baseUrl: resolved.baseUrl,
     auth: resolved.auth,
+    caller: resolved.caller,
     ...(options.onLog ? { onLog: options.onLog } : {}),
     onResponse(timing) {
       if (timing.serverDate !== null) {
@@ -67,7 +68,7 @@ export function runSignupAdapter(
         splits,
       });
     }
-    return { raceId: race.raceId, name: race.name, events };
+    return { raceId: race.raceId, name: race.name, timeZone: race.timeZone, events };
   }
 
   return {
@@ -87,11 +88,8 @@ export function runSignupAdapter(
       }
       return all;
     },
-    posterFor: (raceId) => ({
-      ...client.posterFor(raceId),
-      // The read-back of a clear in a finish field (sync-loop ClearVerification).
-      readResults: (target) => client.getResults(raceId, target.eventId, target.resultSetId),
-    }),
+    // Posts, and reads a whole result set back (complete, or it throws) for read-backs.
+    posterFor: (raceId) => client.posterFor(raceId),
     getStartTime: (raceId, eventId) => client.getStartTime(raceId, eventId),
     postStartTime: (raceId, eventId, text) => client.postStartTime(raceId, eventId, text),
     async probeClock(target) {

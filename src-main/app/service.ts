@@ -237,7 +237,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     }
     const mode = connection.isPractice() ? 'practice' : 'live';
     const before = current().core.config();
-    const zone = command.timeZone ?? before?.timeZone ?? timeZone;
+    // RunSignup's own zone for the race wins: a laptop left on another zone still posts the
+    // race's wall clock (START_TIME_ASSUMPTIONS.timeZone).
+    const zone = details.timeZone ?? command.timeZone ?? before?.timeZone ?? timeZone;
     if (!isTimeZone(zone)) {
       return fail(`"${zone}" is not a time zone this computer knows (e.g. America/New_York).`);
     }

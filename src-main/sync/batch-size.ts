@@ -1,5 +1,6 @@
 // Adaptive batch size: start where RunSignup's own example does (25 rows), grow while full
 // batches come back fast and clean, shrink when the server slows down or fails. Pure.
+import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 
 export interface BatchSizePolicy {
   initial: number;
@@ -11,10 +12,11 @@ export interface BatchSizePolicy {
   slowMs: number;
 }
 
+/** Starts at RunSignup's example (25 rows) and never passes the cap in assumptions.ts (100). */
 export const DEFAULT_BATCH_SIZE: BatchSizePolicy = {
-  initial: 25,
+  initial: CLIENT_ASSUMPTIONS.initialRowsPerPost,
   min: 1,
-  max: 500,
+  max: CLIENT_ASSUMPTIONS.maxRowsPerPost,
   fastMs: 1_000,
   slowMs: 5_000,
 };

@@ -2,7 +2,7 @@ import { useChute } from '../context';
 import { useNow } from '../hooks';
 import { eventClocks, eventElapsed } from '../lib/clock';
 import { formatElapsed, formatTimeOfDay } from '../lib/format';
-import { gunConflictView, gunSourceLabel, type GunConflictView } from '../lib/guns';
+import { gunConflictView, gunOnRaceClock, gunSourceLabel, type GunConflictView } from '../lib/guns';
 
 /** One clock per event, each from its own gun: a 10K started after the 5K shows its own time. */
 export function RaceClock() {
@@ -11,6 +11,7 @@ export function RaceClock() {
   const run = useChute((s) => s.run);
   const clocks = eventClocks(snapshot);
   const offset = snapshot?.offsetMs ?? 0;
+  const zone = snapshot?.config?.timeZone ?? null;
   return (
     <div className={`race-clock clocks-${Math.min(clocks.length, 3)}`} aria-label="race clocks">
       {clocks.length === 0 && (
@@ -34,6 +35,12 @@ export function RaceClock() {
                   ? 'no gun yet'
                   : `gun ${formatTimeOfDay(c.gunAt, 2)} (${gunSourceLabel(gun?.source, gun?.pressed)})`}
               </span>
+              {c.gunAt !== null && zone !== null && (
+                <span className="muted" data-testid={`gun-zone-${c.eventId}`}>
+                  {' '}
+                  · race clock {gunOnRaceClock(c.gunAt, zone)}
+                </span>
+              )}
             </div>
             <div
               className="clock-big"

@@ -4,6 +4,26 @@ import { formatTimeOfDay } from './format';
 
 type Gun = Snapshot['guns'][number];
 
+/**
+ * A gun on the race's wall clock, as RunSignup's start-time call carries it (whole seconds, the
+ * race's zone), e.g. `08:00:00 America/New_York`: shown beside every gun so a laptop in another
+ * zone still shows what RunSignup has.
+ */
+export function gunOnRaceClock(at: number, zone: string): string {
+  try {
+    const text = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).format(new Date(at));
+    return `${text} ${zone}`;
+  } catch {
+    return `(unknown time zone ${zone})`;
+  }
+}
+
 export function gunSourceLabel(source: Gun['source'], pressed?: boolean): string {
   if (source === 'runsignup') return 'from RunSignup';
   return pressed ? 'pressed here' : 'typed here';

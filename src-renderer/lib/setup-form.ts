@@ -3,7 +3,7 @@
 import type { StationRole, TimePrecision } from '../../src-shared/domain';
 import type { Command, Connection, RaceDetails } from '../../src-shared/station-api';
 
-export const RUNSIGNUP_URL = 'https://runsignup.com/Rest';
+export const RUNSIGNUP_URL = 'https://api.runsignup.com/rest';
 export const RUNSIGNUP_TEST_URL = 'https://test.runsignup.com/Rest';
 
 export type HostChoice = 'practice' | 'runsignup' | 'runsignup-test' | 'custom';
@@ -17,7 +17,15 @@ export interface ConnectionForm {
   apiSecret: string;
   email: string;
   password: string;
+  /** The app's API-caller registration (RunSignup requires it from 2027-01-01): both or neither. */
+  callerToken: string;
+  callerSecret: string;
 }
+
+/** Said beside the two caller fields and in the README. */
+export const CALLER_REGISTRATION_HINT =
+  'API caller token and secret: from the API Keys page of your RunSignup account ' +
+  '(RunSignup requires them on every call from 1 January 2027).';
 
 export const EMPTY_CONNECTION_FORM: ConnectionForm = {
   host: 'practice',
@@ -27,6 +35,8 @@ export const EMPTY_CONNECTION_FORM: ConnectionForm = {
   apiSecret: '',
   email: '',
   password: '',
+  callerToken: '',
+  callerSecret: '',
 };
 
 export type Built<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -59,7 +69,7 @@ export function buildConnection(form: ConnectionForm): Built<Connection> {
     if (v === '') errors.push(`${what} is required`);
     return v;
   };
-  let connection: Connection;
+  let connection: Exclude<Connection, { auth: 'practice' }>;
   if (form.auth === 'login') {
     const email = need(form.email, 'Email');
     // Passwords are taken as typed: spaces may be part of them.
@@ -70,6 +80,11 @@ export function buildConnection(form: ConnectionForm): Built<Connection> {
     const apiSecret = need(form.apiSecret, 'API secret');
     connection = { auth: form.auth, baseUrl: base.value, apiKey, apiSecret };
   }
+  const callerToken = form.callerToken.trim();
+  const callerSecret = form.callerSecret.trim();
+  if ((callerToken === '') !== (callerSecret === '')) {
+    errors.push('Give both the API caller token and its secret, or neither');
+  } else if (callerToken !== '') connection = { ...connection, callerToken, callerSecret };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: connection };
 }
 
@@ -81,6 +96,11 @@ export interface RaceForm {
   role: string;
   stationName: string;
   precision: TimePrecision;
+  /**
+   * The race's time zone for start times when RunSignup's race data gives none ('' = the one
+   * the station already has, else the laptop's). RunSignup's own zone always wins.
+   */
+  timeZone?: string;
 }
 
 /** The split names a race offers, each with the split id per event that has it. */
@@ -140,6 +160,7 @@ export function buildConfigure(form: RaceForm, details: RaceDetails | null): Bui
       role,
       stationName,
       precision: form.precision,
+      ...(form.timeZone?.trim() && !details?.timeZone ? { timeZone: form.timeZone.trim() } : {}),
       resultSets: sets.map((c) => ({ eventId: c.eventId, resultSetId: c.resultSetId ?? 0 })),
     },
   };

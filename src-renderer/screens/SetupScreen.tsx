@@ -7,6 +7,7 @@ import type { TimePrecision } from '../../src-shared/domain';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
 import {
+  CALLER_REGISTRATION_HINT,
   EMPTY_CONNECTION_FORM,
   buildConfigure,
   buildConnection,
@@ -61,7 +62,7 @@ function ConnectionStep(props: { onConnected: () => void }) {
       return;
     }
     // The station keeps the credentials; the screen forgets them.
-    setForm((f) => ({ ...f, apiSecret: '', password: '' }));
+    setForm((f) => ({ ...f, apiSecret: '', password: '', callerSecret: '' }));
     setErrors([]);
     props.onConnected();
   };
@@ -146,6 +147,28 @@ function ConnectionStep(props: { onConnected: () => void }) {
               </label>
             </>
           )}
+          <p className="muted" data-testid="caller-hint">
+            {CALLER_REGISTRATION_HINT}
+          </p>
+          <label>
+            API caller token
+            <input
+              name="callerToken"
+              autoComplete="off"
+              value={form.callerToken}
+              onChange={(e) => patch({ callerToken: e.target.value })}
+            />
+          </label>
+          <label>
+            API caller secret
+            <input
+              name="callerSecret"
+              type="password"
+              autoComplete="off"
+              value={form.callerSecret}
+              onChange={(e) => patch({ callerSecret: e.target.value })}
+            />
+          </label>
         </>
       )}
       <Errors errors={errors} />
@@ -326,6 +349,21 @@ function RaceStep() {
               placeholder="Finish A"
             />
           </label>
+          {details.timeZone ? (
+            <p data-testid="race-time-zone">
+              Start times in {details.timeZone} (the race&apos;s time zone on RunSignup)
+            </p>
+          ) : (
+            <label>
+              Race time zone (RunSignup gives none)
+              <input
+                name="timeZone"
+                value={form.timeZone ?? ''}
+                placeholder={Intl.DateTimeFormat().resolvedOptions().timeZone}
+                onChange={(e) => setForm((f) => ({ ...f, timeZone: e.target.value }))}
+              />
+            </label>
+          )}
           <label>
             Time precision
             <select

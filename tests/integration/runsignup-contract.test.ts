@@ -8,7 +8,11 @@ import {
 } from '../../src-main/runsignup/assumptions';
 import type { RunSignupAuth } from '../../src-main/runsignup/auth';
 import { RunSignupClient, type RunSignupClientOptions } from '../../src-main/runsignup/client';
-import { RunSignupError } from '../../src-main/runsignup/errors';
+import {
+  CALLER_REGISTRATION_REFUSED,
+  CallerRegistrationError,
+  RunSignupError,
+} from '../../src-main/runsignup/errors';
 import {
   createPracticeRace,
   startEmulator,
@@ -60,6 +64,17 @@ async function bibsOf(
 ): Promise<number[]> {
   const people = await client.getParticipants(emu.practice.raceId, eventId);
   return people.flatMap((p) => (p.bib === null ? [] : [p.bib])).slice(0, n);
+}
+
+/** The practice race's credentials in each of the four ways RunSignup authenticates. */
+function authModes(emu: RunningEmulator): Record<string, RunSignupAuth> {
+  const c = emu.practice.credentials;
+  return {
+    'api-key': { mode: 'api-key', apiKey: c.apiKey, apiSecret: c.apiSecret },
+    'v2-key': { mode: 'v2-key', apiKey: c.v2Key, apiSecret: c.v2Secret },
+    login: { mode: 'login', email: c.email, password: c.password },
+    bearer: { mode: 'bearer', token: c.bearerToken },
+  };
 }
 
 function rowOf(emu: RunningEmulator, resultSetId: number, bib: number) {
@@ -321,19 +336,9 @@ describe('every auth mode', () => {
     await emu.close();
   });
 
-  const modes = (emu: RunningEmulator): Record<string, RunSignupAuth> => {
-    const c = emu.practice.credentials;
-    return {
-      'api-key': { mode: 'api-key', apiKey: c.apiKey, apiSecret: c.apiSecret },
-      'v2-key': { mode: 'v2-key', apiKey: c.v2Key, apiSecret: c.v2Secret },
-      login: { mode: 'login', email: c.email, password: c.password },
-      bearer: { mode: 'bearer', token: c.bearerToken },
-    };
-  };
-
   for (const name of ['api-key', 'v2-key', 'login', 'bearer']) {
     it(`${name}: reads the race and posts results`, async () => {
-      const client = clientFor(emu, modes(emu)[name]);
+      const client = clientFor(emu, authModes(emu)[name]);
       const race = await client.getRace(emu.practice.raceId);
       expect(race.raceId).toBe(emu.practice.raceId);
       const { eventId, resultSetId } = firstEvent(emu);
@@ -347,7 +352,7 @@ describe('every auth mode', () => {
   }
 
   it('login: after expireTemporaryKeys() the client logs in again once and the call succeeds', async () => {
-    const client = clientFor(emu, modes(emu)['login']);
+    const client = clientFor(emu, authModes(emu)['login']);
     const { eventId, resultSetId } = firstEvent(emu);
     await client.getStartTime(emu.practice.raceId, eventId);
     const loginsBefore = emu.log.filter((e) => e.path.toLowerCase() === '/rest/login').length;
@@ -514,6 +519,26 @@ describe.each(EMULATOR_ASSUMPTION_VARIANTS.map((v) => [JSON.stringify(v), v] as 
       }
     });
 
+    it('place "X": cleared, rejected, or ignored behind an ok that only a read-back shows', async () => {
+      client = clientFor(emu);
+      const bib = bibs[5]!;
+      expect(await client.postResults(target, [{ bib, place: 7 }])).toMatchObject({ ok: true });
+      const out = await client.postResults(target, [{ bib, place: 'X' }]);
+      const shown = (
+        await client.getResults(emu.practice.raceId, target.eventId, target.resultSetId)
+      ).find((r) => r['bib'] === bib)?.['place'];
+      if (variant.clearPlaceWithX === 'rejected') {
+        expect(out).toMatchObject({ ok: false, kind: 'rejected', code: 3 });
+        expect(shown).toBe(7);
+      } else if (variant.clearPlaceWithX === 'ignored') {
+        expect(out).toMatchObject({ ok: true });
+        expect(shown).toBe(7);
+      } else {
+        expect(out).toMatchObject({ ok: true });
+        expect(shown ?? null).toBeNull();
+      }
+    });
+
     it('reads the splits whatever the GET shape', async () => {
       client = clientFor(emu);
       for (const e of emu.practice.events) {
@@ -632,5 +657,135 @@ describe('rate throttling (maxRequestsPerSecond)', () => {
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors)
       expect([e.kind, e.code, e.httpStatus, e.retryAfterMs]).toEqual(['retryable', 14, 429, 1000]);
+  });
+});
+
+describe('API caller registration, required (RunSignup from 2027-01-01)', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 8 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  for (const name of ['api-key', 'v2-key', 'login', 'bearer']) {
+    it(`${name}: every request carries the token and the secret, the login call included`, async () => {
+      const lines: string[] = [];
+      const client = clientFor(emu, authModes(emu)[name], { onLog: (l) => lines.push(l) });
+      const before = emu.log.length;
+      const { eventId, resultSetId } = firstEvent(emu);
+      expect((await client.getRace(emu.practice.raceId)).raceId).toBe(emu.practice.raceId);
+      const [bib] = await bibsOf(client, emu, eventId, 1);
+      expect(
+        await client.postResults({ eventId, resultSetId }, [{ bib: bib!, clock_time: '0:30:00' }]),
+      ).toMatchObject({ ok: true });
+      expect(
+        [...(await client.getResults(emu.practice.raceId, eventId, resultSetId))].length,
+      ).toBeGreaterThan(0);
+      const seen = emu.log.slice(before);
+      if (name === 'login')
+        expect(seen.some((e) => e.path.toLowerCase() === '/rest/login')).toBe(true);
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      // The emulator checked both values on every request (it logs only the verdict).
+      expect(seen.map((e) => e.caller)).toEqual(seen.map(() => 'valid'));
+      expect(seen.every((e) => e.query['rsu_api_reg'] === '[redacted]')).toBe(true);
+      for (const l of lines) {
+        expect(l).not.toContain(emu.practice.caller.token);
+        expect(l).not.toContain(emu.practice.caller.secret);
+      }
+    });
+
+    for (const [what, caller] of [
+      ['missing', null],
+      ['wrong', { token: 'unregistered-app', secret: 'unregistered-secret' }],
+    ] as const) {
+      it(`${name}: a ${what} registration is error 17 at HTTP 400 with its own sentence, posting pauses as auth`, async () => {
+        const client = clientFor(emu, authModes(emu)[name], { caller });
+        const e = await caught(client.getRace(emu.practice.raceId));
+        expect(e).toBeInstanceOf(CallerRegistrationError);
+        expect([e.kind, e.code, e.httpStatus]).toEqual(['auth', 17, 400]);
+        expect(e.message).toBe(CALLER_REGISTRATION_REFUSED);
+        expect(e.message).toMatch(/API caller registration.*Setup.*API Keys page/);
+        const out = await client.postResults(firstEvent(emu), [{ bib: 1, clock_time: '0:20:00' }]);
+        expect(out).toMatchObject({ ok: false, kind: 'auth', code: 17 });
+        expect(JSON.stringify(out)).not.toContain('unregistered-secret');
+      });
+    }
+  }
+
+  it('a token without its secret is refused before any request', () => {
+    expect(() =>
+      clientFor(emu, undefined, { caller: { token: emu.practice.caller.token, secret: '' } }),
+    ).toThrow(/give both or neither/);
+  });
+});
+
+describe('complete reads against a RunSignup that caps result pages at 100', () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    // A 5K of 400 runners: more than 250 of them with a bib.
+    emu = await startEmulator({ seed: 9, race: createPracticeRace(9, { fiveK: 400 }) });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('reads a 250-row result set whole: pages of 100 until an empty page', async () => {
+    const client = clientFor(emu);
+    const { eventId, resultSetId } = firstEvent(emu);
+    const bibs = await bibsOf(client, emu, eventId, 250);
+    expect(bibs).toHaveLength(250);
+    for (let i = 0; i < bibs.length; i += 100) {
+      const rows = bibs.slice(i, i + 100).map((bib, k) => ({
+        bib,
+        place: i + k + 1,
+        clock_time: `0:${String(20 + Math.floor((i + k) / 60)).padStart(2, '0')}:${String((i + k) % 60).padStart(2, '0')}`,
+      }));
+      expect(await client.postResults({ eventId, resultSetId }, rows)).toMatchObject({ ok: true });
+    }
+    const before = emu.log.length;
+    const read = await client.getResults(emu.practice.raceId, eventId, resultSetId);
+    expect(read.complete).toBe(true);
+    expect(read).toHaveLength(250);
+    expect(new Set(read.map((r) => r['bib']))).toEqual(new Set(bibs));
+    const pages = emu.log
+      .slice(before)
+      .map((e) => [e.query['page'], e.query['results_per_page'], e.rows]);
+    expect(pages).toEqual([
+      ['1', '100', 100],
+      ['2', '100', 100],
+      ['3', '100', 50],
+      ['4', '100', 0],
+    ]);
+  });
+
+  it('the emulator caps a bigger ask at 100 rows (run after the 250 rows are posted)', async () => {
+    const { eventId, resultSetId } = firstEvent(emu);
+    const c = emu.practice.credentials;
+    const url =
+      `${emu.url}/race/${emu.practice.raceId}/results/get-results?format=json&event_id=${eventId}` +
+      `&individual_result_set_id=${resultSetId}&results_per_page=1000&api_key=${c.apiKey}` +
+      `&api_secret=${c.apiSecret}&rsu_api_reg=${c.callerToken}`;
+    const res = await fetch(url, { headers: { 'X-RSU-API-REG-SECRET': c.callerSecret } });
+    const body = (await res.json()) as { individual_results_sets: Array<{ results: unknown[] }> };
+    expect(body.individual_results_sets[0]!.results).toHaveLength(100);
+  });
+
+  it('full-results carries event_id and individual_result_set_id in the query and as POST fields, at most 100 rows', async () => {
+    const client = clientFor(emu);
+    const { eventId, resultSetId } = firstEvent(emu);
+    const [bib] = await bibsOf(client, emu, eventId, 1);
+    await client.postFullResults(emu.practice.raceId, eventId, resultSetId, [
+      { bib: bib!, clock_time: '0:19:00' },
+    ]);
+    const posted = emu.log.at(-1)!;
+    expect(posted.query['event_id']).toBe(String(eventId));
+    expect(posted.query['individual_result_set_id']).toBe(String(resultSetId));
+    const tooMany = Array.from({ length: 101 }, (_, i) => ({ bib: i + 1, clock_time: '0:19:00' }));
+    const e = await caught(
+      client.postFullResults(emu.practice.raceId, eventId, resultSetId, tooMany),
+    );
+    expect(e.message).toMatch(/At most 100 rows/);
   });
 });

@@ -90,16 +90,22 @@ export class Authenticator {
    * token that IS sent must be right (RunSignup already refuses an unrecognised one).
    */
   checkCaller(input: AuthInput, rule: EmulatorAssumptions['callerRegistration']): void {
-    const token = input.query[CALLER_REGISTRATION.queryParam];
-    const raw = input.headers[CALLER_REGISTRATION.secretHeader.toLowerCase()];
-    const secret = Array.isArray(raw) ? raw[0] : raw;
-    if (token === undefined && secret === undefined && rule === 'not-required') return;
-    if (same(token ?? '', this.creds.callerToken) && same(secret ?? '', this.creds.callerSecret)) {
-      return;
-    }
+    const status = this.callerStatus(input);
+    if (status === 'valid' || (status === 'missing' && rule === 'not-required')) return;
     throw new ApiError(CALLER_REGISTRATION.refusedCode, CALLER_REGISTRATION.refusedText, {
       httpStatus: CALLER_REGISTRATION.refusedHttpStatus,
     });
+  }
+
+  /** What a request carried of the caller registration: both right, none, or anything else. */
+  callerStatus(input: AuthInput): 'valid' | 'missing' | 'invalid' {
+    const token = input.query[CALLER_REGISTRATION.queryParam];
+    const raw = input.headers[CALLER_REGISTRATION.secretHeader.toLowerCase()];
+    const secret = Array.isArray(raw) ? raw[0] : raw;
+    if (token === undefined && secret === undefined) return 'missing';
+    const valid =
+      same(token ?? '', this.creds.callerToken) && same(secret ?? '', this.creds.callerSecret);
+    return valid ? 'valid' : 'invalid';
   }
 
   expireTemporaryKeys(): void {

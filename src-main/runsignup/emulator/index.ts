@@ -80,6 +80,8 @@ export interface RequestLogEntry {
   errorCode: number | null;
   rows: number;
   fault: FaultKind | null;
+  /** The API-caller registration the request carried (never its values). */
+  caller: 'valid' | 'missing' | 'invalid';
   /** full-results: the rows as posted (parsed), in order. */
   posted?: PostedRow[];
   /** full-results: whether rows were saved (true even when the answer was then lost to a fault). */
@@ -220,6 +222,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       errorCode: null,
       rows: 0,
       fault: null,
+      caller: auth.callerStatus({ query, headers: req.headers }),
     };
     log.push(entry);
     const formatOrError = responseFormat(query.format);

@@ -68,6 +68,8 @@ export interface PracticeRaceData {
   /** Race day, `YYYY-MM-DD`, in the race's time zone. */
   date: string;
   timeZone: string;
+  /** false: GET race leaves `timezone` out (stations then use their own zone setting). */
+  reportsTimeZone?: boolean;
   events: PracticeEventData[];
   participants: PracticeParticipantData[];
   divisions: PracticeDivisionData[];

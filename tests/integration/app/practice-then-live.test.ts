@@ -14,6 +14,7 @@ import {
   composeStationService,
 } from '../../../src-main/app/compose';
 import { openCorePort } from '../../../src-main/app/core-adapter';
+import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
@@ -83,10 +84,10 @@ describe('practice, then the live race on one data folder', () => {
     const practiceConfig = (await service.query({ type: 'snapshot' })).config!;
 
     // The timer connects to RunSignup and sets up the live race.
-    const { apiKey, apiSecret } = live.practice.credentials;
+    const liveConnection = practiceConnection(live);
     const connected = await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+      connection: liveConnection,
     });
     expect(connected.ok).toBe(true);
     const lDetails = await setUp(
@@ -162,10 +163,10 @@ describe('practice, then the live race on one data folder', () => {
     const pDetails = await setUp(service, practice.practice.raceId);
     const now = Date.now();
     await service.command({ type: 'gun', eventId: pDetails.events[0]!.eventId, at: now - 60_000 });
-    const { apiKey, apiSecret } = live.practice.credentials;
+    const liveConnection = practiceConnection(live);
     await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+      connection: liveConnection,
     });
     const details = await service.query({ type: 'raceDetails', raceId: live.practice.raceId });
     const refused = await service.command({
@@ -202,10 +203,10 @@ describe('practice, then the live race on one data folder', () => {
       syncIdlePollMs: 50,
     });
     cleanups.push(() => service.close());
-    const { apiKey, apiSecret } = live.practice.credentials;
+    const liveConnection = practiceConnection(live);
     await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+      connection: liveConnection,
     });
     const lDetails = await setUp(service, live.practice.raceId);
     // The park has no signal: RunSignup is out of reach, the finishes stay pending.
@@ -277,10 +278,10 @@ describe('practice, then the live race on one data folder', () => {
       eventId: pDetails.events[0]!.eventId,
       at: Date.now() - 60_000,
     });
-    const { apiKey, apiSecret } = live.practice.credentials;
+    const liveConnection = practiceConnection(live);
     await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+      connection: liveConnection,
     });
     const details = await service.query({ type: 'raceDetails', raceId: live.practice.raceId });
     const failed = await service.command({

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeStationService } from '../../../src-main/app/compose';
+import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore, type SecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
@@ -117,12 +118,12 @@ describe('composed station with RunSignup credentials', () => {
     });
     const dir = await dataDir();
     const secrets = memorySecretStore(); // stands in for safeStorage across the restart
-    const { apiKey, apiSecret } = runsignup.practice.credentials;
+    const runsignupConnection = practiceConnection(runsignup);
 
     const first = await start(dir, secrets);
     const connected = await first.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: runsignup.url, apiKey, apiSecret },
+      connection: runsignupConnection,
     });
     expect(connected.ok).toBe(true);
     const details = await setUp(first, runsignup.practice.raceId);

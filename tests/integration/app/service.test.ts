@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Participant, StationConfig } from '../../../src-shared/domain';
 import { isOnRunSignup, ON_RUNSIGNUP, type StationEvent } from '../../../src-shared/station-api';
 import { realParts } from '../../../src-main/app/parts';
+import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore, type CorePort, type SecretStore } from '../../../src-main/app/ports';
 import { openStationCore } from '../../../src-main/core/station-core';
 import {
@@ -159,11 +160,22 @@ describe('station service with RunSignup credentials', () => {
     const live = await liveRunSignup();
     const secrets = memorySecretStore();
     const { service } = await boot(await createCore(), secrets);
-    const { apiKey, apiSecret } = live.practice.credentials;
+    const liveConnection = practiceConnection(live);
+    const { apiSecret } = liveConnection;
+
+    // Without the app's caller registration RunSignup (from 2027) refuses every call: the
+    // timer is told it is the caller registration, not the race key, and nothing is kept.
+    const { callerToken: _token, callerSecret: _secret, ...unregistered } = liveConnection;
+    const refused = await service.command({ type: 'connect', connection: unregistered });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/API caller registration \(error 17\).*Setup.*API Keys page/),
+    });
+    expect(await secrets.get(CONNECTION_SECRET_KEY)).toBeNull();
 
     const wrong = await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret: 'not-the-secret-xyz' },
+      connection: { ...liveConnection, apiSecret: 'not-the-secret-xyz' },
     });
     expect(wrong.ok).toBe(false);
     if (!wrong.ok) {
@@ -174,7 +186,7 @@ describe('station service with RunSignup credentials', () => {
 
     const right = await service.command({
       type: 'connect',
-      connection: { auth: 'api-key', baseUrl: live.url, apiKey, apiSecret },
+      connection: liveConnection,
     });
     expect(right.ok).toBe(true);
     expect(JSON.parse((await secrets.get(CONNECTION_SECRET_KEY))!)).toMatchObject({ apiSecret });

@@ -169,12 +169,16 @@ describe('"X" in a finish field awaits a read-back', () => {
       ['clock_time', 'X'],
       ['place', 'X'],
     ]);
-    // Only the finish time awaits its read-back (place is not a time field).
+    // Both await their read-back: "X" is documented for splits only, place included.
     const waiting = h.core.outbox.awaitingReadBack();
-    expect(waiting.map((r) => [r.bib, r.field, r.value])).toEqual([[1, 'clock_time', 'X']]);
+    expect(waiting.map((r) => [r.bib, r.field, r.value])).toEqual([
+      [1, 'clock_time', 'X'],
+      [1, 'place', 'X'],
+    ]);
     expect(snap().crossings[0]).toMatchObject({ sync: 'verify' });
     expect(snap().crossings[0]?.syncReason).toMatch(/Verify on RunSignup/);
 
+    h.core.outbox.confirmReadBack(waiting[1]!, true, null);
     h.core.outbox.confirmReadBack(waiting[0]!, false, 'RunSignup still shows 0:01:00.0');
     expect(h.core.outbox.awaitingReadBack()).toEqual([]);
     expect(h.core.outbox.counts()).toEqual({ pending: 0, attention: 1 });

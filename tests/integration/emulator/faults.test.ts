@@ -11,6 +11,7 @@ import {
   type FaultPlan,
   type RunningEmulator,
 } from '../../../src-main/runsignup/emulator';
+import { FaultPicker } from '../../../src-main/runsignup/emulator/faults';
 import { errorOf, ids, postRows } from './support';
 
 const race = createPracticeRace(1);
@@ -203,5 +204,52 @@ describe('rate throttling', () => {
         .filter((l) => l.errorCode === 14)
         .every((l) => l.applied === false && l.posted?.length === 1),
     ).toBe(true);
+  });
+});
+
+describe('command-line fault switches (rates, late apply)', () => {
+  it('rates: each kind strikes about as often as asked, replayable from the seed', async () => {
+    const plan: FaultPlan = { rates: { reset: 0.2, 'http-503': 0.1 }, seed: 3 };
+    const picker = new FaultPicker(plan);
+    const seen = Array.from({ length: 2000 }, () => picker.next());
+    const share = (k: FaultKind | null) => seen.filter((f) => f === k).length / seen.length;
+    expect(share('reset')).toBeGreaterThan(0.15);
+    expect(share('reset')).toBeLessThan(0.25);
+    expect(share('http-503')).toBeGreaterThan(0.06);
+    expect(share('http-503')).toBeLessThan(0.14);
+    expect(share(null)).toBeGreaterThan(0.62);
+    expect(seen.every((f) => f === null || f === 'reset' || f === 'http-503')).toBe(true);
+    const again = new FaultPicker(plan);
+    expect(Array.from({ length: 2000 }, () => again.next())).toEqual(seen);
+    expect(() => new FaultPicker({ rates: { reset: 0.7, html: 0.6 } })).toThrow(/more than 1/);
+  });
+
+  it('late apply: a post whose answer a reset lost is saved later, after the client gave up', async () => {
+    const e = await withFaults({ script: ['reset'], latencyMs: 40 }, { lateApply: true });
+    await expect(postRows(e, row())).rejects.toThrow();
+    // Not yet: the client saw a dropped connection and nothing saved.
+    expect(e.results(ids(e).fiveKSet)).toEqual([]);
+    for (let i = 0; i < 100 && e.results(ids(e).fiveKSet).length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(e.results(ids(e).fiveKSet)).toHaveLength(1);
+    expect(e.log.at(-1)).toMatchObject({ fault: 'reset', applied: true });
+  });
+
+  it('late apply: a newer post that got through is overwritten by the older late one', async () => {
+    const e = await withFaults(
+      { script: ['no-answer'], noAnswerMs: 20, latencyMs: 80 },
+      {
+        lateApply: true,
+      },
+    );
+    await expect(postRows(e, [{ bib: A.bib!, clock_time: '20:00' }])).rejects.toThrow();
+    expect((await postRows(e, [{ bib: A.bib!, clock_time: '21:00' }])).text).toBe('{}');
+    expect(e.results(ids(e).fiveKSet)[0]?.clock_time).toBe('21:00');
+    for (let i = 0; i < 100 && e.results(ids(e).fiveKSet)[0]?.clock_time !== '20:00'; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Out of order, as a slow RunSignup can apply them: only a read-back tells.
+    expect(e.results(ids(e).fiveKSet)[0]?.clock_time).toBe('20:00');
   });
 });

@@ -19,9 +19,12 @@ import type { StationRole } from '../../../src-shared/domain';
 import { formatStartTime } from '../../../src-main/sync/gun-time';
 import { waitFor } from '../../support/poll';
 
-// An hour ago, with a fraction (the core refuses guns days away from now).
-const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000 + 250;
+// An hour ago (the core refuses guns days away from now), on a whole second: RunSignup keeps
+// whole seconds, so a gun shared through it arrives exactly.
+const GUN = Math.floor((Date.now() - 3_600_000) / 1_000) * 1_000;
+// The laptops' own zone setting; RunSignup's race data gives the race's zone, which wins.
 const ZONE = 'America/Denver';
+const RACE_ZONE = createPracticeRace(5).timeZone;
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -38,12 +41,12 @@ async function setup(options: EmulatorOptions = {}) {
   });
   const event = emulator.practice.events.find((e) => e.resultSets[0]?.splits.length)!;
   const set = event.resultSets[0]!;
-  const open = async (name: string): Promise<StationService> => {
+  const open = async (name: string, laptopZone = ZONE): Promise<StationService> => {
     const service = await composeStationService({
       dataDir: path.join(dir, name),
       secrets: memorySecretStore(),
       practiceEmulator: emulator,
-      timeZone: ZONE,
+      timeZone: laptopZone,
       syncIdlePollMs: 50,
       gunPollMs: 60_000, // polled explicitly below
     });
@@ -77,9 +80,10 @@ async function setup(options: EmulatorOptions = {}) {
 }
 
 async function startTimeOn(emulator: RunningEmulator, eventId: number): Promise<unknown> {
-  const { apiKey, apiSecret } = emulator.practice.credentials;
-  const url = `${emulator.url}/race/${emulator.practice.raceId}/results/start-time?event_id=${eventId}&format=json&api_key=${apiKey}&api_secret=${apiSecret}`;
-  return ((await (await fetch(url)).json()) as { start_time: unknown }).start_time;
+  const { apiKey, apiSecret, callerToken, callerSecret } = emulator.practice.credentials;
+  const url = `${emulator.url}/race/${emulator.practice.raceId}/results/start-time?event_id=${eventId}&format=json&api_key=${apiKey}&api_secret=${apiSecret}&rsu_api_reg=${callerToken}`;
+  const res = await fetch(url, { headers: { 'X-RSU-API-REG-SECRET': callerSecret } });
+  return ((await res.json()) as { start_time: unknown }).start_time;
 }
 
 describe('several stations on one race', () => {
@@ -99,7 +103,7 @@ describe('several stations on one race', () => {
     });
     await finish.gunsSent();
     const text = await startTimeOn(emulator, event.eventId);
-    expect(text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.250$/);
+    expect(text).toBe(formatStartTime(GUN, RACE_ZONE, false));
 
     await split.pollGunNow();
     const snapshot = await split.query({ type: 'snapshot' });
@@ -151,7 +155,7 @@ describe('several stations on one race', () => {
 
     const again = await open('finish');
     await again.gunsSent();
-    expect(await startTimeOn(emulator, event.eventId)).toMatch(/\.250$/);
+    expect(await startTimeOn(emulator, event.eventId)).toBe(formatStartTime(GUN, RACE_ZONE, false));
   });
 
   it('[assumed] sends whole seconds to a RunSignup that refuses fractions', async () => {
@@ -164,13 +168,45 @@ describe('several stations on one race', () => {
     expect(await startTimeOn(emulator, event.eventId)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   });
 
-  it("writes the gun in the station's time zone setting, and refuses a zone it does not know", async () => {
-    const { emulator, event, station } = await setup();
+  it("writes the gun on the race's wall clock from RunSignup's race data, whole seconds, whatever the laptop's zone", async () => {
+    // Laptop in UTC, race in America/New_York (RunSignup's race data), split station in the
+    // race's zone: the finish posts New York wall clock, and the split reads the same instant.
+    const { emulator, event, open, splitRole } = await setup();
+    const configure = async (service: StationService, role: StationRole) =>
+      service.command({
+        type: 'configure',
+        raceId: emulator.practice.raceId,
+        eventIds: [event.eventId],
+        role,
+        stationName: role.kind,
+      });
+    const finish = await open('finish-utc', 'UTC');
+    expect(await configure(finish, { kind: 'finish' })).toMatchObject({ ok: true });
+    expect((await finish.query({ type: 'snapshot' })).config?.timeZone).toBe('America/New_York');
+    const split = await open('split-ny', 'America/New_York');
+    expect(await configure(split, splitRole)).toMatchObject({ ok: true });
+    const gun = GUN + 250; // the finish timer's gun has a fraction; RunSignup gets the second
+    await finish.command({ type: 'gun', eventId: event.eventId, at: gun });
+    await finish.gunsSent();
+    const text = await startTimeOn(emulator, event.eventId);
+    expect(text).toBe(formatStartTime(GUN, 'America/New_York', false));
+    expect(text).not.toBe(formatStartTime(GUN, 'UTC', false));
+    await split.pollGunNow();
+    const guns = (await split.query({ type: 'snapshot' })).guns;
+    expect(guns.find((g) => g.eventId === event.eventId)).toMatchObject({
+      at: GUN,
+      source: 'runsignup',
+    });
+  });
+
+  it("uses the station's zone setting when RunSignup gives none, and refuses a zone it does not know", async () => {
+    const race = { ...createPracticeRace(5), reportsTimeZone: false };
+    const { emulator, event, station } = await setup({ race });
     const finish = await station('finish', { kind: 'finish' }, 'Asia/Kolkata');
     expect((await finish.query({ type: 'snapshot' })).config?.timeZone).toBe('Asia/Kolkata');
     await finish.command({ type: 'gun', eventId: event.eventId, at: GUN });
     await finish.gunsSent();
-    const wall = new Date(GUN + 5.5 * 3_600_000).toISOString().replace('T', ' ').slice(0, 23);
+    const wall = new Date(GUN + 5.5 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
     expect(await startTimeOn(emulator, event.eventId)).toBe(wall);
     const refused = await finish.command({
       type: 'configure',
@@ -206,7 +242,7 @@ describe('several stations on one race', () => {
     });
     await finish.gunsSent();
     expect(await startTimeOn(emulator, event.eventId)).toBe(
-      formatStartTime(GUN + 3_000, ZONE, true),
+      formatStartTime(GUN + 3_000, RACE_ZONE, false),
     );
     await split.pollGunNow();
     const snapshot = await split.query({ type: 'snapshot' });

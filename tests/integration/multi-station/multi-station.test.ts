@@ -111,7 +111,7 @@ describe('a finish station and two split stations on one race', () => {
         (t) => t.late,
       ],
     ];
-    const { apiKey, apiSecret } = emulator.practice.credentials;
+    const { apiKey, apiSecret, callerToken, callerSecret } = emulator.practice.credentials;
     for (const [name, role] of roles) {
       const station = startStation(name);
       stations.push(station);
@@ -122,6 +122,8 @@ describe('a finish station and two split stations on one race', () => {
           url: emulator.url,
           apiKey,
           apiSecret,
+          callerToken,
+          callerSecret,
           raceId: race.raceId,
           eventId: event.eventId,
           resultSetId: set.resultSetId,

@@ -19,6 +19,8 @@ export type ToChild =
       url: string;
       apiKey: string;
       apiSecret: string;
+      callerToken: string;
+      callerSecret: string;
       raceId: number;
       eventId: number;
       resultSetId: number;
@@ -113,6 +115,8 @@ async function handle(message: ToChild): Promise<void> {
           baseUrl: message.url,
           apiKey: message.apiKey,
           apiSecret: message.apiSecret,
+          callerToken: message.callerToken,
+          callerSecret: message.callerSecret,
         },
         fresh: false,
         close: async () => {},
@@ -125,6 +129,8 @@ async function handle(message: ToChild): Promise<void> {
           baseUrl: message.url,
           apiKey: message.apiKey,
           apiSecret: message.apiSecret,
+          callerToken: message.callerToken,
+          callerSecret: message.callerSecret,
         },
       });
       if (!connected.ok) throw new Error(connected.error);

@@ -12,7 +12,7 @@ import {
   type RunSignupClientOptions,
 } from '../../../src-main/runsignup/client';
 import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
-import { RunSignupError } from '../../../src-main/runsignup/errors';
+import { CallerRegistrationError, RunSignupError } from '../../../src-main/runsignup/errors';
 
 interface Seen {
   method: string;
@@ -592,5 +592,96 @@ describe('observers', () => {
       ok: true,
     });
     expect(seen[0]!.headers['user-agent']).toMatch(/^Chute/);
+  });
+});
+
+describe('API caller registration and the answers RunSignup gives at other statuses', () => {
+  const caller = { token: 'CALLER-TOKEN-1', secret: 'CALLER-SECRET-2' };
+
+  it('rides on every call of every mode, the login call included, and is never logged', async () => {
+    handler = (q, res) => {
+      if (q.path === '/Rest/login') return json(res, { tmp_key: 'tk', tmp_secret: 'ts', user: {} });
+      json(res, { start_time: null });
+    };
+    const lines: string[] = [];
+    const modes: RunSignupClientOptions['auth'][] = [
+      { mode: 'api-key', apiKey: 'AKEY123', apiSecret: 'SECRET-XYZ' },
+      { mode: 'v2-key', apiKey: 'V2K', apiSecret: 'V2SECRET' },
+      { mode: 'login', email: 'a@b.c', password: 'PASSWORD!' },
+      { mode: 'bearer', token: 'TOKEN123' },
+    ];
+    for (const auth of modes) {
+      await client({ auth, caller, onLog: (l) => lines.push(l) }).getStartTime(1, 2);
+    }
+    expect(seen.map((s) => s.path)).toContain('/Rest/login');
+    expect(seen).toHaveLength(5);
+    for (const s of seen) {
+      expect(s.query.get('rsu_api_reg')).toBe('CALLER-TOKEN-1');
+      expect(s.headers['x-rsu-api-reg-secret']).toBe('CALLER-SECRET-2');
+      expect(s.query.toString()).not.toContain('CALLER-SECRET-2');
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines) expect(l).not.toMatch(/CALLER-TOKEN-1|CALLER-SECRET-2/);
+  });
+
+  it('error 17 at HTTP 400 is an auth failure with its own sentence, never "retry"', async () => {
+    handler = (_q, res) =>
+      json(res, { error: { error_code: 17, error_msg: 'Invalid API caller credentials.' } }, 400);
+    const c = client({ caller });
+    const e = await c.getStartTime(1, 2).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(CallerRegistrationError);
+    expect(e).toMatchObject({ kind: 'auth', code: 17, httpStatus: 400 });
+    expect((e as Error).message).toMatch(/caller registration.*Setup/);
+    expect(
+      await c.postResults({ eventId: 2, resultSetId: 3 }, [{ bib: 1, place: 1 }]),
+    ).toMatchObject({ ok: false, kind: 'auth', code: 17 });
+  });
+
+  it('an error envelope is read at any HTTP status (401, 403, 400)', async () => {
+    for (const [status, code, kind] of [
+      [401, 6, 'auth'],
+      [403, 7, 'auth'],
+      [400, 3, 'rejected'],
+    ] as const) {
+      handler = (_q, res) => json(res, { error: { error_code: code, error_msg: 'no' } }, status);
+      const e = await client()
+        .getStartTime(1, 2)
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(e).toMatchObject({ kind, code, httpStatus: status });
+    }
+  });
+
+  it('a refused bearer token says in one sentence that it has probably expired', async () => {
+    handler = (_q, res) =>
+      json(res, { error: { error_code: 6, error_msg: 'Key authentication failed' } });
+    const e = await client({ auth: { mode: 'bearer', token: 'OLD-TOKEN' } })
+      .getStartTime(1, 2)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(e).toMatchObject({ kind: 'auth', code: 6 });
+    expect((e as Error).message).toMatch(/access token.*probably expired.*30 days.*Setup/);
+    expect((e as Error).message).not.toContain('OLD-TOKEN');
+  });
+
+  it('full-results sends event_id and individual_result_set_id in the query AND as POST fields', async () => {
+    handler = (_q, res) => json(res, {});
+    await client().postFullResults(1, 2, 3, [{ bib: 7, clock_time: '0:20:00.0' }]);
+    const form = new URLSearchParams(seen[0]!.body);
+    expect([
+      seen[0]!.query.get('event_id'),
+      seen[0]!.query.get('individual_result_set_id'),
+    ]).toEqual(['2', '3']);
+    expect([form.get('event_id'), form.get('individual_result_set_id')]).toEqual(['2', '3']);
+    expect(JSON.parse(form.get('request')!)).toEqual({
+      results: [{ bib: 7, clock_time: '0:20:00.0' }],
+    });
   });
 });

@@ -83,7 +83,10 @@ describe('two web stations sharing one practice emulator', () => {
 
   it('closing a station leaves the shared emulator answering', async () => {
     await split.close();
-    const answer = await fetch(`${emulator.url}/races?format=json`);
+    const { token, secret } = emulator.practice.caller;
+    const answer = await fetch(`${emulator.url}/races?format=json&rsu_api_reg=${token}`, {
+      headers: { 'X-RSU-API-REG-SECRET': secret },
+    });
     expect(answer.status).toBe(200);
   });
 });

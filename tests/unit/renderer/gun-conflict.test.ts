@@ -1,7 +1,7 @@
 // The gun line shows RunSignup's differing start time and offers to take it.
 import { describe, expect, it } from 'vitest';
 import { formatTimeOfDay } from '../../../src-renderer/lib/format';
-import { gunConflictView } from '../../../src-renderer/lib/guns';
+import { gunConflictView, gunOnRaceClock } from '../../../src-renderer/lib/guns';
 
 const T0 = Date.UTC(2026, 4, 2, 13, 0, 0);
 
@@ -33,5 +33,14 @@ describe('gunConflictView', () => {
       action: `Use RunSignup's gun (${when})`,
       command: { type: 'gun', eventId: 7, at: T0 + 7_300 },
     });
+  });
+});
+
+describe('gunOnRaceClock', () => {
+  it("shows a gun on the race's wall clock with its zone, whatever the laptop's zone", () => {
+    const gun = Date.UTC(2026, 4, 16, 12, 0, 0, 250); // 08:00:00.25 in New York (EDT)
+    expect(gunOnRaceClock(gun, 'America/New_York')).toBe('08:00:00 America/New_York');
+    expect(gunOnRaceClock(gun, 'UTC')).toBe('12:00:00 UTC');
+    expect(gunOnRaceClock(gun, 'Nowhere/Atlantis')).toMatch(/unknown time zone/);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Command, Connection, type RaceDetails } from '../../../src-shared/station-api';
 import {
+  CALLER_REGISTRATION_HINT,
   EMPTY_CONNECTION_FORM,
   RUNSIGNUP_TEST_URL,
+  RUNSIGNUP_URL,
   buildConfigure,
   buildConnection,
   splitChoices,
@@ -38,6 +40,34 @@ describe('buildConnection', () => {
       });
       expect(Connection.safeParse(login.value).success).toBe(true);
     }
+  });
+  it('adds the API caller registration to every live mode, both or neither, on the production address', () => {
+    const live = {
+      ...EMPTY_CONNECTION_FORM,
+      host: 'runsignup' as const,
+      apiKey: 'k',
+      apiSecret: 's',
+    };
+    const both = buildConnection({ ...live, callerToken: ' ct ', callerSecret: 'cs' });
+    expect(both).toEqual({
+      ok: true,
+      value: {
+        auth: 'api-key',
+        baseUrl: RUNSIGNUP_URL,
+        apiKey: 'k',
+        apiSecret: 's',
+        callerToken: 'ct',
+        callerSecret: 'cs',
+      },
+    });
+    expect(RUNSIGNUP_URL).toBe('https://api.runsignup.com/rest');
+    if (both.ok) expect(Connection.safeParse(both.value).success).toBe(true);
+    expect(buildConnection({ ...live, callerToken: 'ct' })).toEqual({
+      ok: false,
+      errors: ['Give both the API caller token and its secret, or neither'],
+    });
+    expect(buildConnection(live)).toMatchObject({ ok: true, value: { auth: 'api-key' } });
+    expect(CALLER_REGISTRATION_HINT).toMatch(/API Keys page of your RunSignup account/);
   });
   it('lists every missing field and refuses a bad URL', () => {
     const r = buildConnection({ ...EMPTY_CONNECTION_FORM, host: 'runsignup', auth: 'v2-key' });
@@ -129,6 +159,24 @@ describe('buildConfigure', () => {
         { eventId: 2, resultSetId: 22 },
       ],
     });
+  });
+  it("sends the typed race time zone only when RunSignup's race data gives none", () => {
+    const form = {
+      raceId: 5,
+      events: { 1: 11 },
+      role: 'finish',
+      stationName: 'Finish',
+      precision: 1 as const,
+      timeZone: ' America/Chicago ',
+    };
+    expect(buildConfigure(form, details)).toMatchObject({
+      ok: true,
+      value: { timeZone: 'America/Chicago' },
+    });
+    const withZone = buildConfigure(form, { ...details, timeZone: 'America/New_York' });
+    expect(withZone.ok && 'timeZone' in withZone.value).toBe(false);
+    const blank = buildConfigure({ ...form, timeZone: '' }, details);
+    expect(blank.ok && 'timeZone' in blank.value).toBe(false);
   });
   it('keeps only the events that pass the chosen split', () => {
     const r = buildConfigure(

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
 import { DEFAULT_BATCH_SIZE, nextBatchSize } from '../../../src-main/sync/batch-size';
 
 const p = DEFAULT_BATCH_SIZE;
 
 describe('adaptive batch size', () => {
-  it('starts at 25 and grows while full batches come back fast', () => {
+  it("starts at 25 (RunSignup's example) and grows while full batches come back fast, never past the cap of 100", () => {
     let size = p.initial;
     expect(size).toBe(25);
     const seen = [size];
@@ -13,7 +14,8 @@ describe('adaptive batch size', () => {
       size = nextBatchSize(size, { kind: 'success', rows: size, elapsedMs: 50 }, p);
       seen.push(size);
     }
-    expect(seen).toEqual([25, 50, 100, 200, 400, 500, 500]);
+    expect(seen).toEqual([25, 50, 100, 100, 100, 100, 100]);
+    expect(p.max).toBe(CLIENT_ASSUMPTIONS.maxRowsPerPost);
   });
 
   it('does not grow on a short batch or a middling answer', () => {

@@ -105,7 +105,8 @@ function raceView(state: RaceState, events: PracticeEventData[] | null, now: num
       zipcode: '28801',
       country_code: 'US',
     },
-    timezone: race.timeZone,
+    // A race may come without it (reportsTimeZone: false): the station then uses its setting.
+    ...(race.reportsTimeZone === false ? {} : { timezone: race.timeZone }),
     ...(events ? { events: events.map(eventView) } : {}),
   };
 }
