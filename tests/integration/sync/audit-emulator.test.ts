@@ -54,6 +54,7 @@ async function station(faults: FaultPlan | undefined) {
     const c = new RunSignupClient({
       baseUrl: emu!.url,
       auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+      caller: emu!.practice.caller,
       raceId: emu!.practice.raceId,
       timeouts: {
         connectMs: overallMs,
