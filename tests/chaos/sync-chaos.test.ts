@@ -210,6 +210,7 @@ describe('sync under network chaos', () => {
       const other = new RunSignupClient({
         baseUrl: emu.url,
         auth: { mode: 'api-key', apiKey: creds.apiKey, apiSecret: creds.apiSecret },
+        caller: emu.practice.caller,
         raceId,
         timeouts: { connectMs: 300, headersMs: 300, bodyMs: 300, overallMs: CLIENT_OVERALL_MS },
       });
