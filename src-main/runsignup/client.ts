@@ -66,6 +66,9 @@ export const RACES_PAGE_SIZE = 100;
 export const USER_AGENT = 'Chute finish-line timing station';
 /** Pages of races read for the pick list (see listRaces). */
 export const RACES_MAX_PAGES = 10;
+/** Tries per page of a whole-set read, and the longest wait between them. */
+const PAGE_ATTEMPTS = 3;
+const MAX_PAGE_RETRY_WAIT_MS = 5_000;
 /** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
 const MAX_PAGES = 500;
 /**
@@ -443,6 +446,23 @@ export class RunSignupClient implements ResultsPoster {
     });
   }
 
+  /**
+   * One page of a whole-set read, tried again on a retryable failure (a dropped connection, a
+   * 5xx, code 14 after its wait): a read needs every page, so one lost page must not throw away
+   * the pages already read. Anything else, or a third failure, fails the read.
+   */
+  private async withPageRetries<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (e) {
+        if (!(isRunSignupError(e) && e.kind === 'retryable') || attempt >= PAGE_ATTEMPTS) throw e;
+        const wait = Math.min(e.retryAfterMs ?? 0, MAX_PAGE_RETRY_WAIT_MS);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
   // ---- reading the race ----------------------------------------------------------------------
 
   /** The race with ALL its events, past ones included. */
@@ -561,15 +581,17 @@ export class RunSignupClient implements ResultsPoster {
     const rows = await this.allPages(
       RESULTS_PAGE_SIZE,
       async (page) => {
-        const value = await this.getJson(
-          `/race/${race}/results/get-results`,
-          {
-            event_id: event,
-            individual_result_set_id: set,
-            page,
-            results_per_page: RESULTS_PAGE_SIZE,
-          },
-          'get-results',
+        const value = await this.withPageRetries(() =>
+          this.getJson(
+            `/race/${race}/results/get-results`,
+            {
+              event_id: event,
+              individual_result_set_id: set,
+              page,
+              results_per_page: RESULTS_PAGE_SIZE,
+            },
+            'get-results',
+          ),
         );
         const items = parseResultsPage(value, set);
         return { items, raw: items.length };

@@ -406,6 +406,7 @@ describe('sync under network chaos', () => {
     } finally {
       await loop.stop();
     }
-    // About 20 s on a quiet machine; the shared CI cores can make it twice that.
+    // About 20 s on a quiet machine; the shared CI cores can make it twice that. Reads go in pages
+    // of 100 (RunSignup's cap), each page a request the chaos can hit.
   }, 90_000);
 });

@@ -685,3 +685,45 @@ describe('API caller registration and the answers RunSignup gives at other statu
     });
   });
 });
+
+describe('a whole-set read on a flaky network', () => {
+  it('tries a failed page again instead of throwing away the pages already read', async () => {
+    let failures = 0;
+    handler = (q, res) => {
+      const page = Number(q.query.get('page'));
+      if (page === 2 && failures < 2) {
+        failures += 1;
+        res.writeHead(503, { 'Content-Type': 'text/html' });
+        return res.end('<html><body>busy</body></html>');
+      }
+      json(res, {
+        individual_results_sets: [
+          {
+            individual_result_set_id: 3,
+            results: Array.from({ length: page === 1 ? 100 : page === 2 ? 5 : 0 }, (_, i) => ({
+              bib: page * 1000 + i,
+            })),
+          },
+        ],
+      });
+    };
+    const rows = await client().getResults(1, 2, 3);
+    expect(rows).toHaveLength(105);
+    expect(seen.map((s) => s.query.get('page'))).toEqual(['1', '2', '2', '2', '3']);
+  });
+
+  it('gives up on a page after three failures: the read is not complete', async () => {
+    handler = (_q, res) => {
+      res.writeHead(503, { 'Content-Type': 'text/html' });
+      res.end('<html><body>busy</body></html>');
+    };
+    const e = await client()
+      .getResults(1, 2, 3)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
+    expect(e).toMatchObject({ kind: 'retryable' });
+    expect(seen).toHaveLength(3);
+  });
+});
