@@ -143,10 +143,17 @@ export async function runStationTorture(
   const bibs = race.participants.flatMap((p) => (p.bib === null ? [] : [p.bib]));
   const gun = Date.now() - 60 * 60_000;
   let nextBib = 0;
-  const { apiKey, apiSecret } = emu.practice.credentials;
+  const { apiKey, apiSecret, callerToken, callerSecret } = emu.practice.credentials;
   const connect: Command = {
     type: 'connect',
-    connection: { auth: 'api-key', baseUrl: emu.url, apiKey, apiSecret },
+    connection: {
+      auth: 'api-key',
+      baseUrl: emu.url,
+      apiKey,
+      apiSecret,
+      callerToken,
+      callerSecret,
+    },
   };
   const expectOk = (what: string, r: Awaited<ReturnType<typeof command>>) => {
     if (!r?.ok) throw new Error(`${what} failed: ${r?.error ?? 'no answer'}`);

@@ -66,9 +66,10 @@ describe('sync under network chaos', () => {
       seed: SEED,
       race: createPracticeRace(SEED, SIZE),
       faults: {
-        // Every kind once, in order, then 40% of the rest at random.
+        // Every kind once, in order, then 45% of the rest at random: with latency a quarter of
+        // the kinds, about 34% of posts fail outright, clear of the 30% bar checked below.
         script: [...ALL_FAULT_KINDS],
-        probability: 0.4,
+        probability: 0.45,
         // Held posts weigh three times as much: each can land after a correction.
         kinds: [...ALL_FAULT_KINDS, 'latency', 'latency'],
         latencyMs: HOLD_MS,

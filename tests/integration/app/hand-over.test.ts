@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeStationService } from '../../../src-main/app/compose';
+import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import {
@@ -33,8 +34,7 @@ describe('hand-over to another laptop', () => {
   it('carries on from the USB stick and posts only what RunSignup lacks', async () => {
     const runsignup = await startEmulator({ port: 0, seed: 5 });
     cleanups.push(() => runsignup.close());
-    const { apiKey, apiSecret } = runsignup.practice.credentials;
-    const connection = { auth: 'api-key' as const, baseUrl: runsignup.url, apiKey, apiSecret };
+    const connection = practiceConnection(runsignup);
     const usb = await folder('usb');
 
     // Laptop A: backups mirrored to the stick.
