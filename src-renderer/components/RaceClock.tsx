@@ -1,7 +1,7 @@
 import { useChute } from '../context';
 import { useNow } from '../hooks';
 import { eventClocks, eventElapsed } from '../lib/clock';
-import { formatElapsed, formatTimeOfDay } from '../lib/format';
+import { formatElapsed } from '../lib/format';
 import { gunConflictView, gunOnRaceClock, gunSourceLabel, type GunConflictView } from '../lib/guns';
 
 /** One clock per event, each from its own gun: a 10K started after the 5K shows its own time. */
@@ -30,17 +30,15 @@ export function RaceClock() {
           >
             <div className="clock-head">
               <span className="clock-name">{c.name}</span>{' '}
-              <span className="clock-gun" data-testid={`gun-${c.eventId}`}>
+              <span
+                className="clock-gun"
+                data-testid={`gun-${c.eventId}`}
+                title={zone === null ? undefined : `race time zone ${zone}`}
+              >
                 {c.gunAt === null
                   ? 'no gun yet'
-                  : `gun ${formatTimeOfDay(c.gunAt, 2)} (${gunSourceLabel(gun?.source, gun?.pressed)})`}
+                  : `gun ${gunOnRaceClock(c.gunAt, zone)} (${gunSourceLabel(gun?.source, gun?.pressed)})`}
               </span>
-              {c.gunAt !== null && zone !== null && (
-                <span className="muted" data-testid={`gun-zone-${c.eventId}`}>
-                  {' '}
-                  · race clock {gunOnRaceClock(c.gunAt, zone)}
-                </span>
-              )}
             </div>
             <div
               className="clock-big"

@@ -5,22 +5,28 @@ import { formatTimeOfDay } from './format';
 type Gun = Snapshot['guns'][number];
 
 /**
- * A gun on the race's wall clock, as RunSignup's start-time call carries it (whole seconds, the
- * race's zone), e.g. `08:00:00 America/New_York`: shown beside every gun so a laptop in another
- * zone still shows what RunSignup has.
+ * A gun on the race's wall clock with the zone's short name, e.g. `08:00:00.25 EDT`: RunSignup
+ * holds start times in the race's zone, so a laptop in another zone still shows what RunSignup
+ * has. Without a known zone the laptop's clock is all there is.
  */
-export function gunOnRaceClock(at: number, zone: string): string {
+export function gunOnRaceClock(at: number, zone: string | null, decimals: 0 | 2 = 2): string {
+  if (zone === null) return formatTimeOfDay(at, decimals);
   try {
-    const text = new Intl.DateTimeFormat('en-GB', {
+    const parts = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       hourCycle: 'h23',
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    }).format(new Date(at));
-    return `${text} ${zone}`;
+      timeZoneName: 'short',
+    }).formatToParts(new Date(at));
+    const part = (type: Intl.DateTimeFormatPartTypes) =>
+      parts.find((p) => p.type === type)?.value ?? '';
+    const fraction =
+      decimals === 0 ? '' : `.${String(Math.floor((at % 1000) / 10)).padStart(2, '0')}`;
+    return `${part('hour')}:${part('minute')}:${part('second')}${fraction} ${part('timeZoneName')}`;
   } catch {
-    return `(unknown time zone ${zone})`;
+    return `${formatTimeOfDay(at, decimals)} (unknown time zone ${zone})`;
   }
 }
 

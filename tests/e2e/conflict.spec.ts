@@ -44,6 +44,7 @@ test('a finish time edited on RunSignup behind the station is a conflict the tim
   const other = new RunSignupClient({
     baseUrl: emulator.url,
     auth: { mode: 'api-key', apiKey, apiSecret },
+    caller: emulator.practice.caller,
     raceId: emulator.practice.raceId,
   });
   try {

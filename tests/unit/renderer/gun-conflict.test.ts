@@ -39,8 +39,9 @@ describe('gunConflictView', () => {
 describe('gunOnRaceClock', () => {
   it("shows a gun on the race's wall clock with its zone, whatever the laptop's zone", () => {
     const gun = Date.UTC(2026, 4, 16, 12, 0, 0, 250); // 08:00:00.25 in New York (EDT)
-    expect(gunOnRaceClock(gun, 'America/New_York')).toBe('08:00:00 America/New_York');
-    expect(gunOnRaceClock(gun, 'UTC')).toBe('12:00:00 UTC');
-    expect(gunOnRaceClock(gun, 'Nowhere/Atlantis')).toMatch(/unknown time zone/);
+    expect(gunOnRaceClock(gun, 'America/New_York')).toBe('08:00:00.25 EDT');
+    expect(gunOnRaceClock(gun, 'America/New_York', 0)).toBe('08:00:00 EDT');
+    expect(gunOnRaceClock(gun, 'UTC')).toBe('12:00:00.25 UTC');
+    expect(gunOnRaceClock(gun, 'Nowhere/Atlantis')).toMatch(/unknown time zone Nowhere\/Atlantis/);
   });
 });
