@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { layersRule } from './scripts/eslint-layers.js';
 
 const nodeBuiltins = [
   'node:*',
@@ -145,5 +146,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Which folder of src-main may import which (scripts/eslint-layers.js has the table).
+    files: ['src-main/**/*.ts'],
+    plugins: { chute: { rules: { layers: layersRule } } },
+    rules: { 'chute/layers': 'error' },
   },
 );

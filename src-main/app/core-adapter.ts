@@ -1,7 +1,9 @@
-// The station core (src-main/core) as the service opens it: the real core over one file.
+// The station core (src-main/core) as the service opens it: the real core over one file, told
+// what is assumed of RunSignup (the core itself imports nothing of runsignup).
 import path from 'node:path';
 import { openStationCore } from '../core/station-core';
 import { readDataSettings } from '../db';
+import { CLIENT_ASSUMPTIONS } from '../runsignup/assumptions';
 import type { CorePort } from './ports';
 
 export interface OpenCoreOptions {
@@ -19,5 +21,6 @@ export function openCorePort(dbPath: string, options: OpenCoreOptions = {}): Cor
     history: options.freshAfterArchive ? 'backups' : 'backups-and-archive',
     // Read at every backup: a mirror folder set in Setup takes effect at the next one.
     mirrorDir: () => readDataSettings(dataDir).mirrorDir,
+    readBackClearsIn: CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack,
   });
 }

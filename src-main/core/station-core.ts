@@ -40,6 +40,7 @@ import {
   createOutboxStore,
   outboxRowKey,
   type OutboxChange,
+  type OutboxPolicy,
   type OutboxStore,
 } from './store/outbox-store';
 import { createAttentionReader, reconcileChanges } from './store/outbox-review';
@@ -78,6 +79,8 @@ export interface StationCoreOptions {
   history?: HistoryGuard | 'off';
   /** The backup mirror folder in force (a USB stick; read at every backup). */
   mirrorDir?: () => string | null;
+  /** What the outbox is told about RunSignup: the app passes runsignup/assumptions.ts. */
+  readBackClearsIn: OutboxPolicy['readBackClearsIn'];
 }
 
 export interface StationCore {
@@ -154,7 +157,7 @@ export function openStationCore(options: StationCoreOptions): StationCore {
 
 function buildCore(db: Database, options: StationCoreOptions, now: () => number): StationCore {
   const journal: JournalStore = createJournalStore(db);
-  const outbox = createOutboxStore(db);
+  const outbox = createOutboxStore(db, { readBackClearsIn: options.readBackClearsIn });
   const setup: SetupStore = createSetupStore(db);
   const listeners = new Set<(e: StationEvent) => void>();
 

@@ -2,7 +2,12 @@
 // authenticating per instance, every answer parsed and every failure classified. It implements
 // the sync loop's ResultsPoster, whose postResults never throws.
 import type { Participant } from '../../src-shared/domain';
-import type { PostOutcome, ResultPostRow, ResultReadRow, ResultsPoster } from '../sync/ports';
+import type {
+  PostOutcome,
+  ResultPostRow,
+  ResultReadRow,
+  ResultsPoster,
+} from '../../src-shared/sync-contract';
 import {
   authMaterial,
   callerMaterial,

@@ -2,7 +2,7 @@
 // success body is undocumented, so success is "HTTP 2xx and no error key"; what else is read
 // from it (a per-row failure report, if RunSignup ever sends one) is
 // CLIENT_ASSUMPTIONS.successBodyRowFailures.
-import type { ResultPostRow } from '../sync/ports';
+import type { ResultPostRow } from '../../src-shared/sync-contract';
 import { CLIENT_ASSUMPTIONS } from './assumptions';
 import { classifyErrorCode, RunSignupError } from './errors';
 

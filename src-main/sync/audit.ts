@@ -2,40 +2,9 @@
 // and what to do about a difference. Pure, so every case is tested without a server.
 import { CLEAR_VALUE } from '../../src-shared/domain';
 import { readBackMatches } from '../../src-shared/time';
-import type { ResultReadRow } from './ports';
+import type { AuditedField, AuditSummary, FieldVerdict, ResultReadRow } from './ports';
 
-/** One field this station owns, as the outbox knows it, for the audit. */
-export interface AuditedField {
-  resultSetId: number;
-  eventId: number;
-  bib: number;
-  field: string;
-  /** What this station wants shown (a value, "X"), or null: nothing of its own to show. */
-  wantedValue: string | null;
-  wantedVersion: number;
-  ackedVersion: number;
-  /** Every value this station ever put on the wire for this field. */
-  ownValues: readonly string[];
-  /** When the last post of unknown outcome carrying this field was given up on, or null. */
-  uncertainAt: number | null;
-  /** The wanted version a conflict was found at, or null. */
-  conflictVersion: number | null;
-  /** The wanted version at which the timer kept RunSignup's value, or null. */
-  yieldedVersion: number | null;
-  attentionVersion: number | null;
-}
-
-export type FieldVerdict =
-  /** RunSignup shows the wanted value, and no post of unknown outcome can still land. */
-  | { kind: 'verified' }
-  /** RunSignup shows an older value of this station's, or nothing: post the wanted value again. */
-  | { kind: 'repost'; shown: string }
-  /** RunSignup shows a value this station never sent: the timer decides. */
-  | { kind: 'conflict'; shown: string }
-  /** A post of unknown outcome may still be applied: read again after the settle time. */
-  | { kind: 'wait' }
-  /** Nothing to decide now (posting is due anyway, the read cannot tell, or the timer decided). */
-  | { kind: 'skip' };
+export type { AuditedField, AuditSummary, FieldVerdict };
 
 /**
  * What a read shows in one field: the text ('' for empty), or null when the read cannot tell
@@ -89,16 +58,6 @@ export function auditVerdict(
   if (wantedShown) return settled ? { kind: 'verified' } : { kind: 'wait' };
   if (shown === '' || own) return settled ? { kind: 'repost', shown } : { kind: 'wait' };
   return { kind: 'conflict', shown };
-}
-
-/** Counts of one audit of one result set. */
-export interface AuditSummary {
-  rowsRead: number;
-  compared: number;
-  verified: number;
-  repaired: number;
-  conflicts: number;
-  waiting: number;
 }
 
 export function summarize(rowsRead: number, verdicts: readonly FieldVerdict[]): AuditSummary {

@@ -7,6 +7,7 @@ import { checkIntegrity, openDatabase } from '../../src-main/db';
 import { createJournalStore } from '../../src-main/core/store/journal-store';
 import { createSetupStore } from '../../src-main/core/store/setup-store';
 import { indexParticipants, ProjectionState } from '../../src-main/core/projection';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 const dbPath = process.argv[2];
 if (!dbPath) {
@@ -47,7 +48,7 @@ if (process.argv[3] === '--phases') {
 const rssBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const core = openStationCore({ dbPath, backupDir: null });
+const core = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
 const opened = performance.now();
 const snapshot = core.query({ type: 'snapshot', limit: 1000 });
 const answered = performance.now();

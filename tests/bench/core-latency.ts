@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../../src-main/db';
 import { openStationCore } from '../../src-main/core/station-core';
 import { summarize, type Summary } from './stats';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 export interface CoreLatencyResult extends Summary {
   /** Bare one-row commits interleaved with the taps: the disk under the core at the same moments. */
@@ -22,7 +23,7 @@ export async function measureCoreTapLatency(
   warmup: number,
   floorPath: string,
 ): Promise<CoreLatencyResult> {
-  const core = openStationCore({ dbPath, backupDir: null });
+  const core = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
   const floor = commitFloor(floorPath);
   const floorSamples: number[] = [];
   try {
@@ -64,7 +65,7 @@ export async function measureCoreVoids(
   dbPath: string,
   tapSeqs: readonly number[],
 ): Promise<Summary & { failures: number }> {
-  const core = openStationCore({ dbPath, backupDir: null });
+  const core = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
   try {
     const samples: number[] = [];
     let failures = 0;

@@ -16,6 +16,7 @@ import {
 import { SyncLoop } from '../../src-main/sync/sync-loop';
 import type { Outbox, PostOutcome, ResultPostRow, ResultsPoster } from '../../src-main/sync/ports';
 import { generateJournal, writeStation, type BenchRace } from './race-fixture';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 const SEED = 3;
 
@@ -204,7 +205,7 @@ export async function drain(
       return outcome;
     },
   };
-  const outbox = createOutboxStore(db);
+  const outbox = createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN });
   const loop = new SyncLoop({
     outbox: timedOutbox(outbox, breakdown),
     poster: perRequest === 'one' ? onePerRequest(timedClient, counter) : batched,

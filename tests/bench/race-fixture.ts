@@ -10,6 +10,7 @@ import { openStationCore } from '../../src-main/core/station-core';
 import { createOutboxStore } from '../../src-main/core/store/outbox-store';
 import { indexParticipants, ProjectionState } from '../../src-main/core/projection';
 import { StationConfig } from '../../src-shared/domain';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 export interface BenchRace {
   details: RaceDetails;
@@ -172,7 +173,7 @@ export async function writeStation(
   eventIds: readonly number[],
 ): Promise<WrittenStation> {
   // Setup through the core itself, so config, race cache and participants are stored its way.
-  const core = openStationCore({ dbPath, backupDir: null });
+  const core = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
   try {
     core.cacheRace(race.details);
     const configured = core.execute({
@@ -212,7 +213,7 @@ export async function writeStation(
       config,
       participants: indexParticipants(race.participants, config),
     });
-    const outbox = createOutboxStore(db);
+    const outbox = createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN });
     const wanted = [...state.wanted().values()].map((w) => ({ ...w.key, value: w.value }));
     const lastAt = journal.at(-1)?.at ?? Date.now();
     db.transaction(() => {

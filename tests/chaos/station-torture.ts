@@ -18,6 +18,7 @@ import { createRng, randInt } from '../../src-main/runsignup/emulator/prng';
 import { compareResults } from '../integration/sync/support';
 import { openSocket, request, type TestSocket } from '../integration/web/support';
 import { bundleChild } from './torture-lib';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 export interface StationTortureOptions {
   cycles: number;
@@ -266,7 +267,7 @@ export async function runStationTorture(
       const kinds = new Map(rows.map((r) => [r.seq, r.kind]));
       for (const [seq, kind] of acked) if (kinds.get(seq) !== kind) report.lost += 1;
       for (const n of seen.values()) if (n > 1) report.duplicated += n - 1;
-      const states = createOutboxStore(db).allStates();
+      const states = createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN }).allStates();
       for (const e of race.events) {
         const rs = e.resultSets[0]!.resultSetId;
         const verdict = compareResults(emu.results(rs), states, rs);

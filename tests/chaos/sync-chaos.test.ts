@@ -24,6 +24,7 @@ import type { OutboxRow } from '../../src-main/sync/ports';
 import { compareResults, shownAs } from '../integration/sync/support';
 import { waitFor } from '../support/poll';
 import { outboxKey, tortureRace } from './torture-station';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 const SEED = 11;
 const FINISHES = 500;
@@ -80,7 +81,7 @@ describe('sync under network chaos', () => {
     const race = tortureRace(SEED, SIZE);
     dir = mkdtempSync(join(tmpdir(), 'chute-chaos-'));
     const dbPath = join(dir, 'station.db');
-    core = openStationCore({ dbPath, backupDir: null });
+    core = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
     core.configure(race.config);
     core.cacheParticipants(race.participants);
     const station = core;

@@ -14,6 +14,7 @@ import { RunSignupClient } from '../../src-main/runsignup/client';
 import { createRng } from '../../src-main/runsignup/emulator/prng';
 import { SyncLoop } from '../../src-main/sync/sync-loop';
 import { CoreDriver, reconcileChanges, tortureRace, type TortureRace } from './torture-station';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 /** How far the stored outbox is from an independent projection of the stored journal. */
 function driftAtStart(dbPath: string, race: TortureRace): number {
@@ -21,7 +22,11 @@ function driftAtStart(dbPath: string, race: TortureRace): number {
   try {
     const entries = createJournalStore(db).all();
     if (entries.length === 0) return 0;
-    return reconcileChanges(project(entries, race.ctx), createOutboxStore(db), race).length;
+    return reconcileChanges(
+      project(entries, race.ctx),
+      createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN }),
+      race,
+    ).length;
   } finally {
     db.close();
   }
@@ -47,7 +52,11 @@ async function main(): Promise<void> {
   }
   const race = tortureRace(Number(values['race-seed']));
   process.stdout.write(`R ${driftAtStart(values.db, race)}\n`);
-  const core = openStationCore({ dbPath: values.db, backupDir: null });
+  const core = openStationCore({
+    readBackClearsIn: READ_BACK_CLEARS_IN,
+    dbPath: values.db,
+    backupDir: null,
+  });
   const driver = new CoreDriver(core, race);
   driver.ensureSetup();
 

@@ -18,6 +18,7 @@ import { startEmulator, type RunningEmulator } from '../../src-main/runsignup/em
 import { createRng, randInt } from '../../src-main/runsignup/emulator/prng';
 import { compareResults } from '../integration/sync/support';
 import { outboxKey, tortureRace } from './torture-station';
+import { READ_BACK_CLEARS_IN } from '../support/outbox-policy';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -280,7 +281,7 @@ export async function runTorture(options: TortureOptions): Promise<TortureReport
     const db = openDatabase(dbPath);
     try {
       const journal = createJournalStore(db);
-      const outbox = createOutboxStore(db);
+      const outbox = createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN });
       const entries = journal.all();
       report.journalLength = entries.length;
       const projection = project(entries, race.ctx);

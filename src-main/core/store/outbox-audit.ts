@@ -3,14 +3,15 @@
 // judged, the record of every audit, conflicts and the timer's decision on each.
 import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE } from '../../../src-shared/domain';
-import type { AuditedField, FieldVerdict } from '../../sync/audit';
 import type {
+  AuditedField,
   AuditRun,
   ConflictRow,
+  FieldVerdict,
   PostTarget,
   ResultAudit,
   RunnerCounts,
-} from '../../sync/ports';
+} from '../../../src-shared/sync-contract';
 
 /** The timer's decision on a conflict: RunSignup's value stays, or this station's is posted. */
 export type ConflictChoice = 'runsignup' | 'station';

@@ -4,8 +4,7 @@
 // as the journal row that caused the change.
 import type { Database } from 'better-sqlite3';
 import { CLEAR_VALUE, type FieldKey } from '../../../src-shared/domain';
-import type { ClearVerification, Outbox, OutboxRow } from '../../sync/ports';
-import { CLIENT_ASSUMPTIONS } from '../../runsignup/assumptions';
+import type { ClearVerification, Outbox, OutboxRow } from '../../../src-shared/sync-contract';
 import { createOutboxAudit, type OutboxAudit } from './outbox-audit';
 
 /** One field's new wanted value; `null` = this station no longer wants the field set. */
@@ -42,9 +41,23 @@ export interface OutboxTarget {
   resultSetId: number;
 }
 
-/** Finish fields: "X" there is not documented to clear, so an acknowledged X is read back. */
-export const VERIFIED_CLEAR_FIELDS: readonly string[] =
-  CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack;
+/** What the outbox is told about RunSignup (the app passes runsignup/assumptions.ts). */
+export interface OutboxPolicy {
+  /**
+   * The fields where "X" is not documented to clear (finish fields): an acknowledged X there
+   * awaits a read-back before it counts as cleared
+   * (CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack).
+   */
+  readBackClearsIn: readonly string[];
+}
+
+/** The fields as an SQL list; refuses a name that is not a plain field name. */
+function sqlFieldList(fields: readonly string[]): string {
+  for (const field of fields) {
+    if (!/^[a-z0-9_-]+$/.test(field)) throw new Error(`"${field}" is not a result field name.`);
+  }
+  return fields.length === 0 ? 'NULL' : fields.map((f) => `'${f}'`).join(', ');
+}
 
 export interface OutboxStore extends Outbox, ClearVerification, OutboxAudit {
   /**
@@ -144,7 +157,8 @@ function toState(r: StateRow): FieldSyncState {
 const IN_SCOPE = `(@scope IS NULL OR (event_id || ':' || result_set_id)
                    IN (SELECT value FROM json_each(@scope)))`;
 
-export function createOutboxStore(db: Database): OutboxStore {
+export function createOutboxStore(db: Database, policy: OutboxPolicy): OutboxStore {
+  const readBackFields = sqlFieldList(policy.readBackClearsIn);
   const st = {
     get: db.prepare<[number, number, string], StateRow & { maybe_posted: number }>(
       `SELECT * FROM outbox WHERE result_set_id = ? AND bib = ? AND field = ?`,
@@ -202,7 +216,7 @@ export function createOutboxStore(db: Database): OutboxStore {
          maybe_posted = CASE WHEN a.value = '${CLEAR_VALUE}' AND a.version = outbox.wanted_version
                              THEN 0 ELSE outbox.maybe_posted END,
          verify_version = CASE WHEN a.value = '${CLEAR_VALUE}'
-                                AND outbox.field IN (${VERIFIED_CLEAR_FIELDS.map((f) => `'${f}'`).join(', ')})
+                                AND outbox.field IN (${readBackFields})
                                THEN a.version ELSE NULL END
        FROM (SELECT value->>0 AS rs, value->>1 AS bib, value->>2 AS field, value->>3 AS value,
                     value->>4 AS version FROM json_each(@rows)) AS a

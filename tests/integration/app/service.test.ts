@@ -17,6 +17,7 @@ import {
 } from '../../../src-main/app/service';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { waitFor } from '../../support/poll';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -29,7 +30,11 @@ type RecordingCore = CorePort & { participants: Participant[] };
 async function createCore(): Promise<RecordingCore> {
   const dir = await mkdtemp(path.join(tmpdir(), 'chute-service-'));
   open.push({ close: () => rm(dir, { recursive: true, force: true }) });
-  const core = openStationCore({ dbPath: path.join(dir, 'station.sqlite'), backupDir: null });
+  const core = openStationCore({
+    readBackClearsIn: READ_BACK_CLEARS_IN,
+    dbPath: path.join(dir, 'station.sqlite'),
+    backupDir: null,
+  });
   const cache = core.cacheParticipants;
   return Object.assign(core, {
     participants: [] as Participant[],

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStationCore } from '../../../src-main/core/station-core';
 import { T0, harness, ok, type Harness } from './helpers';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 let h: Harness;
 beforeEach(() => {
@@ -234,7 +235,12 @@ describe('start-up reconciliation of the outbox with the journal', () => {
     const db = new Database(h.dbPath);
     tamper(db);
     db.close();
-    h.core = openStationCore({ dbPath: h.dbPath, now: () => h.clock.now, backupDir: null });
+    h.core = openStationCore({
+      readBackClearsIn: READ_BACK_CLEARS_IN,
+      dbPath: h.dbPath,
+      now: () => h.clock.now,
+      backupDir: null,
+    });
   };
 
   it('repairs a changed, a lost, a stray and a blanked outbox value, once, and re-sends them', async () => {

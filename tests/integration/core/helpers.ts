@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Participant } from '../../../src-shared/domain';
 import type { RaceDetails, Snapshot } from '../../../src-shared/station-api';
 import { openStationCore, type StationCore } from '../../../src-main/core/station-core';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 export const T0 = Date.UTC(2026, 10, 30, 13, 0, 0);
 
@@ -87,7 +88,13 @@ export function harness(options: { configure?: boolean } = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'chute-core-'));
   const dbPath = join(dir, 'station.db');
   const clock = { now: T0 + 3_600_000 };
-  const open = () => openStationCore({ dbPath, now: () => clock.now, backupDir: null });
+  const open = () =>
+    openStationCore({
+      readBackClearsIn: READ_BACK_CLEARS_IN,
+      dbPath,
+      now: () => clock.now,
+      backupDir: null,
+    });
   const h: Harness = {
     core: open(),
     dir,

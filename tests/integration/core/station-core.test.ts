@@ -15,6 +15,7 @@ import {
   shownState,
   type Harness,
 } from './helpers';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 let h: Harness;
 beforeEach(() => {
@@ -264,7 +265,12 @@ describe('atomicity and backups', () => {
       const other = new Database(h.dbPath);
       other.exec(sql);
       other.close();
-      h.core = openStationCore({ dbPath: h.dbPath, now: () => h.clock.now, backupDir: null });
+      h.core = openStationCore({
+        readBackClearsIn: READ_BACK_CLEARS_IN,
+        dbPath: h.dbPath,
+        now: () => h.clock.now,
+        backupDir: null,
+      });
     };
     await withFile(
       `CREATE TRIGGER sabotage BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
@@ -287,7 +293,9 @@ describe('atomicity and backups', () => {
     const dbPath = join(dir, 'station.db');
     const clock = () => T0 + 3_600_000;
     try {
-      const core = setUpFinishOf5K(openStationCore({ dbPath, now: clock }));
+      const core = setUpFinishOf5K(
+        openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock }),
+      );
       ok(core.execute({ type: 'gun', eventId: 101, at: T0 }));
       ok(core.execute({ type: 'tap', at: T0 + 61_234, bib: '3' }));
       const snap = core.query({ type: 'snapshot' });
@@ -298,7 +306,12 @@ describe('atomicity and backups', () => {
       expect(backup).toBeDefined();
       rmSync(dbPath);
       restoreBackup(backup!, dbPath);
-      const restored = openStationCore({ dbPath, now: clock, backupDir: null });
+      const restored = openStationCore({
+        readBackClearsIn: READ_BACK_CLEARS_IN,
+        dbPath,
+        now: clock,
+        backupDir: null,
+      });
       expect(shownState(restored.query({ type: 'snapshot' }))).toEqual(shownState(snap));
       await restored.close();
     } finally {

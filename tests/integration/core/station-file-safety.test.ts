@@ -21,6 +21,7 @@ import {
 } from '../../../src-main/db';
 import { openStationCore, type StationCore } from '../../../src-main/core/station-core';
 import { setUpFinishOf5K, shownState, T0 } from './helpers';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 let dir: string;
 let dbPath: string;
@@ -32,7 +33,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const configured = (): StationCore => setUpFinishOf5K(openStationCore({ dbPath, now: clock }));
+const configured = (): StationCore =>
+  setUpFinishOf5K(openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock }));
 
 const snapshotOfBackups = () =>
   listBackups(join(dir, 'backups')).map((p) => [p, readFileSync(p).toString('base64')]);
@@ -52,12 +54,14 @@ describe('never starting empty over a race', () => {
     writeFileSync(dbPath, '');
     rmSync(`${dbPath}-wal`, { force: true });
     for (let restart = 0; restart < 10; restart++) {
-      expect(() => openStationCore({ dbPath, now: clock })).toThrow(StationHistoryError);
+      expect(() =>
+        openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock }),
+      ).toThrow(StationHistoryError);
       expect(snapshotOfBackups()).toEqual(backups);
     }
     let sentence = '';
     try {
-      openStationCore({ dbPath, now: clock });
+      openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock });
     } catch (err) {
       sentence = (err as Error).message;
     }
@@ -67,23 +71,30 @@ describe('never starting empty over a race', () => {
     expect(readFileSync(dbPath)).toHaveLength(0); // not turned into an empty station
 
     rmSync(dbPath);
-    expect(() => openStationCore({ dbPath, now: clock })).toThrow(/station\.sqlite is missing/);
+    expect(() =>
+      openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock }),
+    ).toThrow(/station\.sqlite is missing/);
     expect(existsSync(dbPath)).toBe(false);
 
     const best = bestBackup(describeBackups(join(dir, 'backups')));
     expect(best?.entries).toBe(4);
     restoreBackup(best!.path, dbPath);
-    const restored = openStationCore({ dbPath, now: clock, backupDir: null });
+    const restored = openStationCore({
+      readBackClearsIn: READ_BACK_CLEARS_IN,
+      dbPath,
+      now: clock,
+      backupDir: null,
+    });
     expect(shownState(restored.query({ type: 'snapshot' }))).toEqual(shownState(before));
     await restored.close();
   });
 
   it('starts fresh in a folder with no station history, and beside backups of a station never set up', async () => {
-    const first = openStationCore({ dbPath, now: clock });
+    const first = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock });
     await first.close(); // a backup of nothing
     expect(listBackups(join(dir, 'backups'))).toHaveLength(1);
     rmSync(dbPath);
-    const again = openStationCore({ dbPath, now: clock });
+    const again = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, now: clock });
     expect(again.config()).toBeNull();
     await again.close();
   });
@@ -95,10 +106,20 @@ describe('never starting empty over a race', () => {
     mkdirSync(archived, { recursive: true });
     renameSync(dbPath, join(archived, 'station.sqlite'));
     renameSync(join(dir, 'backups'), join(archived, 'backups'));
-    expect(() => openStationCore({ dbPath, now: clock, history: 'backups-and-archive' })).toThrow(
-      /is missing, but its data folder holds 1 archived race \(live-9-20261130-140000\)/,
-    );
-    const fresh = openStationCore({ dbPath, now: clock, history: 'backups' });
+    expect(() =>
+      openStationCore({
+        readBackClearsIn: READ_BACK_CLEARS_IN,
+        dbPath,
+        now: clock,
+        history: 'backups-and-archive',
+      }),
+    ).toThrow(/is missing, but its data folder holds 1 archived race \(live-9-20261130-140000\)/);
+    const fresh = openStationCore({
+      readBackClearsIn: READ_BACK_CLEARS_IN,
+      dbPath,
+      now: clock,
+      history: 'backups',
+    });
     expect(fresh.config()).toBeNull();
     await fresh.close();
   });

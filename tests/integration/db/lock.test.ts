@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, StationLockedError } from '../../../src-main/db';
 import { LOCK_WAIT_MS } from '../../../src-main/db/open';
 import { openStationCore } from '../../../src-main/core/station-core';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 let dir: string;
 let child: ChildProcess | null = null;
@@ -67,9 +68,11 @@ describe('station lock', () => {
 
   it('two station cores on one file: the second is refused and the first keeps working', async () => {
     const dbPath = join(dir, 'station.db');
-    const a = openStationCore({ dbPath, backupDir: null });
+    const a = openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null });
     try {
-      expect(() => openStationCore({ dbPath, backupDir: null })).toThrow(REFUSAL);
+      expect(() =>
+        openStationCore({ readBackClearsIn: READ_BACK_CLEARS_IN, dbPath, backupDir: null }),
+      ).toThrow(REFUSAL);
       expect(a.outbox.counts()).toEqual({ pending: 0, attention: 0 });
     } finally {
       await a.close();

@@ -19,6 +19,7 @@ import { SyncLoop } from '../../../src-main/sync/sync-loop';
 import { tortureRace } from '../../chaos/torture-station';
 import { shownAs } from './support';
 import { waitFor } from '../../support/poll';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 const SEED = 5;
 const SIZE = { fiveK: 40, tenK: 20 };
@@ -46,7 +47,11 @@ async function station(faults: FaultPlan | undefined) {
   emu = await startEmulator({ seed: SEED, race: createPracticeRace(SEED, SIZE), faults });
   const race = tortureRace(SEED, SIZE);
   dir = mkdtempSync(join(tmpdir(), 'chute-audit-'));
-  core = openStationCore({ dbPath: join(dir, 'station.db'), backupDir: null });
+  core = openStationCore({
+    dbPath: join(dir, 'station.db'),
+    backupDir: null,
+    readBackClearsIn: READ_BACK_CLEARS_IN,
+  });
   core.configure(race.config);
   core.cacheParticipants(race.participants);
   const creds = emu.practice.credentials;

@@ -8,12 +8,13 @@ import {
 } from '../../../src-main/core/store/outbox-store';
 import { migrate } from '../../../src-main/db';
 import type { OutboxRow } from '../../../src-main/sync/ports';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 function freshStore(): { db: Database.Database; store: OutboxStore } {
   // In-memory is fine here: these tests are about the outbox's rules, not durability.
   const db = new Database(':memory:');
   migrate(db);
-  return { db, store: createOutboxStore(db) };
+  return { db, store: createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN }) };
 }
 
 const key = (bib: number, field = 'clock_time', resultSetId = 7, eventId = 70) => ({

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../support/poll';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 import { openStationCore } from '../../../src-main/core/station-core';
 import { setUpFinishOf5K } from '../../integration/core/helpers';
 
@@ -208,7 +209,12 @@ describe('Electron main glue', () => {
   it('shows a start failure in a native dialog as well as the log', async () => {
     const { fake, dataDir } = await loadMain(true, (dir) => {
       // An empty station file beside a backup that holds a race: the start is refused.
-      const setUp = setUpFinishOf5K(openStationCore({ dbPath: path.join(dir, 'station.sqlite') }));
+      const setUp = setUpFinishOf5K(
+        openStationCore({
+          dbPath: path.join(dir, 'station.sqlite'),
+          readBackClearsIn: READ_BACK_CLEARS_IN,
+        }),
+      );
       return setUp.close().then(() => writeFileSync(path.join(dir, 'station.sqlite'), ''));
     });
     const dialog = fake.module.dialog as { showErrorBox: ReturnType<typeof vi.fn> };

@@ -11,6 +11,7 @@ import {
 } from '../../../src-main/core/store/outbox-store';
 import type { PostOutcome, ResultPostRow, ResultsPoster } from '../../../src-main/sync/ports';
 import type { Timers } from '../../../src-main/sync/sync-loop';
+import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
 export interface TempOutbox {
   outbox: OutboxStore;
@@ -22,7 +23,7 @@ export interface TempOutbox {
 export function tempOutbox(): TempOutbox {
   const dir = mkdtempSync(join(tmpdir(), 'chute-sync-'));
   const db = openDatabase(join(dir, 'station.db'));
-  const outbox = createOutboxStore(db);
+  const outbox = createOutboxStore(db, { readBackClearsIn: READ_BACK_CLEARS_IN });
   return {
     outbox,
     apply: (changes, at) => db.transaction(() => outbox.applyChanges(changes, at))(),
