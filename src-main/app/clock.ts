@@ -41,11 +41,17 @@ export function clockStatusOf(
   };
 }
 
+function sameSample(a: ClockSample, b: ClockSample): boolean {
+  return a.sentAt === b.sentAt && a.receivedAt === b.receivedAt && a.serverDate === b.serverDate;
+}
+
 export class ClockTracker {
   private samples: ClockSample[] = [];
   private measuredAt: number | null = null;
   private shown: string = 'null';
   private measuring: Promise<ClockStatus | null> | null = null;
+  /** Whether the burst in progress starts from nothing (see `measure`). */
+  private measuringFresh = false;
   /** Bumped by reset(): a burst against the previous RunSignup stops and its samples are dropped. */
   private generation = 0;
   private readonly now: () => number;
@@ -59,12 +65,7 @@ export class ClockTracker {
   /** One response's Date header (unusable samples are ignored by the estimator). */
   add(sample: ClockSample): void {
     // The same response can arrive twice (the client's observer and a probe's answer).
-    const dup = this.samples.some(
-      (s) =>
-        s.sentAt === sample.sentAt &&
-        s.receivedAt === sample.receivedAt &&
-        s.serverDate === sample.serverDate,
-    );
+    const dup = this.samples.some((s) => sameSample(s, sample));
     if (dup) return;
     const next = addSample(this.samples, sample);
     if (next.length === this.samples.length && next.at(-1) === this.samples.at(-1)) return;
@@ -77,6 +78,7 @@ export class ClockTracker {
   reset(): void {
     this.generation += 1;
     this.measuring = null;
+    this.measuringFresh = false;
     this.samples = [];
     this.measuredAt = null;
     this.changed();
@@ -87,30 +89,77 @@ export class ClockTracker {
   }
 
   /**
-   * A burst of probes timed so the server's second ticks mid-flight; the samples it gathers
-   * stay for later refinement. One burst at a time (a second caller shares it).
+   * A burst of probes timed so the server's second ticks mid-flight. One burst at a time (a
+   * second caller shares it).
+   *
+   * Without `fresh` the burst starts from the samples already held and its samples stay with
+   * them for later refinement. With `fresh` (the timer asked to measure again: RunSignup's clock
+   * may have moved, and old samples would pin the old window) the burst starts from nothing and,
+   * when it yields an estimate, its samples replace the old ones; when it yields none (offline)
+   * the old estimate is kept.
    */
-  measure(probe: () => Promise<ClockSample | null>, maxProbes = 8): Promise<ClockStatus | null> {
-    if (this.measuring) return this.measuring;
+  measure(
+    probe: () => Promise<ClockSample | null>,
+    options: { fresh?: boolean; maxProbes?: number } = {},
+  ): Promise<ClockStatus | null> {
+    const fresh = options.fresh === true;
+    const running = this.measuring;
+    if (running && (!fresh || this.measuringFresh)) return running;
     const generation = this.generation;
-    const current = measureClockOffset({
-      probe: async () => {
-        if (generation !== this.generation) return null;
-        const sample = await probe();
-        if (sample && generation === this.generation) this.add(sample);
-        return sample;
-      },
-      now: this.now,
-      sleep: this.sleep,
-      maxProbes,
-      seed: this.samples,
-    })
-      .then(() => this.status())
-      .finally(() => {
-        if (this.measuring === current) this.measuring = null;
+    const burst = async (): Promise<ClockStatus | null> => {
+      // A fresh burst asked for during a plain one waits for it, then measures anew.
+      if (running) await running;
+      if (generation !== this.generation) return this.status();
+      const startedAt = this.now();
+      const gathered: ClockSample[] = [];
+      const estimate = await measureClockOffset({
+        probe: async () => {
+          if (generation !== this.generation) return null;
+          const sample = await probe();
+          if (sample && generation === this.generation) {
+            if (fresh) gathered.push(sample);
+            else this.add(sample);
+          }
+          return sample;
+        },
+        now: this.now,
+        sleep: this.sleep,
+        ...(options.maxProbes === undefined ? {} : { maxProbes: options.maxProbes }),
+        seed: fresh ? [] : this.samples,
       });
+      if (!fresh) return this.status();
+      // Nothing measured now: the old estimate stays, and the caller hears the burst failed.
+      if (estimate === null || generation !== this.generation) return null;
+      this.replaceSamples(gathered, startedAt);
+      return this.status();
+    };
+    const current = burst().finally(() => {
+      if (this.measuring === current) {
+        this.measuring = null;
+        this.measuringFresh = false;
+      }
+    });
     this.measuring = current;
+    this.measuringFresh = fresh;
     return current;
+  }
+
+  /**
+   * The samples of a fresh burst become the estimate's samples, with the answers that arrived
+   * meanwhile (sync posts sent after the burst began saw the same clock); older ones go.
+   */
+  private replaceSamples(burst: readonly ClockSample[], since: number): void {
+    const meanwhile = this.samples.filter(
+      (s) => s.sentAt >= since && !burst.some((b) => sameSample(b, s)),
+    );
+    const fresh = [...burst, ...meanwhile].sort((a, b) => a.receivedAt - b.receivedAt);
+    let next: ClockSample[] = [];
+    for (const s of fresh) next = addSample(next, s);
+    const last = next.at(-1);
+    if (last === undefined) return;
+    this.samples = next;
+    this.measuredAt = last.receivedAt;
+    this.changed();
   }
 
   private changed(): void {

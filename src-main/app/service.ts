@@ -353,7 +353,7 @@ export async function createStationService(parts: StationServiceParts): Promise<
       return OK;
     },
     resolveConflict: async (command) => current().resolveConflict(command),
-    measureClock: () => current().measureClock(),
+    measureClock: () => current().measureClock({ fresh: true }),
     connect: (command) => connect(command.connection),
     configure,
     refreshParticipants,

@@ -191,8 +191,11 @@ export class StationSession {
     return this.poller?.pollNow() ?? Promise.resolve();
   }
 
-  /** A burst of clock probes against the RunSignup this station posts to. */
-  async measureClock(): Promise<CommandResult> {
+  /**
+   * A burst of clock probes against the RunSignup this station posts to; `fresh` (the timer
+   * asked) measures anew instead of refining the samples held (see ClockTracker.measure).
+   */
+  async measureClock(options: { fresh?: boolean } = {}): Promise<CommandResult> {
     const config = this.core.config();
     const source = await this.links.clientFor(config);
     if (source === null) {
@@ -201,11 +204,14 @@ export class StationSession {
     const first = config?.events[0];
     const target = config && first ? { raceId: config.raceId, eventId: first.eventId } : null;
     // Once closing, the burst ends at its next step instead of holding close() up.
-    const status = await this.links.clock.measure(() =>
-      this.links.closing() ? Promise.resolve(null) : source.probeClock(target),
+    const status = await this.links.clock.measure(
+      () => (this.links.closing() ? Promise.resolve(null) : source.probeClock(target)),
+      options,
     );
     if (status === null) {
-      return fail('Could not reach RunSignup to measure the clock: try again when online.');
+      return fail(
+        'Could not reach RunSignup to measure the clock: try again when online (the last measurement stays in force).',
+      );
     }
     return {
       ok: true,

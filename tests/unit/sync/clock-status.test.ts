@@ -4,18 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { ClockTracker, clockStatusOf } from '../../../src-main/app/clock';
 import type { ClockSample } from '../../../src-main/sync/clock-offset';
 
-/** A simulated laptop clock and a server `offsetMs` ahead of it, answering after `rttMs`. */
+/**
+ * A simulated laptop clock and a server `offsetMs` ahead of it, answering after `rttMs`. The
+ * server's clock can be moved (`server.offsetMs`) and taken offline (`server.online`).
+ */
 function simulated(offsetMs: number, rttMs = 40) {
   let now = 1_700_000_000_123;
+  const server = { offsetMs, online: true };
   return {
+    server,
     now: () => now,
     sleep: async (ms: number) => {
       now += ms;
     },
-    probe: async (): Promise<ClockSample> => {
+    probe: async (): Promise<ClockSample | null> => {
+      if (!server.online) {
+        now += rttMs;
+        return null;
+      }
       const sentAt = now;
       now += rttMs / 2;
-      const serverDate = Math.floor((now + offsetMs) / 1000) * 1000;
+      const serverDate = Math.floor((now + server.offsetMs) / 1000) * 1000;
       now += rttMs / 2;
       return { sentAt, receivedAt: now, serverDate };
     },
@@ -64,7 +73,7 @@ describe('clock status', () => {
       sleep: sim.sleep,
       onChange: (s) => changes.push(s),
     });
-    const sample = await sim.probe();
+    const sample = (await sim.probe())!;
     tracker.add(sample);
     const after = changes.length;
     tracker.add({ ...sample });
@@ -78,5 +87,52 @@ describe('clock status', () => {
     });
     await burst;
     expect(tracker.status()).toBeNull();
+  });
+
+  it("a re-measure the timer asks for after RunSignup's clock moved finds the new offset", async () => {
+    const sim = simulated(1_234);
+    const tracker = new ClockTracker({ now: sim.now, sleep: sim.sleep });
+    const first = await tracker.measure(sim.probe);
+    expect(Math.abs(first!.offsetMs! - 1_234)).toBeLessThanOrEqual(first!.uncertaintyMs!);
+
+    sim.server.offsetMs = 4_567; // RunSignup's clock stepped by over 3 s
+    let probes = 0;
+    const counted = () => {
+      probes += 1;
+      return sim.probe();
+    };
+    // Refining the samples held: they are tight already, so the burst asks nothing.
+    const refined = await tracker.measure(counted);
+    expect(probes).toBe(0);
+    expect(refined!.offsetMs).toBe(first!.offsetMs);
+
+    const again = await tracker.measure(counted, { fresh: true });
+    expect(probes).toBeGreaterThan(0);
+    expect(again!.uncertaintyMs).toBeLessThanOrEqual(100);
+    expect(Math.abs(again!.offsetMs! - 4_567)).toBeLessThanOrEqual(again!.uncertaintyMs!);
+    expect(again!.warning).toMatch(/4\.[56] s behind RunSignup/);
+    expect(tracker.status()).toEqual(again);
+  });
+
+  it('a fresh re-measure that reaches nothing keeps the estimate it had', async () => {
+    const sim = simulated(-800);
+    const tracker = new ClockTracker({ now: sim.now, sleep: sim.sleep });
+    const before = await tracker.measure(sim.probe);
+    expect(before).not.toBeNull();
+    sim.server.online = false;
+    sim.server.offsetMs = 2_000;
+    expect(await tracker.measure(sim.probe, { fresh: true })).toBeNull();
+    expect(tracker.status()).toEqual(before);
+  });
+
+  it('a fresh re-measure asked during a plain burst waits for it, then measures anew', async () => {
+    const sim = simulated(300);
+    const tracker = new ClockTracker({ now: sim.now, sleep: sim.sleep });
+    const plain = tracker.measure(sim.probe);
+    sim.server.offsetMs = 2_300;
+    const fresh = tracker.measure(sim.probe, { fresh: true });
+    expect(fresh).not.toBe(plain);
+    const status = await fresh;
+    expect(Math.abs(status!.offsetMs! - 2_300)).toBeLessThanOrEqual(status!.uncertaintyMs!);
   });
 });
