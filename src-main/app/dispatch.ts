@@ -1,22 +1,12 @@
 // One request in, one answer out: the part of both shells that turns an untrusted message into
 // a StationApi call. Every failure (not JSON, not a request, the station threw) becomes an
 // `{ok:false, error}` answer with a sentence a person can read; nothing here throws.
-import type { z } from 'zod';
 import type { StationApi } from '../../src-shared/station-api';
 import { WireRequest, type WireMessage } from '../../src-shared/wire';
+import { describeIssues } from '../../src-shared/zod-issues';
 
 /** The largest message a shell accepts; a journal page or a tap is a few hundred bytes. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-
-/** A short, readable summary of a zod failure: where and what, at most three issues. */
-export function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'message';
-    return `${where}: ${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return parts.join('; ') + more;
-}
 
 /** The id of a request that failed validation, when it carried a usable one. */
 function salvageId(value: unknown): number | null {

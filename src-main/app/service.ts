@@ -17,7 +17,8 @@ import { isTimeZone, localTimeZone } from '../../src-shared/time';
 import type { JournalCommand } from '../core/command-validation';
 import { ClockTracker } from './clock';
 import { RunSignupConnection } from './connection';
-import { describeIssues, errorText } from './dispatch';
+import { describeIssues } from '../../src-shared/zod-issues';
+import { errorText } from './dispatch';
 import type {
   CorePort,
   PracticeFactory,

@@ -25,6 +25,7 @@ import {
 } from '../../src-shared/station-api';
 import { isResultStatus } from '../../src-shared/time';
 import { parseBibText } from '../../src-shared/bib';
+import { describeIssues, type IssueLike } from '../../src-shared/zod-issues';
 import {
   mirrorStatusOf,
   notSavedSentence,
@@ -112,14 +113,8 @@ export interface StationCore {
 }
 
 /** Zod's first issue as one sentence, without echoing the (possibly secret) input. */
-function schemaError(
-  what: string,
-  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
-): string {
-  const first = issues[0];
-  if (!first) return `Invalid ${what}`;
-  const where = first.path.length > 0 ? ` (${first.path.map(String).join('.')})` : '';
-  return `Invalid ${what}${where}: ${first.message}`;
+function schemaError(what: string, issues: readonly IssueLike[]): string {
+  return issues.length === 0 ? `Invalid ${what}` : `Invalid ${what} (${describeIssues(issues, 1)})`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // hold. Main trusts nothing from the renderer: the sender must be the main frame of our own
 // window showing our own page, and the body is parsed with the StationApi schemas.
 import { Command, Query, type StationEvent } from '../../src-shared/station-api';
-import { describeIssues } from '../app/dispatch';
+import { describeIssues } from '../../src-shared/zod-issues';
 import { isAppUrl } from './navigation';
 
 export { IPC_COMMAND, IPC_EVENT, IPC_QUERY, type IpcAnswer } from './channels';

@@ -4,6 +4,7 @@
 // (ids). A shape mismatch is a RunSignupError naming the call and the path, never a crash.
 import { z } from 'zod';
 import type { Participant } from '../../src-shared/domain';
+import { describeIssues } from '../../src-shared/zod-issues';
 import { RunSignupError } from './errors';
 
 // ---- coercions -------------------------------------------------------------------------------
@@ -44,11 +45,9 @@ const Text = z.union([z.string(), z.number()]).transform(String);
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
   throw new RunSignupError({
     kind: 'unknown',
-    message: `RunSignup's answer to ${what} was not in the expected shape${where}: ${issue?.message ?? 'invalid'}.`,
+    message: `RunSignup's answer to ${what} was not in the expected shape (${describeIssues(r.error, 1)}).`,
   });
 }
 

@@ -10,6 +10,7 @@ import {
   type QueryResultOf,
   type StationApi,
 } from '../../src-shared/station-api';
+import { describeIssues } from '../../src-shared/zod-issues';
 
 /** A message channel to the station: request/response plus pushed events, all untyped. */
 export interface Transport {
@@ -21,14 +22,6 @@ export class StationError extends Error {
   override name = 'StationError';
 }
 
-function firstIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  return issue.path.length > 0
-    ? `${issue.path.map(String).join('.')}: ${issue.message}`
-    : issue.message;
-}
-
 export function createStationClient(
   transport: Transport,
   onBadEvent: (why: string) => void = (why) => console.warn(why),
@@ -36,7 +29,7 @@ export function createStationClient(
   return {
     async command(command: Command): Promise<CommandResult> {
       const out = Command.safeParse(command);
-      if (!out.success) return { ok: false, error: `Not sent: ${firstIssue(out.error)}` };
+      if (!out.success) return { ok: false, error: `Not sent: ${describeIssues(out.error)}` };
       let raw: unknown;
       try {
         raw = await transport.request('command', out.data);
@@ -49,20 +42,20 @@ export function createStationClient(
       if (!parsed.success) {
         return {
           ok: false,
-          error: `The station's answer was malformed (${firstIssue(parsed.error)}); check the entry list before retyping`,
+          error: `The station's answer was malformed (${describeIssues(parsed.error)}); check the entry list before retyping`,
         };
       }
       return parsed.data;
     },
     async query<Q extends Query>(query: Q): Promise<QueryResultOf<Q>> {
       const out = Query.safeParse(query);
-      if (!out.success) throw new StationError(`Query not sent: ${firstIssue(out.error)}`);
+      if (!out.success) throw new StationError(`Query not sent: ${describeIssues(out.error)}`);
       const raw = await transport.request('query', out.data);
       const schema = QueryResult[query.type];
       const parsed = schema.safeParse(raw);
       if (!parsed.success) {
         throw new StationError(
-          `The station's answer to ${query.type} was malformed: ${firstIssue(parsed.error)}`,
+          `The station's answer to ${query.type} was malformed: ${describeIssues(parsed.error)}`,
         );
       }
       return parsed.data as QueryResultOf<Q>;
@@ -71,7 +64,7 @@ export function createStationClient(
       return transport.subscribe((raw) => {
         const parsed = StationEvent.safeParse(raw);
         if (parsed.success) listener(parsed.data);
-        else onBadEvent(`Ignored a malformed station event: ${firstIssue(parsed.error)}`);
+        else onBadEvent(`Ignored a malformed station event: ${describeIssues(parsed.error)}`);
       });
     },
   };

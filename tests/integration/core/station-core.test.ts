@@ -331,7 +331,7 @@ describe('bad input', () => {
       [null, /Invalid command/],
       ['tap', /Invalid command/],
       [{ type: 'launch' }, /Invalid command/],
-      [{ type: 'tap' }, /Invalid command \(at\)/],
+      [{ type: 'tap' }, /Invalid command \(at:/],
       [{ type: 'tap', at: -5, bib: '1' }, /Invalid command/],
       [{ type: 'tap', at: 1.5, bib: '1' }, /Invalid command/],
       [{ type: 'tap', at: now + 60_000, bib: '1' }, /in the future/],
@@ -339,7 +339,7 @@ describe('bad input', () => {
       [{ type: 'tap', at: now, bib: 'abc' }, /digits/],
       [{ type: 'tap', at: now, bib: '0' }, /Bib 0/],
       [{ type: 'tap', at: now, bib: '12345678' }, /too long/],
-      [{ type: 'tap', at: now, bib: 'x'.repeat(40) }, /Invalid command \(bib\)/],
+      [{ type: 'tap', at: now, bib: 'x'.repeat(40) }, /Invalid command \(bib:/],
       [{ type: 'tap', at: now, bib: '5', unreadable: true }, /placeholder/],
       [{ type: 'assign', tapSeq: 999, bib: '1' }, /not a crossing/],
       [{ type: 'assign', tapSeq: 1, bib: '1' }, /Entry 1 is not a crossing/],
@@ -410,7 +410,7 @@ describe('bad input', () => {
 
   it('a bad query throws a clear error', () => {
     expect(() => h.core.query({ type: 'journal', limit: 0 } as never)).toThrow(
-      /Invalid query \(limit\)/,
+      /Invalid query \(limit:/,
     );
     expect(() => h.core.query({ type: 'raceDetails', raceId: 1 })).toThrow(/not cached/);
   });
@@ -420,14 +420,14 @@ describe('bad setup input', () => {
   it('refuses bad config, race details and participants with a clear error, storing nothing', () => {
     const before = h.core.query({ type: 'snapshot' });
     expect(() => h.core.configure({ ...before.config!, events: [] })).toThrow(
-      /Invalid station configuration \(events\)/,
+      /Invalid station configuration \(events:/,
     );
     expect(() => h.core.cacheRace({ raceId: 'nine' } as never)).toThrow(
-      /Invalid race details \(raceId\)/,
+      /Invalid race details \(raceId:/,
     );
     const bad = [PARTICIPANTS[0]!, { ...PARTICIPANTS[1]!, bib: 'x' }] as never;
     expect(() => h.core.cacheParticipants(bad)).toThrow(
-      /Invalid participant #2 \(bib\).*nothing was stored/,
+      /Invalid participant #2 \(bib:.*nothing was stored/,
     );
     expect(h.core.query({ type: 'snapshot' })).toEqual(before);
     expect(h.core.query({ type: 'lookupBib', bib: '2' }).participant?.firstName).toBe('Bo');
