@@ -15,6 +15,7 @@ import { isTimeZone } from '../../src-shared/time';
 import { GunPoller, GunPublisher } from '../sync/gun-share';
 import type { ResultsPoster } from '../sync/ports';
 import type { ClockTracker } from './clock';
+import { SYNC_STATUS_GATHER, gatherStatus } from './gather-status';
 import type { CorePort, RunSignupPort, SyncFactory, SyncPort } from './ports';
 
 /** What a session needs from the service around it: the connection, the clock, the screens. */
@@ -38,6 +39,8 @@ export interface SessionLinks {
   gunPollMs?: number;
   /** How the finish station's gun publisher retries (tests shorten it). */
   gunIdlePollMs?: number;
+  /** How sync-status changes are gathered into events (default SYNC_STATUS_GATHER). */
+  syncStatusGather?: { gatherMs: number; maxHoldMs: number };
 }
 
 export function fail(error: string): CommandResult {
@@ -72,6 +75,7 @@ export class StationSession {
   private closed = false;
   private readonly unsubscribe: () => void;
   private readonly sync: SyncPort;
+  private readonly syncStatusEvents: { changed(): void; stop(): void };
 
   /** Starts the sync loop and the gun share of `core`; `open` also waits for the gun share. */
   private constructor(
@@ -80,14 +84,20 @@ export class StationSession {
     poster: ResultsPoster,
   ) {
     this.journalLength = core.query({ type: 'snapshot', limit: 1 }).journalLength;
+    // The loop is the one keeper of the sync status; the screens hear it from here, gathered.
+    this.syncStatusEvents = gatherStatus({
+      current: () => this.sync.status(),
+      busy: (status) => status.inFlight > 0,
+      emit: (sync) => {
+        if (!this.closed) links.emit({ type: 'sync', sync });
+      },
+      ...(links.syncStatusGather ?? SYNC_STATUS_GATHER),
+    });
     this.sync = links.sync({
       outbox: core.outbox,
       poster,
       isCurrentTarget: (target) => this.isCurrentTarget(target),
-      // The loop is the one keeper of the sync status; the screens hear it from here.
-      onStatus: (status) => {
-        if (!this.closed) links.emit({ type: 'sync', sync: status });
-      },
+      onStatus: () => this.syncStatusEvents.changed(),
     });
     this.sync.start();
     this.unsubscribe = core.subscribe((event) => {
@@ -268,6 +278,7 @@ export class StationSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.syncStatusEvents.stop();
     await this.stopGunShare();
     await this.sync.stop();
     this.unsubscribe();

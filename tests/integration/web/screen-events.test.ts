@@ -1,0 +1,106 @@
+// What each screen on a station hears while the timer works: how many sync-status events a tap
+// costs every screen, and corrections (void, undo) told as rows, so a crossing voided on one
+// screen is struck on the other without a snapshot reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPracticeRace } from '../../../src-main/runsignup/emulator';
+import type { LaunchedStation } from '../../../src-main/web/launch';
+import type { Snapshot, StationEvent } from '../../../src-shared/station-api';
+import { launchPracticeStation } from './practice-station';
+import { openSocket, request, type TestSocket } from './support';
+import { waitFor } from '../../support/poll';
+
+const SEED = 6;
+
+describe('events each screen hears', () => {
+  let station: LaunchedStation;
+  let dispose: () => Promise<void>;
+  let timer: TestSocket;
+  let other: TestSocket;
+  let gun: number;
+  let bibs: number[];
+
+  const command = async (socket: TestSocket, body: Record<string, unknown>) => {
+    const answer = await request(socket, { kind: 'command', body });
+    expect(answer).toMatchObject({ ok: true, result: { ok: true } });
+    return (answer as { result: { seq: number } }).result;
+  };
+  const syncState = async () => {
+    const answer = await request(timer, { kind: 'query', body: { type: 'snapshot', limit: 1 } });
+    return (answer as { result: Snapshot }).result.sync;
+  };
+  const of = <K extends StationEvent['type']>(socket: TestSocket, type: K, from = 0) =>
+    (socket.events.slice(from) as StationEvent[]).filter(
+      (e): e is Extract<StationEvent, { type: K }> => e.type === type,
+    );
+
+  beforeAll(async () => {
+    ({ station, dispose } = await launchPracticeStation('screen-events', SEED));
+    timer = await openSocket(station, { skewMs: 0 });
+    other = await openSocket(station, { skewMs: 0 });
+    await waitFor(() => station.measuredScreens(), {
+      what: 'both screens measured',
+      until: (n) => n >= 2,
+    });
+    const practice = station.emulator!.practice;
+    const event = practice.events[0]!;
+    await command(timer, {
+      type: 'configure',
+      raceId: practice.raceId,
+      eventIds: [event.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish',
+    });
+    gun = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
+    await command(timer, { type: 'gun', eventId: event.eventId, at: gun });
+    bibs = createPracticeRace(SEED)
+      .participants.filter((p) => p.eventId === event.eventId && p.bib !== null)
+      .map((p) => p.bib!);
+  });
+  afterAll(async () => {
+    timer?.ws.close();
+    other?.ws.close();
+    await dispose?.();
+  });
+
+  it('a tap costs every screen at most one sync-status event', async () => {
+    const lastSync = () => of(other, 'sync').at(-1)?.sync;
+    const sentBefore = (await syncState()).runners?.sent ?? 0;
+    const taps = 6;
+    const from = other.events.length;
+    for (let i = 0; i < taps; i++) {
+      await command(timer, { type: 'tap', at: gun + 1_200_000 + i * 1_000, bib: String(bibs[i]) });
+      // Each tap on its own, as at a quiet finish: the other screen hears it sent.
+      await waitFor(lastSync, {
+        what: `the other screen told tap ${i + 1} is sent`,
+        until: (s) => s?.pending === 0 && s.runners?.sent === sentBefore + i + 1,
+      });
+    }
+    // Before gathering, a tap cost each screen 4 (queued, request out, answer, acknowledged).
+    expect(of(other, 'sync', from).length).toBeLessThanOrEqual(taps);
+  });
+
+  it('a rush of taps costs each screen far fewer sync-status events than taps', async () => {
+    const taps = 30;
+    const sentBefore = (await syncState()).runners?.sent ?? 0;
+    const from = other.events.length;
+    await Promise.all(
+      Array.from({ length: taps }, (_, i) =>
+        command(timer, {
+          type: 'tap',
+          at: gun + 1_300_000 + i * 100,
+          bib: String(bibs[10 + i]),
+        }),
+      ),
+    );
+    await waitFor(syncState, {
+      what: 'the rush sent',
+      until: (s) => s.pending === 0 && s.inFlight === 0,
+    });
+    await waitFor(() => of(other, 'sync').at(-1), {
+      what: 'the other screen told the rush is sent',
+      until: (e) =>
+        e !== undefined && e.sync.pending === 0 && e.sync.runners?.sent === sentBefore + taps,
+    });
+    expect(of(other, 'sync', from).length).toBeLessThan(taps / 2);
+  });
+});
