@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { Participant, ResultStatus, StationConfig, StationRole, TimePrecision } from './domain';
 
+/** A rolling backup's file name, as the backup list gives it (never a path). */
+const BackupFileName = z.string().regex(/^chute-\d{8}T\d{9}Z-\d{4,}\.sqlite$/);
+
 /** Raw text the timer typed in the bib field; the core validates it and says why it is bad. */
 const BibText = z.string().max(32);
 const Seq = z.number().int().positive();
@@ -124,6 +127,21 @@ export const Command = z.discriminatedUnion('type', [
       .optional(),
   }),
   z.object({ type: z.literal('refreshParticipants') }),
+  /**
+   * Put a backup back as the station file (the main screen's alone). The file in use is kept
+   * (`replaced/` in the data folder), never overwritten without a copy.
+   */
+  z.object({
+    type: z.literal('restoreBackup'),
+    file: BackupFileName,
+    /** The data folder's own backups, or the mirror folder's (a stick brought from another laptop). */
+    where: z.enum(['data', 'mirror']),
+  }),
+  /** Every backup is also copied to this folder (a USB stick); null: none. */
+  z.object({
+    type: z.literal('setBackupMirror'),
+    dir: z.string().min(1).max(1024).nullable(),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 
@@ -157,6 +175,8 @@ export const Warning = z.object({
     'gun-conflict',
     // Setting up another race or mode moved the previous station file to the archive folder.
     'station-archived',
+    // A backup was put back as the station file; the file it replaced was kept.
+    'station-restored',
   ]),
   message: z.string(),
 });
@@ -370,6 +390,8 @@ export const Query = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exportCsv'), eventId: z.number().int() }),
   z.object({ type: z.literal('races') }),
   z.object({ type: z.literal('raceDetails'), raceId: z.number().int() }),
+  /** The backups Setup offers to restore, and the mirror folder. */
+  z.object({ type: z.literal('backups') }),
 ]);
 export type Query = z.infer<typeof Query>;
 
@@ -479,6 +501,38 @@ export const JournalView = z.object({
   summary: z.string(),
 });
 
+/** One backup as Setup lists it. */
+export const BackupView = z.object({
+  file: BackupFileName,
+  where: z.enum(['data', 'mirror']),
+  takenAt: Ms,
+  /** The race it holds (null: a station not set up yet). */
+  raceName: z.string().nullable(),
+  mode: z.string().nullable(),
+  /** Journal entries; null when it could not be read (`problem` says why). */
+  entries: z.number().int().nullable(),
+  problem: z.string().nullable(),
+  /** The newest of its folder. */
+  newest: z.boolean(),
+  /** The one holding the most entries (newest on ties): the one a restore should offer first. */
+  fullest: z.boolean(),
+});
+export type BackupView = z.infer<typeof BackupView>;
+
+export const BackupList = z.object({
+  dataDir: z.string(),
+  /** Journal entries of the station file in use. */
+  stationEntries: z.number().int(),
+  mirror: z.object({
+    dir: z.string().nullable(),
+    state: z.enum(['off', 'ok', 'missing', 'failed']),
+    message: z.string().nullable(),
+  }),
+  /** Newest first: the data folder's, then the mirror folder's. */
+  backups: z.array(BackupView),
+});
+export type BackupList = z.infer<typeof BackupList>;
+
 export const QueryResult = {
   snapshot: Snapshot,
   lookupBib: BibLookup,
@@ -487,5 +541,6 @@ export const QueryResult = {
   exportCsv: z.string(),
   races: z.array(RaceSummary),
   raceDetails: RaceDetails,
+  backups: BackupList,
 } as const;
 export type QueryResultOf<Q extends Query> = z.infer<(typeof QueryResult)[Q['type']]>;

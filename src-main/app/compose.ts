@@ -8,6 +8,7 @@ import { openCorePort, type OpenCoreOptions } from './core-adapter';
 import { realParts } from './parts';
 import type { CorePort, SecretStore } from './ports';
 import { createStationService, type StationService } from './service';
+import { stationBackups } from './station-backups';
 
 export const DATABASE_FILE = 'station.sqlite';
 /** Where a race's station file goes when another race or mode is configured. */
@@ -123,8 +124,8 @@ export async function composeStationService(options: ComposeOptions): Promise<St
     }
   };
   try {
-    return await createStationService(
-      realParts({
+    return await createStationService({
+      ...realParts({
         core,
         secrets: options.secrets,
         ...(options.practiceSeed !== undefined ? { practiceSeed: options.practiceSeed } : {}),
@@ -140,7 +141,8 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         archiveAndReopen,
         unarchiveAndReopen,
       }),
-    );
+      backups: stationBackups(options.dataDir, dbPath, (file) => open(file)),
+    });
   } catch (error) {
     await core.close();
     throw error;

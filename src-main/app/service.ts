@@ -28,6 +28,7 @@ import type {
   SyncFactory,
 } from './ports';
 import { chooseEvents, downloadParticipants } from './race-setup';
+import type { StationBackups } from './station-backups';
 import { fail, StationSession, unsentSentence, type SessionLinks } from './session';
 
 export { CONNECTION_SECRET_KEY } from './connection';
@@ -70,10 +71,13 @@ export interface StationServiceParts {
    * file reopened.
    */
   unarchiveAndReopen?: (dir: string) => Promise<Reopened>;
+  /** The data folder's backups: listed, mirrored and restored from Setup. Absent: none. */
+  backups?: StationBackups;
 }
 
 /** Warning code of the archive notice. */
 const ARCHIVE_NOTICE_CODE = 'station-archived';
+const NO_BACKUPS = 'This station keeps no backups.';
 
 export interface StationService extends StationApi {
   /** The running practice emulator's connection, when practice mode started one. */
@@ -331,6 +335,61 @@ export async function createStationService(parts: StationServiceParts): Promise<
     return OK;
   }
 
+  /**
+   * Puts a backup back as the station file: the chosen backup is copied aside and checked while
+   * the station runs, the station file is closed (its last backup taken), replaced (a copy of it
+   * kept) and opened again; the sync loop then sends RunSignup only what it lacks.
+   */
+  async function restore(command: Extract<Command, { type: 'restoreBackup' }>) {
+    const backups = parts.backups;
+    if (!backups) return fail(NO_BACKUPS);
+    const prepared = backups.prepare(command.file, command.where);
+    if (!prepared.ok) return fail(prepared.error);
+    const entriesBefore = current().length();
+    let kept: string | null = null;
+    let error: string | null = null;
+    try {
+      ({ kept, error } = await replaceSession(() => backups.restoreAndReopen(prepared.staged)));
+    } finally {
+      backups.discard(prepared.staged);
+    }
+    emit({ type: 'changed', journalLength: current().length() });
+    if (error !== null) return fail(`Nothing was restored: ${error}`);
+    log(
+      `Restored the backup ${command.file}; the file it replaced is kept as ${kept ?? '(none)'}.`,
+    );
+    if (current().core.config() !== null) inBackground(current().measureClock());
+    const keptSentence =
+      kept === null
+        ? 'There was no station file to replace.'
+        : `The station file it replaced (${entriesBefore} ${entriesBefore === 1 ? 'entry' : 'entries'}) is kept as ${kept}.`;
+    return {
+      ok: true,
+      seq: null,
+      warnings: [
+        {
+          code: 'station-restored',
+          message:
+            `Restored ${prepared.what}. ${keptSentence} ` +
+            'The station sends RunSignup only what it does not have yet.',
+        },
+      ],
+    } satisfies CommandResult;
+  }
+
+  async function setBackupMirror(command: Extract<Command, { type: 'setBackupMirror' }>) {
+    if (!parts.backups) return fail(NO_BACKUPS);
+    const refused = parts.backups.setMirror(command.dir);
+    if (refused !== null) return fail(refused);
+    log(
+      command.dir === null
+        ? 'Backup mirror folder: none.'
+        : `Backup mirror folder: ${command.dir}.`,
+    );
+    emit({ type: 'changed', journalLength: current().length() });
+    return OK;
+  }
+
   /** A command that becomes one journal row: the core records it. */
   const journal = async (command: JournalCommand) => {
     const s = current();
@@ -358,6 +417,8 @@ export async function createStationService(parts: StationServiceParts): Promise<
     connect: (command) => connect(command.connection),
     configure,
     refreshParticipants,
+    restoreBackup: restore,
+    setBackupMirror,
   };
 
   const queries: QueryHandlers = {
@@ -389,6 +450,11 @@ export async function createStationService(parts: StationServiceParts): Promise<
           throw error;
         }
       }
+    },
+    backups: async () => {
+      if (!parts.backups) throw new Error(NO_BACKUPS);
+      const s = current();
+      return parts.backups.list(s.length(), s.core.backupMirror?.() ?? null);
     },
   };
 

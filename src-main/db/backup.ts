@@ -233,6 +233,50 @@ export function restoreBackup(backupPath: string, dbPath: string, at = Date.now(
   return kept;
 }
 
+/** Where a backup chosen for restore waits while the station closes. */
+export const RESTORING_DIR = 'restoring';
+
+/**
+ * Copies the backup at `source` into `<dataDir>/restoring/` and checks it fully, before the
+ * station closes: the closing station's last backup prunes its folder, and a stick may be pulled,
+ * so the restore must not depend on the original still being there. Returns the copy's path.
+ */
+export function stageForRestore(source: string, dataDir: string): string {
+  if (!existsSync(source)) {
+    throw new DatabaseOpenError(
+      `The backup ${basename(source)} is no longer in ${dirname(source)} (pruned, or the stick ` +
+        'was pulled): list the backups again. Nothing was changed.',
+    );
+  }
+  const dir = join(dataDir, RESTORING_DIR);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const staged = join(dir, basename(source));
+  copyFileSync(source, staged);
+  let problem: string | null = null;
+  try {
+    const probe = connect(staged, { readonly: true, fileMustExist: true });
+    try {
+      const rows = probe.pragma('integrity_check') as Array<Record<string, unknown>>;
+      const found = rows.map((r) => String(Object.values(r)[0])).filter((v) => v !== 'ok');
+      if (found.length > 0) problem = found.slice(0, 3).join('; ');
+      else probe.prepare(`SELECT count(*) FROM journal`).get();
+    } finally {
+      probe.close();
+    }
+  } catch (err) {
+    problem = (err as Error).message;
+  }
+  if (problem !== null) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new DatabaseOpenError(
+      `The backup ${basename(source)} cannot be used (${problem}): choose another one. ` +
+        'Nothing was changed.',
+    );
+  }
+  return staged;
+}
+
 /** Refuses (StationLockedError) while another Chute holds the station file. */
 export function assertStationFileFree(dbPath: string): void {
   if (!existsSync(dbPath)) return;

@@ -22,6 +22,8 @@ export {
   verifyBackupCopy,
   assertStationFileFree,
   REPLACED_DIR,
+  RESTORING_DIR,
+  stageForRestore,
 } from './backup';
 export type { RollingBackup, RollingBackupOptions, MirrorStatus, MirrorState } from './backup';
 export {
@@ -65,6 +67,6 @@ export {
   stationDataDir,
 } from './data-folder';
 export type { DataFolderContext } from './data-folder';
-export { backupTable } from './backup-list';
+export { backupTable, backupViews } from './backup-list';
 export { SETTINGS_FILE, readDataSettings, writeDataSettings } from './settings';
 export type { DataSettings } from './settings';

@@ -30,11 +30,18 @@ const DEVICE_COMMANDS: Record<DeviceRole, ReadonlySet<Command['type']>> = {
   display: new Set(),
 };
 
+/** What a refused command would have done, in the timer's words (else its name). */
+const COMMAND_WORDS: Partial<Record<Command['type'], string>> = {
+  order: 'send the bib order',
+  restoreBackup: 'restore a backup',
+  setBackupMirror: 'set the backup mirror folder',
+};
+
 /** Null when allowed, else the sentence the screen shows. */
 export function commandRefusal(rights: ScreenRights, type: Command['type']): string | null {
   if (rights === 'main' || DEVICE_COMMANDS[rights].has(type)) return null;
   return (
-    `This ${ROLE_NAME[rights]} may not ${type === 'order' ? 'send the bib order' : `send '${type}'`}: ` +
+    `This ${ROLE_NAME[rights]} may not ${COMMAND_WORDS[type] ?? `send '${type}'`}: ` +
     'only the main screen on the station laptop may.'
   );
 }

@@ -14,6 +14,7 @@ export const FLAG_WORDS: Record<Warning['code'], string> = {
   'time-too-long': 'time too long (wrong gun?)',
   'gun-conflict': 'gun differs from RunSignup',
   'station-archived': 'station archived',
+  'station-restored': 'backup restored',
 };
 
 const STATUS_WORDS: Record<NonNullable<CrossingView['status']>, string> = {

@@ -13,7 +13,16 @@ describe('StationApi contract', () => {
   });
   it('has a result schema for every query type', () => {
     expect(Object.keys(QueryResult).sort()).toEqual(
-      ['exportCsv', 'journal', 'lookupBib', 'raceDetails', 'races', 'results', 'snapshot'].sort(),
+      [
+        'backups',
+        'exportCsv',
+        'journal',
+        'lookupBib',
+        'raceDetails',
+        'races',
+        'results',
+        'snapshot',
+      ].sort(),
     );
   });
 });

@@ -1,6 +1,9 @@
 // The laptop that dies mid-race is replaced from the USB stick: its backups were mirrored there,
-// the new laptop restores the newest into its own (empty) data folder, carries on with the same
-// station, and posts RunSignup only what it does not have yet.
+// the new laptop restores one into its own data folder (`npm run restore`, or Setup from the
+// mirror folder), carries on with the same station and posts RunSignup only what it lacks.
+// Restore through the StationApi as Setup does it: the backup list (race, time, entries,
+// newest, fullest), a restore that keeps a copy of the file it replaces, the mirror folder.
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,12 +13,18 @@ import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
 import {
-  describeBackups,
-  restoreBackup,
+  REPLACED_DIR,
+  RESTORING_DIR,
   STATION_FILE_NAME,
+  describeBackups,
+  listBackups,
+  readDataSettings,
+  readStationFileInfo,
+  restoreBackup,
   writeDataSettings,
 } from '../../../src-main/db';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
+import type { RunningEmulator } from '../../../src-main/runsignup/emulator';
 import { isOnRunSignup } from '../../../src-shared/station-api';
 import { waitFor } from '../../support/poll';
 
@@ -30,62 +39,124 @@ async function folder(name: string): Promise<string> {
   return dir;
 }
 
+async function station(dataDir: string): Promise<StationService> {
+  const service = await composeStationService({
+    dataDir,
+    secrets: memorySecretStore(),
+    syncIdlePollMs: 50,
+  });
+  let open = true;
+  const close = service.close.bind(service);
+  service.close = async () => {
+    open = false;
+    await close();
+  };
+  cleanups.push(async () => {
+    if (open) await service.close();
+  });
+  return service;
+}
+
+/** Connects to `runsignup`, sets up its first event, fires the gun; returns the event's bibs. */
+async function setUp(
+  service: StationService,
+  runsignup: RunningEmulator,
+  seed: number,
+): Promise<number[]> {
+  expect(
+    (await service.command({ type: 'connect', connection: practiceConnection(runsignup) })).ok,
+  ).toBe(true);
+  const details = await service.query({ type: 'raceDetails', raceId: runsignup.practice.raceId });
+  const event = details.events[0]!;
+  expect(
+    await service.command({
+      type: 'configure',
+      raceId: details.raceId,
+      eventIds: [event.eventId],
+      role: { kind: 'finish' },
+      stationName: 'Finish line',
+    }),
+  ).toMatchObject({ ok: true });
+  expect(
+    (await service.command({ type: 'gun', eventId: event.eventId, at: Date.now() - 1_800_000 })).ok,
+  ).toBe(true);
+  return createPracticeRace(seed)
+    .participants.filter((p) => p.eventId === event.eventId && p.bib !== null)
+    .map((p) => p.bib!);
+}
+
+async function tap(service: StationService, bibs: readonly number[], from: number) {
+  for (const [i, bib] of bibs.entries()) {
+    expect((await service.command({ type: 'tap', at: from + i * 1000, bib: String(bib) })).ok).toBe(
+      true,
+    );
+  }
+}
+
+/**
+ * Laptop A times five finishes with its backups mirrored to a stick (named in settings.json
+ * before it starts, or set from Setup): three reach RunSignup, then RunSignup stops
+ * answering (throttled), two more are saved but not sent, and laptop A dies (its last backup
+ * goes to the stick). Returns the stick and the five bibs.
+ */
+async function laptopThatDies(
+  runsignup: RunningEmulator,
+  seed: number,
+  mirror: 'settings-file' | 'setup',
+): Promise<{ usb: string; bibs: number[] }> {
+  const usb = await folder('usb');
+  const laptopA = await folder('laptop-a');
+  if (mirror === 'settings-file') writeDataSettings(laptopA, { mirrorDir: usb });
+  const a = await station(laptopA);
+  if (mirror === 'setup') {
+    expect((await a.command({ type: 'setBackupMirror', dir: usb })).ok).toBe(true);
+  }
+  const bibs = (await setUp(a, runsignup, seed)).slice(0, 5);
+  const now = Date.now();
+  await tap(a, bibs.slice(0, 3), now - 60_000);
+  await waitFor(async () => (await a.query({ type: 'snapshot' })).crossings.map((c) => c.sync), {
+    what: 'the first three sent from laptop A',
+    until: (syncs) => syncs.length === 3 && syncs.every((s) => isOnRunSignup(s)),
+    timeoutMs: 20_000,
+  });
+  runsignup.setFaults({ probability: 1, kinds: ['throttle'] });
+  await tap(a, bibs.slice(3), now - 30_000);
+  await a.close();
+  return { usb, bibs };
+}
+
+/**
+ * Connects `b` to RunSignup and waits for all five finishes there: of RunSignup's requests
+ * since `postsBefore`, only `rest` (what laptop A never got acknowledged) were posted.
+ */
+async function expectOnlyTheRestPosted(
+  b: StationService,
+  runsignup: RunningEmulator,
+  postsBefore: number,
+  rest: readonly number[],
+) {
+  expect((await b.command({ type: 'connect', connection: practiceConnection(runsignup) })).ok).toBe(
+    true,
+  );
+  const resultSetId = (await b.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
+  await waitFor(() => runsignup.results(resultSetId).filter((r) => r.clock_time !== ''), {
+    what: 'all five finishes on RunSignup',
+    until: (rows) => rows.length === 5,
+    timeoutMs: 20_000,
+  });
+  const postedByB = runsignup.log
+    .slice(postsBefore)
+    .flatMap((entry) => entry.posted ?? [])
+    .map((row) => Number(row.bib));
+  const byNumber = (x: number, y: number) => x - y;
+  expect([...new Set(postedByB)].sort(byNumber)).toEqual([...rest].sort(byNumber));
+}
+
 describe('hand-over to another laptop', () => {
   it('carries on from the USB stick and posts only what RunSignup lacks', async () => {
     const runsignup = await startEmulator({ port: 0, seed: 5 });
     cleanups.push(() => runsignup.close());
-    const connection = practiceConnection(runsignup);
-    const usb = await folder('usb');
-
-    // Laptop A: backups mirrored to the stick.
-    const laptopA = await folder('laptop-a');
-    writeDataSettings(laptopA, { mirrorDir: usb });
-    const a: StationService = await composeStationService({
-      dataDir: laptopA,
-      secrets: memorySecretStore(),
-      syncIdlePollMs: 50,
-    });
-    let aOpen = true;
-    cleanups.push(async () => {
-      if (aOpen) await a.close();
-    });
-    expect((await a.command({ type: 'connect', connection })).ok).toBe(true);
-    const details = await a.query({ type: 'raceDetails', raceId: runsignup.practice.raceId });
-    const event = details.events[0]!;
-    expect(
-      await a.command({
-        type: 'configure',
-        raceId: details.raceId,
-        eventIds: [event.eventId],
-        role: { kind: 'finish' },
-        stationName: 'Finish line',
-      }),
-    ).toMatchObject({ ok: true });
-    const bibs = createPracticeRace(5)
-      .participants.filter((p) => p.eventId === event.eventId && p.bib !== null)
-      .slice(0, 5)
-      .map((p) => p.bib!);
-    const now = Date.now();
-    await a.command({ type: 'gun', eventId: event.eventId, at: now - 1_800_000 });
-    for (const [i, bib] of bibs.slice(0, 3).entries()) {
-      expect(
-        (await a.command({ type: 'tap', at: now - 60_000 + i * 1000, bib: String(bib) })).ok,
-      ).toBe(true);
-    }
-    await waitFor(async () => (await a.query({ type: 'snapshot' })).crossings.map((c) => c.sync), {
-      what: 'the first three sent from laptop A',
-      until: (syncs) => syncs.length === 3 && syncs.every((s) => isOnRunSignup(s)),
-      timeoutMs: 20_000,
-    });
-    // RunSignup stops answering (throttled); two more finishes are saved but not sent.
-    runsignup.setFaults({ probability: 1, kinds: ['throttle'] });
-    for (const [i, bib] of bibs.slice(3).entries()) {
-      expect(
-        (await a.command({ type: 'tap', at: now - 30_000 + i * 1000, bib: String(bib) })).ok,
-      ).toBe(true);
-    }
-    await a.close(); // laptop A dies (its last backup went to the stick)
-    aOpen = false;
+    const { usb, bibs } = await laptopThatDies(runsignup, 5, 'settings-file');
 
     // Laptop B: an empty data folder, the newest backup from the stick restored into it.
     const laptopB = await folder('laptop-b');
@@ -96,29 +167,11 @@ describe('hand-over to another laptop', () => {
     restoreBackup(newest.path, path.join(laptopB, STATION_FILE_NAME));
     runsignup.setFaults(null);
     const postsBefore = runsignup.log.length;
-    const b = await composeStationService({
-      dataDir: laptopB,
-      secrets: memorySecretStore(), // credentials never travel on the stick
-      syncIdlePollMs: 50,
-    });
-    cleanups.push(() => b.close());
+    const b = await station(laptopB); // credentials never travel on the stick
     const restored = await b.query({ type: 'snapshot' });
-    expect(restored.config).toMatchObject({ raceId: details.raceId });
+    expect(restored.config).toMatchObject({ raceId: runsignup.practice.raceId });
     expect(restored.crossings).toHaveLength(5);
-    expect((await b.command({ type: 'connect', connection })).ok).toBe(true);
-
-    const resultSetId = restored.config!.events[0]!.resultSetId;
-    await waitFor(() => runsignup.results(resultSetId).filter((r) => r.clock_time !== ''), {
-      what: 'all five finishes on RunSignup',
-      until: (rows) => rows.length === 5,
-      timeoutMs: 20_000,
-    });
-    const postedByB = runsignup.log
-      .slice(postsBefore)
-      .flatMap((entry) => entry.posted ?? [])
-      .map((row) => Number(row.bib));
-    const byNumber = (x: number, y: number) => x - y;
-    expect([...new Set(postedByB)].sort(byNumber)).toEqual(bibs.slice(3).sort(byNumber));
+    await expectOnlyTheRestPosted(b, runsignup, postsBefore, bibs.slice(3));
   });
 
   it('a station started in a folder that holds only an archived race is refused, not started empty', async () => {
@@ -148,5 +201,135 @@ describe('hand-over to another laptop', () => {
       state: 'ok',
       message: null,
     });
+  });
+});
+
+describe('restore from Setup', () => {
+  it('lists the backups, restores one and keeps the file it replaced; refuses a missing one', async () => {
+    const runsignup = await startEmulator({ port: 0, seed: 8 });
+    cleanups.push(() => runsignup.close());
+    const dir = await folder('restore');
+    const first = await station(dir);
+    const bibs = await setUp(first, runsignup, 8);
+    const now = Date.now();
+    await tap(first, bibs.slice(0, 2), now - 60_000);
+    await first.close(); // its last backup: gun + two finishes
+
+    const second = await station(dir);
+    await tap(second, bibs.slice(2, 5), now - 30_000);
+    const listed = await second.query({ type: 'backups' });
+    expect(listed.dataDir).toBe(dir);
+    expect(listed.stationEntries).toBe(6);
+    expect(listed.mirror).toEqual({ dir: null, state: 'off', message: null });
+    expect(listed.backups).toHaveLength(1);
+    const [backup] = listed.backups;
+    expect(backup).toMatchObject({
+      where: 'data',
+      entries: 3,
+      mode: 'live', // an emulator reached by its address is a live RunSignup to the station
+      newest: true,
+      fullest: true,
+      problem: null,
+    });
+    expect(backup!.raceName).toBe(runsignup.practice.name);
+
+    // A name that is not in the list: refused with a sentence, nothing changed.
+    const missing = await second.command({
+      type: 'restoreBackup',
+      file: 'chute-20200101T000000000Z-0001.sqlite',
+      where: 'data',
+    });
+    expect(missing).toMatchObject({ ok: false, error: expect.stringMatching(/no longer in/) });
+    expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(5);
+    // A path instead of a name never reaches the station.
+    expect(
+      (await second.command({ type: 'restoreBackup', file: '../station.sqlite', where: 'data' }))
+        .ok,
+    ).toBe(false);
+
+    const restored = await second.command({
+      type: 'restoreBackup',
+      file: backup!.file,
+      where: 'data',
+    });
+    expect(restored).toMatchObject({
+      ok: true,
+      warnings: [
+        {
+          code: 'station-restored',
+          message: expect.stringMatching(
+            /Restored .*3 entries.*\(6 entries\) is kept as .*replaced/,
+          ),
+        },
+      ],
+    });
+    const after = await second.query({ type: 'snapshot' });
+    expect(after.crossings.map((c) => c.bib)).toEqual(expect.arrayContaining(bibs.slice(0, 2)));
+    expect(after.crossings).toHaveLength(2);
+    // The file it replaced is kept whole, and so is the closing backup of it.
+    const kept = readdirSync(path.join(dir, REPLACED_DIR)).filter((f) => f.endsWith('.sqlite'));
+    expect(kept).toHaveLength(1);
+    expect(readStationFileInfo(path.join(dir, REPLACED_DIR, kept[0]!)).entries).toBe(6);
+    const entries = listBackups(path.join(dir, 'backups')).map(
+      (b) => readStationFileInfo(b).entries,
+    );
+    expect(entries).toContain(6);
+    expect(existsSync(path.join(dir, RESTORING_DIR))).toBe(false);
+    // The station carries on from the restored file.
+    await tap(second, bibs.slice(5, 6), now - 10_000);
+    expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(3);
+  });
+
+  it('sets the mirror folder from Setup, refusing one that cannot be used', async () => {
+    const dir = await folder('mirror-setting');
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 1,
+    });
+    cleanups.push(() => service.close());
+    const set = (value: string | null) => service.command({ type: 'setBackupMirror', dir: value });
+    expect(await set('usb/chute')).toMatchObject({ error: expect.stringMatching(/full folder/) });
+    expect(await set(path.join(dir, 'nowhere'))).toMatchObject({
+      error: expect.stringMatching(/There is no folder .*plug in the USB stick/),
+    });
+    expect(await set(path.join(dir, 'backups'))).toMatchObject({
+      error: expect.stringMatching(/inside the data folder/),
+    });
+    const stick = await folder('stick');
+    expect((await set(stick)).ok).toBe(true);
+    expect(readDataSettings(dir).mirrorDir).toBe(stick);
+    expect((await service.query({ type: 'backups' })).mirror).toMatchObject({
+      dir: stick,
+      state: 'ok',
+    });
+    expect((await set(null)).ok).toBe(true);
+    expect(readDataSettings(dir).mirrorDir).toBeNull();
+  });
+
+  it('hands over from the stick on a new laptop: restore from the mirror, post only what RunSignup lacks', async () => {
+    const runsignup = await startEmulator({ port: 0, seed: 6 });
+    cleanups.push(() => runsignup.close());
+    const { usb, bibs } = await laptopThatDies(runsignup, 6, 'setup');
+
+    // Laptop B: a fresh station (no history), told where the stick is, restores from it.
+    const laptopB = await folder('laptop-b');
+    const b = await station(laptopB);
+    expect((await b.command({ type: 'setBackupMirror', dir: usb })).ok).toBe(true);
+    const onStick = (await b.query({ type: 'backups' })).backups.filter(
+      (x) => x.where === 'mirror',
+    );
+    const offered = onStick.find((x) => x.fullest)!;
+    expect(offered).toMatchObject({ entries: 6, newest: true });
+    runsignup.setFaults(null);
+    const postsBefore = runsignup.log.length;
+    const restored = await b.command({
+      type: 'restoreBackup',
+      file: offered.file,
+      where: 'mirror',
+    });
+    expect(restored).toMatchObject({ ok: true, warnings: [{ code: 'station-restored' }] });
+    expect((await b.query({ type: 'snapshot' })).crossings).toHaveLength(5);
+    await expectOnlyTheRestPosted(b, runsignup, postsBefore, bibs.slice(3, 5));
   });
 });

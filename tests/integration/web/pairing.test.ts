@@ -22,6 +22,8 @@ describe('rights of each screen (pure)', () => {
       'gun',
       'undo',
       'refreshParticipants',
+      'restoreBackup',
+      'setBackupMirror',
     ] as const) {
       expect(commandRefusal('chute', type)).toMatch(/Chute screen may not.*only the main screen/);
     }
@@ -86,6 +88,17 @@ describe('pairing second devices on the web host', () => {
         },
       });
       expect(configure).toMatchObject({ result: { ok: false, error: /only the main screen/ } });
+      const restore = await request(chute, {
+        kind: 'command',
+        body: {
+          type: 'restoreBackup',
+          file: 'chute-20261130T031500123Z-0001.sqlite',
+          where: 'data',
+        },
+      });
+      expect(restore).toMatchObject({
+        result: { ok: false, error: /Chute screen may not restore a backup: only the main screen/ },
+      });
       const order = await request(chute, { kind: 'command', body: { type: 'order', bib: '12' } });
       // Not refused for its rights (the station itself may still say it is not set up).
       expect(JSON.stringify(order)).not.toMatch(/may not/);
