@@ -200,6 +200,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
           before?.guns ?? null,
           snapshot.guns,
           (id) => names.get(id) ?? `event ${id}`,
+          snapshot.config?.timeZone ?? null,
         );
         set({
           snapshot: { ...snapshot, crossings: rows, journalLength },

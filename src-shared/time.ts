@@ -239,3 +239,85 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** An instant's wall clock in a time zone, to the whole second (months 1–12). */
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+function zoneFormatter(zone: string): Intl.DateTimeFormat {
+  let f = zoneFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormatters.set(zone, f);
+  }
+  return f;
+}
+
+/** What a wall clock in `zone` reads at `at` (throws a RangeError for a zone this runtime lacks). */
+export function wallClockIn(at: number, zone: string): WallClock {
+  const parts = zoneFormatter(zone).formatToParts(new Date(at));
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+function wallAsUtc(w: WallClock): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at` (ms). */
+function zoneOffsetAt(at: number, zone: string): number {
+  return wallAsUtc(wallClockIn(at, zone)) - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant (whole second) a wall clock in `zone` names, or null when it names no instant:
+ * an impossible date or time, or a time a DST change skips. In a repeated hour (DST end) the
+ * first is taken.
+ */
+export function instantOfWallClock(w: WallClock, zone: string): number | null {
+  const wall = wallAsUtc(w);
+  const check = new Date(wall);
+  if (
+    check.getUTCFullYear() !== w.year ||
+    check.getUTCMonth() !== w.month - 1 ||
+    check.getUTCDate() !== w.day ||
+    w.hour > 23 ||
+    w.minute > 59 ||
+    w.second > 59
+  ) {
+    return null;
+  }
+  // Two offsets cover a DST change: the one a day before and the one at the guess.
+  for (const guess of [
+    wall - zoneOffsetAt(wall - 86_400_000, zone),
+    wall - zoneOffsetAt(wall, zone),
+  ]) {
+    const candidate = wall - zoneOffsetAt(guess, zone);
+    if (wallAsUtc(wallClockIn(candidate, zone)) === wall) return candidate;
+  }
+  return null;
+}

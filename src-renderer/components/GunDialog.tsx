@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useChute } from '../context';
 import { eventClocks } from '../lib/clock';
 import { formatTimeOfDay, parseTimeOfDay } from '../lib/format';
+import { gunOnRaceClock } from '../lib/guns';
 import { FormDialog } from './Dialog';
 
 /**
@@ -15,8 +16,9 @@ export function gunTime(
   pressedAt: number | null,
   text: string,
   typedAt: number,
+  zone: string | null = null,
 ): { at: number; pressed: boolean } {
-  if (pressedAt !== null && formatTimeOfDay(pressedAt, 3) === text.trim()) {
+  if (pressedAt !== null && formatTimeOfDay(pressedAt, 3, zone) === text.trim()) {
     return { at: pressedAt, pressed: true };
   }
   return { at: typedAt, pressed: false };
@@ -26,20 +28,22 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
   const snapshot = useChute((s) => s.snapshot);
   const run = useChute((s) => s.run);
   const clocks = eventClocks(snapshot);
+  // Gun times are read and shown on the race's clock, as RunSignup holds them.
+  const zone = snapshot?.config?.timeZone ?? null;
   const [eventChoice, setEventChoice] = useState<'all' | number>('all');
   const [text, setText] = useState(() =>
-    props.pressedAt === null ? '' : formatTimeOfDay(props.pressedAt, 3),
+    props.pressedAt === null ? '' : formatTimeOfDay(props.pressedAt, 3, zone),
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const confirm = async () => {
-    const parsed = parseTimeOfDay(text, props.pressedAt ?? Date.now());
+    const parsed = parseTimeOfDay(text, props.pressedAt ?? Date.now(), zone);
     if (!parsed.ok) {
       setError(parsed.error);
       return;
     }
-    const { at, pressed } = gunTime(props.pressedAt, text, parsed.value);
+    const { at, pressed } = gunTime(props.pressedAt, text, parsed.value, zone);
     const targets =
       eventChoice === 'all' ? clocks : clocks.filter((c) => c.eventId === eventChoice);
     setBusy(true);
@@ -48,7 +52,7 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
         // `pressed`: the key press's own time, on this screen's clock (a host corrects it like a
         // tap's); a typed time of day is not.
         { type: 'gun', eventId: c.eventId, at, pressed },
-        `gun ${c.name} at ${formatTimeOfDay(at, 2)}`,
+        `gun ${c.name} at ${gunOnRaceClock(at, zone)}`,
       );
       if (!result.ok) {
         setBusy(false);
@@ -70,7 +74,8 @@ export function GunDialog(props: { pressedAt: number | null; onClose: () => void
       error={error}
     >
       <label>
-        Gun time of day (HH:MM:SS.fff, 24-hour)
+        Gun time of day{zone === null ? '' : ` on the race's clock (${zone})`}, HH:MM:SS.fff,
+        24-hour
         <input
           name="gun-time"
           value={text}

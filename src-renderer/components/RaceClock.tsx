@@ -49,7 +49,7 @@ export function RaceClock() {
               {elapsed === null ? 'NO GUN' : formatElapsed(elapsed, 1)}
             </div>
             <GunConflict
-              view={gunConflictView(gun)}
+              view={gunConflictView(gun, zone)}
               eventId={c.eventId}
               onUse={(command) => void run(command, `gun for ${c.name} from RunSignup`)}
             />

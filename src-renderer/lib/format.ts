@@ -1,4 +1,5 @@
 // Time formatting and parsing for the screens. Pure: every function takes the clock it needs.
+import { instantOfWallClock, wallClockIn, type WallClock } from '../../src-shared/time';
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
@@ -19,12 +20,32 @@ export function formatElapsed(ms: number, decimals: 0 | 1 | 2 | 3 = 1): string {
   return `${base}.${pad(frac, decimals)}`;
 }
 
-/** Wall-clock time of day in the station's local zone, `HH:MM:SS.f`. */
-export function formatTimeOfDay(epochMs: number, decimals: 0 | 1 | 2 | 3 = 1): string {
+/**
+ * Wall-clock time of day, `HH:MM:SS.f`: in `zone` (the race's) when given, else the laptop's.
+ * An unknown zone falls back to the laptop's clock rather than hiding the time.
+ */
+export function formatTimeOfDay(
+  epochMs: number,
+  decimals: 0 | 1 | 2 | 3 = 1,
+  zone: string | null = null,
+): string {
+  const wall = zone === null ? null : wallClockOrNull(epochMs, zone);
   const d = new Date(epochMs);
-  const base = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const [h, m, s] = wall
+    ? [wall.hour, wall.minute, wall.second]
+    : [d.getHours(), d.getMinutes(), d.getSeconds()];
+  const base = `${pad(h)}:${pad(m)}:${pad(s)}`;
   if (decimals === 0) return base;
-  return `${base}.${pad(Math.floor(d.getMilliseconds() / 10 ** (3 - decimals)), decimals)}`;
+  const ms = ((epochMs % 1000) + 1000) % 1000;
+  return `${base}.${pad(Math.floor(ms / 10 ** (3 - decimals)), decimals)}`;
+}
+
+function wallClockOrNull(at: number, zone: string): WallClock | null {
+  try {
+    return wallClockIn(at, zone);
+  } catch {
+    return null;
+  }
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -53,7 +74,11 @@ export function parseClock(text: string): Parsed<number> {
  * Parses a typed time of day (`HH:MM:SS.f`, 24-hour) into an epoch on the local date of
  * `reference` — the gun is typed on race day, usually a few minutes after it fired.
  */
-export function parseTimeOfDay(text: string, reference: number): Parsed<number> {
+export function parseTimeOfDay(
+  text: string,
+  reference: number,
+  zone: string | null = null,
+): Parsed<number> {
   const trimmed = text.trim();
   if (!/^\d{1,2}:\d{2}(:\d{2}([.,]\d{1,3})?)?$/.test(trimmed)) {
     return { ok: false, error: `"${trimmed}" is not a time of day: use HH:MM:SS (24-hour)` };
@@ -62,9 +87,32 @@ export function parseTimeOfDay(text: string, reference: number): Parsed<number> 
   const parsed = parseClock(withSeconds);
   if (!parsed.ok) return parsed;
   if (parsed.value >= 24 * 3600 * 1000) return { ok: false, error: 'Hours must be 0 to 23' };
-  const day = new Date(reference);
-  day.setHours(0, 0, 0, 0);
-  return { ok: true, value: day.getTime() + parsed.value };
+  const day = zone === null ? null : wallClockOrNull(reference, zone);
+  if (day === null) {
+    const local = new Date(reference);
+    local.setHours(0, 0, 0, 0);
+    return { ok: true, value: local.getTime() + parsed.value };
+  }
+  // The reference's date on the race's clock, at the typed wall-clock time there.
+  const seconds = Math.floor(parsed.value / 1000);
+  const at = instantOfWallClock(
+    {
+      year: day.year,
+      month: day.month,
+      day: day.day,
+      hour: Math.floor(seconds / 3600),
+      minute: Math.floor(seconds / 60) % 60,
+      second: seconds % 60,
+    },
+    zone!,
+  );
+  if (at === null) {
+    return {
+      ok: false,
+      error: `${trimmed} does not exist that day in ${zone} (the clocks change)`,
+    };
+  }
+  return { ok: true, value: at + (parsed.value % 1000) };
 }
 
 /** "12 s ago", "3 min ago" — for the status bar's last success. */

@@ -11,22 +11,21 @@ type Gun = Snapshot['guns'][number];
  */
 export function gunOnRaceClock(at: number, zone: string | null, decimals: 0 | 2 = 2): string {
   if (zone === null) return formatTimeOfDay(at, decimals);
+  const name = zoneShortName(at, zone);
+  if (name === null) return `${formatTimeOfDay(at, decimals)} (unknown time zone ${zone})`;
+  return `${formatTimeOfDay(at, decimals, zone)} ${name}`;
+}
+
+/** The zone's short name at that instant (EDT, EST, GMT+5:30), or null for an unknown zone. */
+function zoneShortName(at: number, zone: string): string | null {
   try {
     const parts = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
-      hourCycle: 'h23',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
       timeZoneName: 'short',
     }).formatToParts(new Date(at));
-    const part = (type: Intl.DateTimeFormatPartTypes) =>
-      parts.find((p) => p.type === type)?.value ?? '';
-    const fraction =
-      decimals === 0 ? '' : `.${String(Math.floor((at % 1000) / 10)).padStart(2, '0')}`;
-    return `${part('hour')}:${part('minute')}:${part('second')}${fraction} ${part('timeZoneName')}`;
+    return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
   } catch {
-    return `${formatTimeOfDay(at, decimals)} (unknown time zone ${zone})`;
+    return null;
   }
 }
 
@@ -43,16 +42,17 @@ export function gunChanges(
   before: readonly Gun[] | null,
   after: readonly Gun[],
   eventName: (eventId: number) => string,
+  zone: string | null = null,
 ): string[] {
   if (before === null) return [];
   const out: string[] = [];
   for (const g of after) {
     const old = before.find((b) => b.eventId === g.eventId);
     if (g.source !== 'runsignup' || !old || old.at === g.at) continue;
-    const when = g.at === null ? 'removed' : `now ${formatTimeOfDay(g.at, 2)}`;
+    const when = g.at === null ? 'removed' : `now ${gunOnRaceClock(g.at, zone)}`;
     out.push(
       `Gun for ${eventName(g.eventId)} changed (${gunSourceLabel(g.source)}): ${when}` +
-        (old.at === null ? '' : `, was ${formatTimeOfDay(old.at, 2)}`),
+        (old.at === null ? '' : `, was ${gunOnRaceClock(old.at, zone)}`),
     );
   }
   return out;
@@ -69,11 +69,15 @@ export interface GunConflictView {
 }
 
 /** Null unless this event's typed gun is kept over a different start time on RunSignup. */
-export function gunConflictView(gun: Gun | undefined): GunConflictView | null {
+export function gunConflictView(
+  gun: Gun | undefined,
+  zone: string | null = null,
+): GunConflictView | null {
   if (!gun?.conflict || gun.remoteAt == null || gun.remoteAt === gun.at) return null;
+  const remote = gunOnRaceClock(gun.remoteAt, zone);
   return {
-    text: `${gun.conflict} RunSignup's gun: ${formatTimeOfDay(gun.remoteAt, 2)}.`,
-    action: `Use RunSignup's gun (${formatTimeOfDay(gun.remoteAt, 2)})`,
+    text: `${gun.conflict} RunSignup's gun: ${remote}.`,
+    action: `Use RunSignup's gun (${remote})`,
     command: { type: 'gun', eventId: gun.eventId, at: gun.remoteAt },
   };
 }

@@ -2,6 +2,7 @@
 // RunSignup's (the emulator's) results exactly equal to what the screen shows.
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { formatTimeOfDay } from '../../src-renderer/lib/format';
 import { fireGun, normalValue, startStation, tableRows, type E2eStation } from './support/station';
 import { waitSynced } from './support/stations';
 
@@ -177,11 +178,8 @@ test('split station: a split recorded, posted, then cleared with X', async ({ pa
   // The gun typed after the fact: a minute ago, as a volunteer reads it off a watch.
   await page.keyboard.press('F2');
   await page.getByRole('button', { name: 'Type gun time…' }).click();
-  const gunText = await page.evaluate(() => {
-    const d = new Date(Date.now() - 60_000);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  });
+  // Typed on the race's clock (the race's time zone), whatever the laptop's zone.
+  const gunText = formatTimeOfDay(Date.now() - 60_000, 0, race.timeZone);
   await page.getByRole('dialog').locator('input[name=gun-time]').fill('25:00');
   await page.getByRole('button', { name: 'Set gun' }).click();
   await expect(page.getByRole('dialog')).toContainText('Hours must be 0 to 23');

@@ -4,6 +4,7 @@
 // screen at 1024×600 and 1366×768 go to test-results/screens.
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { formatTimeOfDay } from '../../src-renderer/lib/format';
 import { startStation, type E2eStation } from './support/station';
 import { setUpStation } from './support/stations';
 
@@ -305,11 +306,8 @@ test('a clock per event: the 10K runs from its own gun', async ({ page }) => {
   await setUp(page, env.station.url);
   await page.keyboard.press('F2');
   // The 5K started ten minutes ago (typed); the 10K is pressed now.
-  const tenMinutesAgo = await page.evaluate(() => {
-    const d = new Date(Date.now() - 10 * 60_000);
-    const p = (n: number) => String(n).padStart(2, '0');
-    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-  });
+  // Typed on the race's clock (the race's time zone), whatever the laptop's zone.
+  const tenMinutesAgo = formatTimeOfDay(Date.now() - 10 * 60_000, 0, race.timeZone);
   await page.getByRole('button', { name: 'Type gun time…' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.locator('input[name=gun-time]').fill(tenMinutesAgo);

@@ -59,6 +59,50 @@ describe('time of day', () => {
     expect(parseTimeOfDay('24:00:00', 0).ok).toBe(false);
     expect(parseTimeOfDay('noon', 0).ok).toBe(false);
   });
+  it("reads and shows a time on the race's clock, whatever the laptop's zone", () => {
+    // 12:00:00.25 UTC is 08:00:00.25 in New York (EDT) on 16 May.
+    const at = Date.UTC(2026, 4, 16, 12, 0, 0, 250);
+    expect(formatTimeOfDay(at, 2, 'America/New_York')).toBe('08:00:00.25');
+    expect(formatTimeOfDay(at, 3, 'Asia/Kolkata')).toBe('17:30:00.250');
+    expect(parseTimeOfDay('08:00:00.25', at + 3_600_000, 'America/New_York')).toEqual({
+      ok: true,
+      value: at,
+    });
+    // Late in the New York evening it is already the next day in UTC: the race's date is used.
+    const evening = Date.UTC(2026, 4, 17, 2, 0, 0); // 22:00 on 16 May in New York
+    expect(parseTimeOfDay('21:30', evening, 'America/New_York')).toEqual({
+      ok: true,
+      value: Date.UTC(2026, 4, 17, 1, 30, 0),
+    });
+    // A time the spring-forward change skips is refused with a sentence.
+    const dstDay = Date.UTC(2026, 2, 8, 12, 0, 0);
+    const skipped = parseTimeOfDay('02:30:00', dstDay, 'America/New_York');
+    expect(skipped.ok).toBe(false);
+    if (!skipped.ok) expect(skipped.error).toMatch(/does not exist that day in America\/New_York/);
+  });
+  it('round-trips every instant on the race clock, to the millisecond', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2035, 0, 1) }),
+        fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'),
+        (at, zone) => {
+          const text = formatTimeOfDay(at, 3, zone);
+          const back = parseTimeOfDay(text, at, zone);
+          expect(back.ok).toBe(true);
+          // In a repeated hour (DST end) the first of the two instants is taken.
+          if (back.ok) {
+            expect(formatTimeOfDay(back.value, 3, zone)).toBe(text);
+            expect(at - back.value >= 0 && at - back.value <= 3_600_000).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+  it("falls back to the laptop's clock for an unknown zone", () => {
+    const at = new Date(2026, 4, 17, 9, 30, 0).getTime();
+    expect(formatTimeOfDay(at, 0, 'Nowhere/Atlantis')).toBe('09:30:00');
+  });
 });
 
 describe('formatAgo', () => {

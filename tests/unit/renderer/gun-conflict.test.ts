@@ -45,3 +45,20 @@ describe('gunOnRaceClock', () => {
     expect(gunOnRaceClock(gun, 'Nowhere/Atlantis')).toMatch(/unknown time zone Nowhere\/Atlantis/);
   });
 });
+
+describe('gun times on the race clock in notices', () => {
+  it("names RunSignup's gun on the race's clock when the race has a zone", () => {
+    const at = Date.UTC(2026, 4, 16, 12, 0, 0, 0);
+    const view = gunConflictView(
+      {
+        eventId: 1,
+        at: at + 60_000,
+        source: 'local',
+        remoteAt: at,
+        conflict: 'RunSignup has another start time.',
+      },
+      'America/New_York',
+    );
+    expect(view?.action).toBe("Use RunSignup's gun (08:00:00.00 EDT)");
+  });
+});

@@ -17,4 +17,11 @@ describe('gun dialog time', () => {
     expect(gunTime(pressedAt, '07:59:58', 42_000)).toEqual({ at: 42_000, pressed: false });
     expect(gunTime(null, '08:00:00', 42_000)).toEqual({ at: 42_000, pressed: false });
   });
+  it("recognises the pressed time shown on the race's clock", () => {
+    expect(formatTimeOfDay(pressedAt, 3, 'America/New_York')).toBe('08:00:00.123');
+    expect(gunTime(pressedAt, '08:00:00.123', 42_000, 'America/New_York')).toEqual({
+      at: pressedAt,
+      pressed: true,
+    });
+  });
 });
