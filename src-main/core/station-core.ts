@@ -52,6 +52,7 @@ import {
   ProjectionState,
   type Crossing,
   type FieldChange,
+  type JournalItem,
 } from './projection';
 import type { EventPlan } from './projection/rules';
 import { createSetupStore, type SetupStore } from './store/setup-store';
@@ -122,7 +123,7 @@ function schemaError(what: string, issues: readonly IssueLike[]): string {
  * an undo or a void only brings back or takes away a time seen before. A tap at or after it is
  * ranked after every crossing there is, so it moves no one else's place.
  */
-function latestCrossingAt(entries: readonly JournalEntry[]): number {
+function latestCrossingAt(entries: readonly JournalItem[]): number {
   let latest = -Infinity;
   for (const e of entries) {
     const p = e.payload;
@@ -169,7 +170,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
   // Cold start: the projection is rebuilt from the journal (the outbox is stored, not rebuilt).
   const loadProjection = (): ProjectionState | null => {
     if (!config) return null;
-    const entries = journal.all();
+    const entries = journal.replayItems();
     latestAt = latestCrossingAt(entries);
     return ProjectionState.fromJournal(entries, { config, participants });
   };
@@ -394,7 +395,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
       let changes: FieldChange[];
       if (projection) changes = state.withParticipants(nextParticipants, nextConfig);
       else {
-        const entries = journal.all();
+        const entries = journal.replayItems();
         latestAt = latestCrossingAt(entries);
         changes = state.applyAll(entries);
       }

@@ -173,6 +173,15 @@ export function takeStationLock(db: Db, path: string, waitMs: number = LOCK_WAIT
 }
 
 /**
+ * SQLite's page cache per connection, in KiB. better-sqlite3 sets 16 MiB, which the start-up
+ * integrity check (it reads every page) fills at once: 16 MiB of a station's resident memory
+ * before the first tap (DESIGN §6: 200 MiB once ready). A key press touches a few pages (the
+ * journal's last, the outbox rows and indexes of one bib), which 4 MiB holds many times over;
+ * the operating system's file cache keeps the rest of the file close anyway.
+ */
+export const PAGE_CACHE_KIB = 4_096;
+
+/**
  * Open (creating if needed), take the station lock, verify pragmas and integrity, migrate.
  * Throws a clear error if unsafe or if another process has the file.
  */
@@ -197,6 +206,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       throw openFailure(err, path);
     }
     verifyPragmas(db, requiredPragmas(platform, busy));
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (!options.skipIntegrityCheck) checkIntegrity(db, path, options.integrityCheck ?? 'quick');
     migrate(db, options.migrations ?? MIGRATIONS);
     return db;

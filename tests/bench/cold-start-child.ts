@@ -33,7 +33,7 @@ function phases(path: string): Record<string, number> {
   if (!config) throw new Error('station is not set up');
   const participants = indexParticipants(setup.participants(), config);
   lap('participantsMs');
-  const journal = createJournalStore(db).all();
+  const journal = createJournalStore(db).replayItems();
   lap('journalReadMs');
   ProjectionState.fromJournal(journal, { config, participants });
   lap('projectionReplayMs');

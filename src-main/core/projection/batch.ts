@@ -25,17 +25,17 @@ interface BatchTap {
 }
 
 /** Journal entries in seq order; a seq twice is a corrupt journal, never silently merged. */
-export function sortJournal(entries: readonly JournalEntry[]): JournalEntry[] {
+export function sortJournal<E extends { seq: number }>(entries: readonly E[]): E[] {
   // A stored journal is read in seq order: then a plain copy, no sort.
   let inOrder = true;
   for (let i = 1; i < entries.length && inOrder; i++) {
-    inOrder = (entries[i] as JournalEntry).seq > (entries[i - 1] as JournalEntry).seq;
+    inOrder = (entries[i] as E).seq > (entries[i - 1] as E).seq;
   }
   if (inOrder) return entries.slice();
   const sorted = [...entries].sort((a, b) => a.seq - b.seq);
   for (let i = 1; i < sorted.length; i++) {
-    if ((sorted[i] as JournalEntry).seq === (sorted[i - 1] as JournalEntry).seq) {
-      throw new Error(`Journal has two entries with seq ${(sorted[i] as JournalEntry).seq}`);
+    if ((sorted[i] as E).seq === (sorted[i - 1] as E).seq) {
+      throw new Error(`Journal has two entries with seq ${(sorted[i] as E).seq}`);
     }
   }
   return sorted;

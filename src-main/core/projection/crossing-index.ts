@@ -2,7 +2,7 @@
 // every bib the journal touched, and what a tap's corrections and a bib's entries make of them.
 import type { FieldKey, JournalEntry, Participant, ResultStatus } from '../../../src-shared/domain';
 import { compareCrossings, type EventPlan } from './rules';
-import { SeqIndex, type Mod } from './seq-lists';
+import { NONE, SeqIndex, type Mod } from './seq-lists';
 
 /**
  * A bib given to a tap (assign, order, shift). `bindSeq` is when the bib was bound to a crossing:
@@ -19,10 +19,10 @@ export interface TapState {
   rawBib: number | null;
   unreadable: boolean;
   undone: boolean;
-  assigns: AssignMod[];
+  assigns: readonly AssignMod[];
   /** The seq of the waiting `order` this tap took its bib from when it was made (0: none). */
   consumed: number;
-  adjusts: Mod<number>[];
+  adjusts: readonly Mod<number>[];
   voids: number;
   // Derived from the above by `deriveTap`.
   at: number;
@@ -33,19 +33,20 @@ export interface TapState {
   rankIndex: number;
   /** The event whose ranking holds it (valid while rankIndex >= 0). */
   rankEvent: number;
-  /** Formatted time cache: valid while at, gun and offset are those it was made for. */
-  timeAt: number;
-  timeGun: number | null;
-  timeOffset: number;
+  /**
+   * Formatted time cache: valid while the tap is unchanged since (`deriveTap` drops it) and the
+   * race clock is at the generation it was made in.
+   */
+  timeGeneration: number;
   time: string | null | undefined;
 }
 
 export interface BibState {
   bib: number;
   /** Non-voided taps currently carrying this bib (any order; a bib has few). */
-  taps: TapState[];
-  statuses: Mod<ResultStatus | null>[];
-  clears: number[];
+  taps: readonly TapState[];
+  statuses: readonly Mod<ResultStatus | null>[];
+  clears: readonly number[];
   /** The tap that holds this bib's place, if any. */
   ranked: TapState | null;
   /** The bib's event plan (null: unknown bib or event not timed here); fixed per projection. */
@@ -69,9 +70,9 @@ export function newTap(seq: number, p: TapPayload, undone: boolean): TapState {
     rawBib: p.bib,
     unreadable: p.unreadable,
     undone,
-    assigns: [],
+    assigns: NONE,
     consumed: 0,
-    adjusts: [],
+    adjusts: NONE,
     voids: 0,
     at: p.at,
     bib: p.bib,
@@ -79,9 +80,7 @@ export function newTap(seq: number, p: TapPayload, undone: boolean): TapState {
     voided: undone,
     rankIndex: -1,
     rankEvent: 0,
-    timeAt: 0,
-    timeGun: null,
-    timeOffset: 0,
+    timeGeneration: 0,
     time: undefined,
   };
 }
@@ -93,6 +92,7 @@ export function deriveTap(tap: TapState): void {
   tap.bib = lastAssign ? lastAssign.value : tap.rawBib;
   tap.bindSeq = lastAssign ? lastAssign.bindSeq : tap.seq;
   tap.voided = tap.undone || tap.voids > 0;
+  tap.time = undefined;
 }
 
 /** The seq of the bib's clear in force (0: none): crossings bound before it never count. */
@@ -161,9 +161,9 @@ export class CrossingIndex {
       const fields = plan ? (plan.placeField === null ? 1 : 2) : 0;
       s = {
         bib,
-        taps: [],
-        statuses: [],
-        clears: [],
+        taps: NONE,
+        statuses: NONE,
+        clears: NONE,
         ranked: null,
         plan,
         fieldKeys: null,

@@ -1,12 +1,15 @@
 // Which journal entries are in force: every entry by seq, whether it can act at all (what it
 // names exists), and how many undos in force target it. An entry acts when it is valid and no
 // undo in force targets it; an undo of an undo puts its target back.
-import type { JournalEntry } from '../../../src-shared/domain';
+import type { JournalItem } from './types';
 import { SeqIndex } from './seq-lists';
 
-/** An entry in force or not, and how many undos in force target it. */
-export interface EntryRec {
-  entry: JournalEntry;
+/**
+ * An entry in force or not, and how many undos in force target it. It keeps the entry's seq and
+ * payload itself, not the entry: a replay needs nothing else, and a cold start lets go of the
+ * 100,000 entries it read.
+ */
+export interface EntryRec extends JournalItem {
   undoneBy: number;
   /** Whether the entry can have any effect (e.g. an assign to a tap that exists). */
   valid: boolean;
@@ -23,7 +26,7 @@ export function assertAfter(seq: number, last: number): void {
 
 /** Whether an entry can act: what it names must be an earlier tap, or for an undo an earlier entry. */
 function isValidEntry(
-  entry: JournalEntry,
+  entry: JournalItem,
   taps: SeqIndex<unknown>,
   entries: SeqIndex<unknown>,
 ): boolean {
@@ -54,10 +57,15 @@ export class EntryLog {
   lastSeq = 0;
 
   /** Log one new entry; `taps` are the taps logged so far (to judge what it names). */
-  add(entry: JournalEntry, taps: SeqIndex<unknown>): EntryRec {
+  add(entry: JournalItem, taps: SeqIndex<unknown>): EntryRec {
     assertAfter(entry.seq, this.lastSeq);
     this.lastSeq = entry.seq;
-    const rec: EntryRec = { entry, undoneBy: 0, valid: isValidEntry(entry, taps, this.bySeq) };
+    const rec: EntryRec = {
+      seq: entry.seq,
+      payload: entry.payload,
+      undoneBy: 0,
+      valid: isValidEntry(entry, taps, this.bySeq),
+    };
     this.bySeq.set(entry.seq, rec);
     this.list.push(rec);
     return rec;
@@ -68,16 +76,17 @@ export class EntryLog {
    * from the newest down (an undo only targets earlier seqs): a replay then never has to take an
    * entry back out.
    */
-  load(entries: readonly JournalEntry[]): EntryRec[] {
+  load(entries: readonly JournalItem[]): EntryRec[] {
     if (this.lastSeq !== 0) throw new Error('A replay needs a fresh projection');
     const recs: EntryRec[] = new Array<EntryRec>(entries.length);
     const tapSeqs = new SeqIndex<true>();
     for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as JournalEntry;
+      const entry = entries[i] as JournalItem;
       assertAfter(entry.seq, this.lastSeq);
       this.lastSeq = entry.seq;
       const rec: EntryRec = {
-        entry,
+        seq: entry.seq,
+        payload: entry.payload,
         undoneBy: 0,
         valid: isValidEntry(entry, tapSeqs, this.bySeq),
       };
@@ -88,12 +97,17 @@ export class EntryLog {
     }
     for (let i = recs.length - 1; i >= 0; i--) {
       const rec = recs[i] as EntryRec;
-      const p = rec.entry.payload;
+      const p = rec.payload;
       if (p.kind === 'undo' && rec.valid && rec.undoneBy === 0) {
         (this.bySeq.get(p.targetSeq) as EntryRec).undoneBy++;
       }
     }
     return recs;
+  }
+
+  /** Every entry logged, in seq order: what a replay replays. */
+  items(): readonly JournalItem[] {
+    return this.list;
   }
 
   get(seq: number): EntryRec | undefined {
@@ -113,9 +127,9 @@ export class EntryLog {
   undoTarget(): number | null {
     for (let i = this.list.length - 1; i >= 0; i--) {
       const rec = this.list[i] as EntryRec;
-      const p = rec.entry.payload;
+      const p = rec.payload;
       if (p.kind === 'undo' || (p.kind === 'gun' && p.source === 'runsignup')) continue;
-      if (rec.undoneBy === 0 && rec.valid) return rec.entry.seq;
+      if (rec.undoneBy === 0 && rec.valid) return rec.seq;
     }
     return null;
   }
@@ -125,14 +139,14 @@ export class EntryLog {
    * undo, followed down the chain), or null when it changes nothing. A target changes state
    * only on its first undo in force, or when its last one goes.
    */
-  flippedBy(entry: JournalEntry): { rec: EntryRec; deactivating: boolean } | null {
+  flippedBy(entry: JournalItem): { rec: EntryRec; deactivating: boolean } | null {
     const p = entry.payload;
     if (p.kind !== 'undo' || p.targetSeq >= entry.seq) return null;
     let cur = this.bySeq.get(p.targetSeq);
     let deactivating = true;
     while (cur) {
       if (cur.undoneBy !== (deactivating ? 0 : 1) || !cur.valid) return null;
-      const q = cur.entry.payload;
+      const q = cur.payload;
       if (q.kind !== 'undo') return { rec: cur, deactivating };
       cur = this.bySeq.get(q.targetSeq);
       deactivating = !deactivating;

@@ -45,6 +45,7 @@ export {
   type Crossing,
   type CrossingFlag,
   type FieldChange,
+  type JournalItem,
   type Projection,
   type ProjectionContext,
   type WantedField,

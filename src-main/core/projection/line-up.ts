@@ -3,7 +3,7 @@
 // the taps each `shift` in force put a bib on, and the seqs of the line-up entries in force.
 import { compareCrossings } from './rules';
 import { crossingPosition, type TapState } from './crossing-index';
-import { insertNumber, removeNumber } from './seq-lists';
+import { insertNumber, removeNumber, withBySeq } from './seq-lists';
 
 /** An `order` entry in force: its bib, and the tap it gave it to (null while it waits). */
 interface OrderRec {
@@ -85,7 +85,7 @@ export class LineUp {
     order.tap = tap;
     order.modSeq = tap.seq;
     tap.consumed = order.seq;
-    tap.assigns.push({ seq: tap.seq, value: order.bib, bindSeq: tap.seq });
+    tap.assigns = withBySeq(tap.assigns, { seq: tap.seq, value: order.bib, bindSeq: tap.seq });
     tap.bib = order.bib;
   }
 

@@ -26,6 +26,8 @@ export interface GunView {
 export class RaceClock {
   private readonly gunLists = new Map<number, GunMod[]>();
   private readonly offsets: Mod<number>[] = [];
+  /** Changes with every gun or offset put in or taken out of force: the times cached go stale. */
+  private generation = 1;
 
   /** `eventIds`: every configured event (timed here or not: a split station shows them all). */
   constructor(
@@ -40,19 +42,23 @@ export class RaceClock {
       this.gunLists.set(eventId, list);
     }
     insertBySeq(list, { seq, value: at, source, pressed });
+    this.generation++;
   }
 
   removeGun(eventId: number, seq: number): void {
     const list = this.gunLists.get(eventId);
     if (list) removeBySeq(list, seq);
+    this.generation++;
   }
 
   addOffset(seq: number, ms: number): void {
     insertBySeq(this.offsets, { seq, value: ms });
+    this.generation++;
   }
 
   removeOffset(seq: number): void {
     removeBySeq(this.offsets, seq);
+    this.generation++;
   }
 
   /** The gun in force for an event, or null. */
@@ -100,20 +106,14 @@ export class RaceClock {
 
   /** A scored crossing's formatted time, cached on the tap: a shifted place must not re-format it. */
   timeOf(t: TapState, eventId: number): string | null {
-    const gunAt = this.gunAt(eventId);
-    const offsetMs = this.frameOffset(eventId);
-    if (
-      t.time !== undefined &&
-      t.timeAt === t.at &&
-      t.timeGun === gunAt &&
-      t.timeOffset === offsetMs
-    ) {
-      return t.time;
-    }
-    t.time = timeCrossing(t.at, gunAt, offsetMs, this.precision).time;
-    t.timeAt = t.at;
-    t.timeGun = gunAt;
-    t.timeOffset = offsetMs;
+    if (t.time !== undefined && t.timeGeneration === this.generation) return t.time;
+    t.time = timeCrossing(
+      t.at,
+      this.gunAt(eventId),
+      this.frameOffset(eventId),
+      this.precision,
+    ).time;
+    t.timeGeneration = this.generation;
     return t.time;
   }
 }

@@ -27,7 +27,14 @@ import {
   planEvents,
   type EventPlan,
 } from './rules';
-import type { Crossing, CrossingFlag, FieldChange, ProjectionContext, WantedMap } from './types';
+import type {
+  Crossing,
+  CrossingFlag,
+  FieldChange,
+  JournalItem,
+  ProjectionContext,
+  WantedMap,
+} from './types';
 import { diffWanted } from './diff';
 import { sortJournal } from './batch';
 import { rotateBibs } from './shift';
@@ -46,7 +53,7 @@ import { Ranking } from './ranking';
 import { RaceClock } from './race-clock';
 import { LineUp } from './line-up';
 import { WantedFields, wantedValueOf } from './wanted-fields';
-import { insertBySeq, insertNumber, removeBySeq } from './seq-lists';
+import { without, withBySeq, withNumber, withoutSeq } from './seq-lists';
 
 /**
  * The live projection of one station's journal. Feed it every committed entry, in seq order;
@@ -64,8 +71,6 @@ export class ProjectionState {
   private raceClock: RaceClock;
   private lineUp = new LineUp();
   private wantedFields = new WantedFields();
-  /** Every entry applied, in seq order: what a replay replays. */
-  private journal: JournalEntry[] = [];
   /**
    * During a cold replay nobody wants the changes, and a mid-race correction would re-value
    * every later bib once per correction: rankings and wanted fields are computed once, at the end.
@@ -87,7 +92,10 @@ export class ProjectionState {
   }
 
   /** Cold start: replay a journal (any order; a duplicate seq throws). */
-  static fromJournal(entries: readonly JournalEntry[], ctx: ProjectionContext): ProjectionState {
+  static fromJournal<E extends JournalItem>(
+    entries: readonly E[],
+    ctx: ProjectionContext,
+  ): ProjectionState {
     const state = new ProjectionState(ctx);
     // sortJournal returns a fresh array (the caller's is never kept or reordered).
     state.replay(sortJournal(entries));
@@ -105,12 +113,12 @@ export class ProjectionState {
   // ---- applying entries ----
 
   /** Apply one entry (seq must be greater than every earlier one, else it throws). */
-  apply(entry: JournalEntry): FieldChange[] {
+  apply<E extends JournalItem>(entry: E): FieldChange[] {
     return this.applyAll([entry]);
   }
 
   /** Apply entries in order; returns the NET change (a field changed twice is reported once). */
-  applyAll(entries: readonly JournalEntry[]): FieldChange[] {
+  applyAll<E extends JournalItem>(entries: readonly E[]): FieldChange[] {
     // Check the order first so a bad batch changes nothing (no half-applied state).
     let last = this.log.lastSeq;
     for (const e of entries) {
@@ -118,16 +126,14 @@ export class ProjectionState {
       last = e.seq;
     }
     for (let i = 0; i < entries.length; i++) {
-      const e = entries[i] as JournalEntry;
+      const e = entries[i] as JournalItem;
       if (this.needsReplay(e)) {
         // Diff against what the caller last saw, replaying everything including this batch.
         const prior = this.wantedFields.priorWanted(this.index.bibs.values());
-        for (let k = i; k < entries.length; k++) this.journal.push(entries[k] as JournalEntry);
-        this.rebuild(this.ctx, this.journal);
+        this.rebuild(this.ctx, [...this.log.items(), ...entries.slice(i)]);
         return diffWanted(prior, this.wanted());
       }
       this.applyOne(e);
-      this.journal.push(e);
     }
     return this.wantedFields.takeChanges();
   }
@@ -141,19 +147,19 @@ export class ProjectionState {
     config = this.ctx.config,
   ): FieldChange[] {
     const before = this.wanted();
-    this.rebuild({ config, participants }, this.journal);
+    this.rebuild({ config, participants }, this.log.items());
     return diffWanted(before, this.wanted());
   }
 
   /** Take over the state of a fresh projection that replayed `journal`: a cold start in place. */
-  private rebuild(ctx: ProjectionContext, journal: JournalEntry[]): void {
+  private rebuild(ctx: ProjectionContext, journal: readonly JournalItem[]): void {
     const fresh = new ProjectionState(ctx);
     fresh.replay(journal);
     Object.assign(this, fresh);
   }
 
   /** Apply one new entry (its seq after every earlier one); changes wait for `takeChanges`. */
-  private applyOne(entry: JournalEntry): void {
+  private applyOne(entry: JournalItem): void {
     this.activate(this.log.add(entry, this.index.taps));
     this.settle();
   }
@@ -163,18 +169,17 @@ export class ProjectionState {
    * entries are in force, so each acts once, on the journal as it stood before it, exactly as
    * `project()` reads it. Rankings and wanted fields once at the end.
    */
-  private replay(entries: JournalEntry[]): void {
+  private replay(entries: readonly JournalItem[]): void {
     const recs = this.log.load(entries);
-    this.journal = entries;
     this.replaying = true;
     this.ranking.reportMoves = false;
     try {
       for (const rec of recs) {
-        const kind = rec.entry.payload.kind;
+        const kind = rec.payload.kind;
         if (kind === 'undo' || !rec.valid) continue;
         // An undone tap still exists (later corrections still name it) but never counts.
         if (rec.undoneBy === 0) this.activate(rec);
-        else if (kind === 'tap') this.createTap(rec.entry, true);
+        else if (kind === 'tap') this.createTap(rec, true);
         this.refresh.clear();
       }
       for (const bs of this.index.bibs.values()) {
@@ -198,10 +203,10 @@ export class ProjectionState {
    * an entry older than a line-up entry in force, brings back a line-up entry or a tap while
    * line-up entries are in force, or takes back a tap that took a waiting bib.
    */
-  private needsReplay(entry: JournalEntry): boolean {
+  private needsReplay(entry: JournalItem): boolean {
     const flip = this.log.flippedBy(entry);
     if (!flip) return false;
-    const { seq, payload } = flip.rec.entry;
+    const { seq, payload } = flip.rec;
     if (this.lineUp.newestSeq() > seq) return true;
     if (!flip.deactivating && (payload.kind === 'shift' || payload.kind === 'order')) return true;
     if (payload.kind === 'tap') {
@@ -213,32 +218,36 @@ export class ProjectionState {
   /** Put an entry in force (when applied, or when the undo that targeted it is undone). */
   private activate(rec: EntryRec): void {
     if (!rec.valid) return;
-    const { seq, payload: p } = rec.entry;
+    const { seq, payload: p } = rec;
     switch (p.kind) {
       case 'tap': {
         const existing = this.index.taps.get(seq);
         if (existing) this.modifyTap(existing, (t) => (t.undone = false));
-        else this.createTap(rec.entry, false);
+        else this.createTap(rec, false);
         return;
       }
       case 'assign':
-        return this.modifyTap(this.index.tap(p.tapSeq), (t) =>
-          insertBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq }),
-        );
+        return this.modifyTap(this.index.tap(p.tapSeq), (t) => {
+          t.assigns = withBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq });
+        });
       case 'adjust':
-        return this.modifyTap(this.index.tap(p.tapSeq), (t) =>
-          insertBySeq(t.adjusts, { seq, value: p.at }),
-        );
+        return this.modifyTap(this.index.tap(p.tapSeq), (t) => {
+          t.adjusts = withBySeq(t.adjusts, { seq, value: p.at });
+        });
       case 'void':
         return this.modifyTap(this.index.tap(p.tapSeq), (t) => t.voids++);
-      case 'status':
-        insertBySeq(this.index.bib(p.bib).statuses, { seq, value: p.status });
+      case 'status': {
+        const bs = this.index.bib(p.bib);
+        bs.statuses = withBySeq(bs.statuses, { seq, value: p.status });
         this.refresh.add(p.bib);
         return;
-      case 'clear':
-        insertNumber(this.index.bib(p.bib).clears, seq);
+      }
+      case 'clear': {
+        const bs = this.index.bib(p.bib);
+        bs.clears = withNumber(bs.clears, seq);
         this.refresh.add(p.bib);
         return;
+      }
       case 'gun':
         this.raceClock.addGun(p.eventId, seq, p.at, p.source ?? 'local', p.pressed === true);
         this.retimeEvent(p.eventId);
@@ -260,16 +269,18 @@ export class ProjectionState {
           moves.map((m) => m.tap),
         );
         for (const m of moves) {
-          this.modifyTap(m.tap, (t) =>
-            insertBySeq(t.assigns, { seq, value: m.bib, bindSeq: m.bindSeq }),
-          );
+          this.modifyTap(m.tap, (t) => {
+            t.assigns = withBySeq(t.assigns, { seq, value: m.bib, bindSeq: m.bindSeq });
+          });
         }
         return;
       }
       case 'order': {
         const tap = this.lineUp.addOrder(seq, p.bib);
         if (tap) {
-          this.modifyTap(tap, (t) => insertBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq }));
+          this.modifyTap(tap, (t) => {
+            t.assigns = withBySeq(t.assigns, { seq, value: p.bib, bindSeq: seq });
+          });
         }
         return;
       }
@@ -279,23 +290,29 @@ export class ProjectionState {
   /** Take an entry out of force (its undo is in force): the exact reverse of `activate`. */
   private deactivate(rec: EntryRec): void {
     if (!rec.valid) return;
-    const { seq, payload: p } = rec.entry;
+    const { seq, payload: p } = rec;
     switch (p.kind) {
       case 'tap':
         return this.modifyTap(this.index.tap(seq), (t) => (t.undone = true));
       case 'assign':
-        return this.modifyTap(this.index.tap(p.tapSeq), (t) => removeBySeq(t.assigns, seq));
+        return this.modifyTap(this.index.tap(p.tapSeq), (t) => {
+          t.assigns = withoutSeq(t.assigns, seq);
+        });
       case 'adjust':
-        return this.modifyTap(this.index.tap(p.tapSeq), (t) => removeBySeq(t.adjusts, seq));
+        return this.modifyTap(this.index.tap(p.tapSeq), (t) => {
+          t.adjusts = withoutSeq(t.adjusts, seq);
+        });
       case 'void':
         return this.modifyTap(this.index.tap(p.tapSeq), (t) => t.voids--);
-      case 'status':
-        removeBySeq(this.index.bib(p.bib).statuses, seq);
+      case 'status': {
+        const bs = this.index.bib(p.bib);
+        bs.statuses = withoutSeq(bs.statuses, seq);
         this.refresh.add(p.bib);
         return;
+      }
       case 'clear': {
-        const clears = this.index.bib(p.bib).clears;
-        clears.splice(clears.indexOf(seq), 1);
+        const bs = this.index.bib(p.bib);
+        bs.clears = without(bs.clears, bs.clears.indexOf(seq));
         this.refresh.add(p.bib);
         return;
       }
@@ -315,19 +332,25 @@ export class ProjectionState {
       }
       case 'shift':
         for (const t of this.lineUp.removeShift(seq)) {
-          this.modifyTap(t, (x) => removeBySeq(x.assigns, seq));
+          this.modifyTap(t, (x) => {
+            x.assigns = withoutSeq(x.assigns, seq);
+          });
         }
         return;
       case 'order': {
         const took = this.lineUp.removeOrder(seq);
-        if (took) this.modifyTap(took.tap, (t) => removeBySeq(t.assigns, took.modSeq));
+        if (took) {
+          this.modifyTap(took.tap, (t) => {
+            t.assigns = withoutSeq(t.assigns, took.modSeq);
+          });
+        }
         return;
       }
     }
   }
 
   /** A new tap; a time-only one takes the oldest bib waiting in crossing order, if any. */
-  private createTap(entry: JournalEntry, undone: boolean): void {
+  private createTap(entry: JournalItem, undone: boolean): void {
     const p = entry.payload as Extract<JournalEntry['payload'], { kind: 'tap' }>;
     const tap = newTap(entry.seq, p, undone);
     if (!undone && p.bib === null && !p.unreadable) this.lineUp.giveWaitingBib(tap);
@@ -370,8 +393,7 @@ export class ProjectionState {
     }
     if (tap.voided || tap.bib === null) return;
     const bs = this.index.bib(tap.bib);
-    const i = bs.taps.indexOf(tap);
-    if (i >= 0) bs.taps.splice(i, 1);
+    bs.taps = without(bs.taps, bs.taps.indexOf(tap));
     this.refresh.add(tap.bib);
   }
 
@@ -381,7 +403,8 @@ export class ProjectionState {
       if (!tap.unreadable) this.lineUp.addUntagged(tap);
       return;
     }
-    this.index.bib(tap.bib).taps.push(tap);
+    const bs = this.index.bib(tap.bib);
+    bs.taps = bs.taps.concat([tap]);
     this.refresh.add(tap.bib);
   }
 

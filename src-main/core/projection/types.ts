@@ -2,10 +2,14 @@
 // what this station wants RunSignup to show (wanted fields). See index.ts for the rules.
 import type {
   FieldKey,
+  JournalEntry,
   Participant,
   ResultStatus,
   StationConfig,
 } from '../../../src-shared/domain';
+
+/** What the projection reads of a journal entry: its seq and what it says. */
+export type JournalItem = Pick<JournalEntry, 'seq' | 'payload'>;
 
 /**
  * Why a crossing needs a timer's look. Each is also a StationApi `Warning` code, with the same

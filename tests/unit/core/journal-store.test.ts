@@ -90,6 +90,35 @@ describe('journal store', () => {
     db.close();
   });
 
+  it('reads a journal of several pages whole and in order, and the replay read agrees', () => {
+    const db = fresh();
+    const store = createJournalStore(db);
+    const rows = 12_345;
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) store.append(EVERY_KIND[i % EVERY_KIND.length]!, 10_000 + i);
+    })();
+    db.prepare(
+      `INSERT INTO journal (station_id, recorded_at, kind, payload) VALUES ('other', 2, 'clear', '{"kind":"clear","bib":4}')`,
+    ).run();
+    const all = store.all();
+    expect(all.map((e) => e.seq)).toEqual(Array.from({ length: rows + 1 }, (_, i) => i + 1));
+    expect(all[rows - 1]).toEqual({
+      seq: rows,
+      stationId: store.stationId,
+      recordedAt: 10_000 + rows - 1,
+      payload: EVERY_KIND[(rows - 1) % EVERY_KIND.length],
+    });
+    expect(all[rows]!.stationId).toBe('other');
+    expect(store.replayItems()).toEqual(all.map((e) => ({ seq: e.seq, payload: e.payload })));
+    db.close();
+  });
+
+  it('an empty journal reads as no entries', () => {
+    const store = createJournalStore(fresh());
+    expect(store.all()).toEqual([]);
+    expect(store.replayItems()).toEqual([]);
+  });
+
   it('the samples cover every journal kind of the contract', () => {
     expect(new Set(EVERY_KIND.map((p) => p.kind))).toEqual(new Set(Object.keys(ALL_KINDS)));
   });
