@@ -11,18 +11,13 @@
 import { START_TIME_ASSUMPTIONS } from '../runsignup/assumptions';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { formatStartTime, parseStartTimeIn } from './gun-time';
-import type { Timers } from './sync-loop';
+import { realTimers, type Timers } from './timers';
 
 export interface GunInForce {
   eventId: number;
   at: number | null;
   source?: 'local' | 'runsignup' | undefined;
 }
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
 
 /** Whether a failed post refused the text itself (so a whole-second retry may pass). */
 export function refusedFormat(error: unknown): boolean {

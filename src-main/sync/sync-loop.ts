@@ -1,220 +1,44 @@
 // The sync loop: posts what the outbox wants RunSignup to show, one batch at a time, and never
 // gives up silently (DESIGN.md §5). Everything it touches is injected (outbox, poster, clock,
 // timers, randomness), so every path is tested without a network.
-import { IDLE_SYNC_STATUS, type SyncStatus } from '../../src-shared/station-api';
+import type { SyncStatus } from '../../src-shared/station-api';
 import { CLIENT_ASSUMPTIONS, RESULT_AUDIT_ASSUMPTIONS } from '../runsignup/assumptions';
-import { type AuditedField, auditVerdict, shownValue, summarize } from './audit';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
 import { type BatchSizePolicy, DEFAULT_BATCH_SIZE, nextBatchSize } from './batch-size';
 import { type ClockSample, type OffsetEstimate, addSample, estimateOffset } from './clock-offset';
+import { type PostTarget, mapBatch, splitUnits, toPostRows, unitRows } from './mapper';
+import type { Outbox, OutboxRow, PostOutcome, ResultAudit, ResultsPoster } from './ports';
 import {
-  type PostTarget,
-  type PostUnit,
-  mapBatch,
-  splitUnits,
-  toPostRows,
-  unitRows,
-} from './mapper';
-import type {
-  ClearVerification,
-  Outbox,
-  OutboxRow,
-  PostOutcome,
-  ResultAudit,
-  ResultReadRow,
-  ResultsPoster,
-} from './ports';
+  ABOUT_REQUEST,
+  chunkWork,
+  describeFailure as describe,
+  freshWork,
+  outcomeUnknown,
+  rowKey,
+  seconds,
+  targetKey,
+  type Work,
+} from './post-work';
+import { type CheckFigures, ResultChecks, type StatusPatch } from './result-checks';
+import type { SyncLoopOptions } from './sync-options';
+import { SyncStatusBoard } from './sync-status';
+import { realTimers, type Timers } from './timers';
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export interface SyncLoopOptions {
-  outbox: Outbox;
-  poster: ResultsPoster;
-  now?: () => number;
-  timers?: Timers;
-  /** [0, 1), for backoff jitter. */
-  random?: () => number;
-  onStatus?: (status: SyncStatus) => void;
-  backoff?: Partial<BackoffPolicy>;
-  batchSize?: Partial<BatchSizePolicy>;
-  /** How often an idle loop looks at the outbox even without `wake()`. */
-  idlePollMs?: number;
-  /**
-   * After this many failed attempts in a row the status says "stalled" (still retrying), so a
-   * long outage is shown to the timer rather than buried in lastError. Default 5.
-   */
-  stallAfterFailures?: number;
-  /** Called with every response's Date header sample (for the clock offset). */
-  onClockSample?: (sample: ClockSample) => void;
-  /** Called after every post with the rows (and versions) it carried and how it ended (audit, tests). */
-  onPost?: (target: PostTarget, rows: OutboxRow[], outcome: PostOutcome) => void;
-  /** Called just before every post with the rows it carries (tests compare them with the outbox). */
-  beforePost?: (target: PostTarget, rows: OutboxRow[]) => void;
-  /**
-   * Whether a target (event, result set) is in the station's current race setup. Rows for any
-   * other target are never posted: they are parked with the reason. Default:
-   * every target is current.
-   */
-  isCurrentTarget?: (target: PostTarget) => boolean;
-  /**
-   * The least time between two posts while a rejected batch is being halved, so isolating one
-   * bad row in a big batch does not hammer RunSignup (its own example pauses 1 s). Default 1 s.
-   */
-  isolationPaceMs?: number;
-  /**
-   * After this many `unknown` failures in a row of one batch, it is isolated as if rejected,
-   * so one row RunSignup cannot take never blocks the rows behind it. Default 3.
-   */
-  isolateAfterUnknown?: number;
-  /** [assumed] Whether a rejected batch is halved to find the bad row (CLIENT_ASSUMPTIONS). */
-  isolateBadRowsBySplitting?: boolean;
-  /**
-   * [assumed] An "X" acknowledged in a finish field is read back from get-results before it
-   * counts as cleared (CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack). The outbox store implements it.
-   */
-  verification?: ClearVerification;
-  /** The least time between two read-backs (one result set each), default 2 s. */
-  readBackPaceMs?: number;
-  /**
-   * The standing audit (the outbox implements it): posts of unknown outcome are recorded, and
-   * the station's result sets are read back and compared field by field. Absent: no audit.
-   */
-  audit?: ResultAudit;
-  /** [assumed] How long RunSignup may still apply a request the client gave up on. */
-  settleMs?: number;
-  /** How often each result set is audited while nothing else is due. */
-  auditEveryMs?: number;
-  /** An audit starts only after this long without a post, so it never delays a finish rush. */
-  auditQuietMs?: number;
-  /** A request without an answer for this long makes the status say RunSignup is slow. */
-  slowAfterMs?: number;
-}
+export { chunkWork, outcomeUnknown } from './post-work';
+export { readBackVerdict, readComplete, type ReadBackRows } from './result-checks';
+export type { Timers } from './timers';
+export type { SyncLoopOptions } from './sync-options';
 
 /** What the loop did, for the chaos and torture figures. */
-export interface SyncFigures {
+export interface SyncFigures extends CheckFigures {
   posts: number;
   /** Posts whose outcome is unknown (timeout, reset, no answer, 5xx, garbled answer). */
   uncertainPosts: number;
   /** Fields those posts carried. */
   uncertainFields: number;
-  audits: number;
-  auditFailures: number;
-  compared: number;
-  verified: number;
-  repairs: number;
-  conflicts: number;
-}
-
-/** A batch being worked on: fresh from the outbox, or a half of a rejected one being isolated. */
-interface Work {
-  target: PostTarget;
-  /**
-   * The rows as last read from the outbox. Never trusted across a failure: every queued work is
-   * re-read (`stillPending`) just before it is posted again, so a stale value is never sent.
-   */
-  units: PostUnit[];
-  /** True while looking for a bad row by halving. */
-  isolating: boolean;
-  /** `unknown` failures in a row of this batch. */
-  unknownFailures: number;
-  /** RunSignup's answer to the whole batch when halving began (request-level detection). */
-  rootError: string | null;
-  /** The isolation pace was already waited for this post. */
-  paced: boolean;
-}
-
-/** A rejection that names the request's own parameters (event, result set), not a row's value. */
-const ABOUT_REQUEST = /\b(event(_id)?|(individual_)?result[ _-]?sets?(_id)?)\b/i;
-
-/**
- * A read-back that says it is partial: a reader that knows it stopped early (a page shorter than
- * asked for before the total, a capped page) sets `complete: false` on the array it returns.
- */
-export type ReadBackRows = ResultReadRow[] & { complete?: boolean };
-
-/** Whether every page of the result set was read (no error was thrown, none flagged partial). */
-export function readComplete(records: ReadBackRows): boolean {
-  return records.complete !== false;
-}
-
-/**
- * What a read-back says about one cleared field: `cleared` only when the bib's row
- * is there with the field empty, or the row is absent from a complete read. A row without the
- * field, or absent from a partial read, proves nothing: `unknown`.
- */
-export function readBackVerdict(
-  record: ResultReadRow | undefined,
-  field: string,
-  complete: boolean,
-): { kind: 'cleared' } | { kind: 'shown'; shown: string } | { kind: 'unknown' } {
-  if (record === undefined) return complete ? { kind: 'cleared' } : { kind: 'unknown' };
-  if (!Object.prototype.hasOwnProperty.call(record, field)) return { kind: 'unknown' };
-  const shown = record[field];
-  if (shown === undefined || shown === null || String(shown).trim() === '') {
-    return { kind: 'cleared' };
-  }
-  return { kind: 'shown', shown: String(shown) };
-}
-
-function targetKey(t: PostTarget): string {
-  return `${t.eventId}|${t.resultSetId}`;
-}
-
-function rowKey(r: OutboxRow): string {
-  return `${r.resultSetId}|${r.bib}|${r.field}|${r.version}`;
-}
-
-function freshWork(target: PostTarget, units: PostUnit[]): Work {
-  return { target, units, isolating: false, unknownFailures: 0, rootError: null, paced: false };
 }
 
 type WaitKind = 'idle' | 'backoff' | 'stalled';
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
-/** Splits work into consecutive pieces of at most `maxRows` outbox rows (at least one bib each). */
-export function chunkWork<T extends { units: PostUnit[] }>(work: T, maxRows: number): T[] {
-  const chunks: T[] = [];
-  let current: PostUnit[] = [];
-  let rows = 0;
-  for (const unit of work.units) {
-    if (current.length > 0 && rows + unit.rows.length > maxRows) {
-      chunks.push({ ...work, units: current });
-      current = [];
-      rows = 0;
-    }
-    current.push(unit);
-    rows += unit.rows.length;
-  }
-  if (current.length > 0) chunks.push({ ...work, units: current });
-  return chunks;
-}
-
-function seconds(ms: number): string {
-  return ms < 1_000 ? 'under a second' : `${Math.ceil(ms / 1_000)} s`;
-}
-
-/**
- * Whether RunSignup may have applied a failed post: no answer it gave says it did not (a
- * network failure, a timeout, a 5xx page, a garbled body). An error envelope is an answer.
- */
-export function outcomeUnknown(outcome: PostOutcome): boolean {
-  return (
-    !outcome.ok &&
-    outcome.code === null &&
-    (outcome.kind === 'retryable' || outcome.kind === 'unknown')
-  );
-}
-
-function describe(outcome: Extract<PostOutcome, { ok: false }>): string {
-  return outcome.code === null ? outcome.message : `${outcome.message} (error ${outcome.code})`;
-}
 
 export class SyncLoop {
   private readonly outbox: Outbox;
@@ -222,7 +46,6 @@ export class SyncLoop {
   private readonly now: () => number;
   private readonly timers: Timers;
   private readonly random: () => number;
-  private readonly onStatus: ((status: SyncStatus) => void) | undefined;
   private readonly onClockSample: ((sample: ClockSample) => void) | undefined;
   private readonly onPost: SyncLoopOptions['onPost'];
   private readonly backoff: BackoffPolicy;
@@ -246,30 +69,11 @@ export class SyncLoop {
   private suspects = new Map<string, { bib: number; reason: string; held: OutboxRow[] }>();
   /** When the last post was sent (isolation pacing). */
   private lastPostAt = Number.NEGATIVE_INFINITY;
-  private readonly verification: ClearVerification | undefined;
-  private readonly readBackPaceMs: number;
-  private lastReadBackAt = Number.NEGATIVE_INFINITY;
   private readonly audit: ResultAudit | undefined;
-  private readonly settleMs: number;
-  private readonly auditEveryMs: number;
-  private readonly auditQuietMs: number;
+  /** The read-backs of clears and the standing audit, run when nothing is to be posted. */
+  private readonly checks: ResultChecks;
   private readonly slowAfterMs: number;
-  /** Per target, when it is next audited (absent: at the first quiet moment). */
-  private auditDueAt = new Map<string, number>();
-  private figuresSoFar: SyncFigures = {
-    posts: 0,
-    uncertainPosts: 0,
-    uncertainFields: 0,
-    audits: 0,
-    auditFailures: 0,
-    compared: 0,
-    verified: 0,
-    repairs: 0,
-    conflicts: 0,
-  };
-  private runnerCountsAt = Number.NEGATIVE_INFINITY;
-  /** Reposts the audit made per field and version: one that never shows is parked, not looped. */
-  private repostsOf = new Map<string, number>();
+  private postFigures = { posts: 0, uncertainPosts: 0, uncertainFields: 0 };
 
   private batchSize: number;
   private failures = 0;
@@ -281,7 +85,8 @@ export class SyncLoop {
   private settledListeners: Array<(s: SyncStatus) => void> = [];
   private samples: ClockSample[] = [];
 
-  private state: SyncStatus = { ...IDLE_SYNC_STATUS };
+  /** The status the screens show; every count in it comes from there. */
+  private readonly board: SyncStatusBoard;
 
   constructor(options: SyncLoopOptions) {
     this.outbox = options.outbox;
@@ -289,7 +94,6 @@ export class SyncLoop {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
     this.random = options.random ?? Math.random;
-    this.onStatus = options.onStatus;
     this.onClockSample = options.onClockSample;
     this.onPost = options.onPost;
     this.beforePost = options.beforePost;
@@ -298,12 +102,23 @@ export class SyncLoop {
     this.isolateAfterUnknown = Math.max(1, options.isolateAfterUnknown ?? 3);
     this.isolateBySplitting =
       options.isolateBadRowsBySplitting ?? CLIENT_ASSUMPTIONS.isolateBadRowsBySplitting;
-    this.verification = options.verification;
-    this.readBackPaceMs = options.readBackPaceMs ?? 2_000;
     this.audit = options.audit;
-    this.settleMs = options.settleMs ?? RESULT_AUDIT_ASSUMPTIONS.settleMs;
-    this.auditEveryMs = options.auditEveryMs ?? RESULT_AUDIT_ASSUMPTIONS.auditEveryMs;
-    this.auditQuietMs = options.auditQuietMs ?? 5_000;
+    this.board = new SyncStatusBoard({
+      outbox: this.outbox,
+      audit: options.audit,
+      now: this.now,
+      onStatus: options.onStatus,
+    });
+    this.checks = new ResultChecks({
+      outbox: this.outbox,
+      verification: options.verification,
+      audit: options.audit,
+      now: this.now,
+      settleMs: options.settleMs ?? RESULT_AUDIT_ASSUMPTIONS.settleMs,
+      auditEveryMs: options.auditEveryMs ?? RESULT_AUDIT_ASSUMPTIONS.auditEveryMs,
+      auditQuietMs: options.auditQuietMs ?? 5_000,
+      readBackPaceMs: options.readBackPaceMs ?? 2_000,
+    });
     this.slowAfterMs = options.slowAfterMs ?? 3_000;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.sizing = { ...DEFAULT_BATCH_SIZE, ...options.batchSize };
@@ -313,7 +128,7 @@ export class SyncLoop {
   }
 
   status(): SyncStatus {
-    return { ...this.state };
+    return this.board.status();
   }
 
   /** The current clock offset estimate from the Date headers seen so far. */
@@ -327,12 +142,12 @@ export class SyncLoop {
 
   /** What the loop did so far (posts, unknown outcomes, audits, repairs, conflicts). */
   figures(): SyncFigures {
-    return { ...this.figuresSoFar };
+    return { ...this.postFigures, ...this.checks.figures() };
   }
 
   /** Audit every result set at the next quiet moment (after a reconnect, or on request). */
   auditSoon(): void {
-    this.auditDueAt.clear();
+    this.checks.auditAllSoon();
     this.wake();
   }
 
@@ -362,8 +177,8 @@ export class SyncLoop {
     // Work for a target no longer in the setup (another race was configured) is dropped; the
     // rest is re-read from the outbox before it is posted anyway.
     this.queue = this.queue.filter((w) => this.isCurrentTarget(w.target));
-    this.update({ stalled: null, nextRetryAt: null });
-    this.auditDueAt.clear();
+    this.board.set({ stalled: null, nextRetryAt: null });
+    this.checks.auditAllSoon();
     this.release();
   }
 
@@ -375,7 +190,7 @@ export class SyncLoop {
   /** The timer pressed retry on the rows needing attention. */
   retryAttention(): number {
     const n = this.outbox.retryAttention();
-    this.refreshCounts();
+    this.board.recount();
     this.wake();
     return n;
   }
@@ -413,42 +228,6 @@ export class SyncLoop {
     });
   }
 
-  private update(patch: Partial<SyncStatus>): void {
-    const next = { ...this.state, ...patch };
-    // Runner counts are an object: compared by value, so an unchanged count emits nothing.
-    const changed = (Object.keys(next) as Array<keyof SyncStatus>).some((k) =>
-      typeof next[k] === 'object' && next[k] !== null
-        ? JSON.stringify(next[k]) !== JSON.stringify(this.state[k])
-        : next[k] !== this.state[k],
-    );
-    this.state = next;
-    if (changed) this.onStatus?.(this.status());
-  }
-
-  private refreshCounts(patch: Partial<SyncStatus> = {}): void {
-    const counts = this.outbox.counts();
-    const runners = this.countRunners(counts.pending > 0);
-    this.update({
-      ...patch,
-      pending: counts.pending,
-      attention: counts.attention,
-      ...(runners ? { runners, conflicts: runners.conflict } : {}),
-    });
-  }
-
-  /**
-   * Runners by state for the status bar, at most every half second while anything is pending
-   * (it groups the whole outbox: a drain of thousands of rows must not pay it per post), at once
-   * when nothing is.
-   */
-  private countRunners(busy: boolean): SyncStatus['runners'] | null {
-    if (!this.audit) return null;
-    const at = this.now();
-    if (busy && at - this.runnerCountsAt < 500) return null;
-    this.runnerCountsAt = at;
-    return this.audit.runnerCounts();
-  }
-
   private notifySettled(): void {
     const listeners = this.settledListeners;
     this.settledListeners = [];
@@ -465,7 +244,7 @@ export class SyncLoop {
         const message = err instanceof Error ? err.message : String(err);
         this.failures += 1;
         const delay = backoffDelay(this.failures, this.backoff, this.random, null);
-        this.update({
+        this.board.set({
           inFlight: 0,
           lastError: `The local outbox failed: ${message}. Retrying in ${seconds(delay)}.`,
           nextRetryAt: this.now() + delay,
@@ -473,33 +252,37 @@ export class SyncLoop {
         await this.wait('backoff', delay);
       }
     }
-    this.update({ inFlight: 0 });
+    this.board.set({ inFlight: 0 });
     this.notifySettled();
   }
 
   private async step(): Promise<void> {
     if (this.paused) {
-      this.refreshCounts();
+      this.board.recount();
       this.notifySettled();
       await this.wait('stalled', null);
       return;
     }
     const work = this.nextQueued() ?? this.takeFresh();
     if (!work) {
-      // Posting comes first; with nothing to post, clears in finish fields are read back.
-      const awaiting = this.awaitingReadBack();
-      const readIn =
-        awaiting.length === 0 ? null : this.lastReadBackAt + this.readBackPaceMs - this.now();
-      if (readIn !== null && readIn <= 0) {
-        await this.readBack(awaiting);
+      // Posting comes first; with nothing to post, clears in finish fields are read back, then
+      // the result sets are audited.
+      const read = this.poster.readResults?.bind(this.poster);
+      const eligible = (t: PostTarget) =>
+        !this.pausedTargets.has(targetKey(t)) && this.isCurrentTarget(t);
+      const awaiting = read ? this.checks.awaitingReadBack(eligible) : [];
+      const readIn = awaiting.length === 0 ? null : this.checks.readBackIn();
+      if (read && readIn !== null && readIn <= 0) {
+        this.showCheck(await this.checks.readBack(read, awaiting));
         return;
       }
-      const nextAudit = this.nextAudit();
-      if (nextAudit && nextAudit.inMs <= 0) {
-        await this.runAudit(nextAudit.target);
+      const nextAudit =
+        read && this.audit ? this.checks.nextAudit(eligible, this.lastPostAt) : null;
+      if (read && nextAudit && nextAudit.inMs <= 0) {
+        this.showCheck(await this.checks.audit(read, nextAudit.target));
         return;
       }
-      this.refreshCounts({ nextRetryAt: null });
+      this.board.recount({ nextRetryAt: null });
       this.notifySettled();
       const waits = [this.idlePollMs, readIn, nextAudit?.inMs].filter(
         (ms): ms is number => ms !== null && ms !== undefined,
@@ -519,205 +302,6 @@ export class SyncLoop {
     await this.post(work);
   }
 
-  /** The result set to audit next and how long until it is due (quiet time included), or null. */
-  private nextAudit(): { target: PostTarget; inMs: number } | null {
-    if (!this.audit || !this.poster.readResults) return null;
-    const at = this.now();
-    let best: { target: PostTarget; inMs: number } | null = null;
-    for (const target of this.audit.auditTargets()) {
-      if (this.pausedTargets.has(targetKey(target)) || !this.isCurrentTarget(target)) continue;
-      const due = this.auditDueAt.get(targetKey(target)) ?? Number.NEGATIVE_INFINITY;
-      const start = Math.max(due, this.lastPostAt + this.auditQuietMs);
-      if (!best || start - at < best.inMs) best = { target, inMs: start - at };
-    }
-    return best;
-  }
-
-  /** When this target is next audited: the regular pace, or sooner once uncertain posts settle. */
-  private scheduleAudit(target: PostTarget, at: number): void {
-    if (!this.audit) return;
-    const since = this.audit.uncertainSince(target);
-    const settled = since === null ? Number.POSITIVE_INFINITY : since + this.settleMs + 1;
-    this.auditDueAt.set(targetKey(target), Math.min(at + this.auditEveryMs, settled));
-  }
-
-  /**
-   * Reads one result set back and compares every field this station owns with it: its own older
-   * value or a missing one is posted again, a value it never sent is a conflict for the timer, a
-   * value that matches once no post of unknown outcome can still land is verified.
-   */
-  private async runAudit(target: PostTarget): Promise<void> {
-    const audit = this.audit;
-    const read = this.poster.readResults?.bind(this.poster);
-    if (!audit || !read) return;
-    const startedAt = this.now();
-    let records: ReadBackRows;
-    try {
-      records = await read(target);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = this.now();
-      this.figuresSoFar.auditFailures += 1;
-      audit.applyAudit([], {
-        ...target,
-        startedAt,
-        finishedAt: at,
-        rowsRead: 0,
-        compared: 0,
-        verified: 0,
-        repaired: 0,
-        conflicts: 0,
-        waiting: 0,
-        error: message.slice(0, 500),
-      });
-      // Tried again after a pause: a failed read must not keep the loop busy.
-      this.auditDueAt.set(targetKey(target), at + Math.min(this.auditEveryMs, 30_000));
-      this.refreshCounts({
-        lastError: `Could not read results back from RunSignup: ${message}`,
-      });
-      return;
-    }
-    const finishedAt = this.now();
-    const complete = readComplete(records);
-    const byBib = new Map<number, ResultReadRow>();
-    for (const r of records) {
-      const bib = Number(r['bib']);
-      if (Number.isInteger(bib) && bib > 0 && !byBib.has(bib)) byBib.set(bib, r);
-    }
-    const fields = audit.auditFields(target);
-    const verdicts = fields.map((field) => ({
-      field,
-      verdict: auditVerdict(
-        field,
-        shownValue(byBib.get(field.bib), field.field, complete),
-        startedAt,
-        this.settleMs,
-      ),
-    }));
-    // Bibs RunSignup holds with a field this station owns that it never had a value for.
-    const owned = new Set(fields.map((f) => f.field));
-    const known = new Set(fields.map((f) => `${f.bib}|${f.field}`));
-    for (const [bib, record] of byBib) {
-      for (const name of owned) {
-        if (known.has(`${bib}|${name}`)) continue;
-        const foreign: AuditedField = {
-          ...target,
-          bib,
-          field: name,
-          wantedValue: null,
-          wantedVersion: 0,
-          ackedVersion: 0,
-          ownValues: [],
-          uncertainAt: null,
-          conflictVersion: null,
-          yieldedVersion: null,
-          attentionVersion: null,
-        };
-        const verdict = auditVerdict(foreign, shownValue(record, name, complete), startedAt, 0);
-        if (verdict.kind === 'conflict') verdicts.push({ field: foreign, verdict });
-      }
-    }
-    const summary = summarize(
-      records.length,
-      verdicts.map((v) => v.verdict),
-    );
-    audit.applyAudit(verdicts, { ...target, startedAt, finishedAt, ...summary, error: null });
-    this.parkRepeatedReposts(verdicts);
-    const f = this.figuresSoFar;
-    f.audits += 1;
-    f.compared += summary.compared;
-    f.verified += summary.verified;
-    f.repairs += summary.repaired;
-    f.conflicts += summary.conflicts;
-    this.scheduleAudit(target, finishedAt);
-    // A repair is read back as soon as the loop is quiet again, to verify it.
-    if (summary.repaired > 0) this.auditDueAt.set(targetKey(target), finishedAt);
-    this.refreshCounts({
-      online: true,
-      lastAuditAt: finishedAt,
-      lastAudit:
-        `${summary.compared} field(s) compared: ${summary.verified} verified, ` +
-        `${summary.repaired} posted again, ${summary.conflicts} conflict(s)` +
-        (summary.waiting > 0 ? `, ${summary.waiting} waiting for late posts to settle` : ''),
-    });
-  }
-
-  /**
-   * A field posted again by the audit that RunSignup still does not show after the next post
-   * and read is parked with the reason, so a value RunSignup will not keep is never posted in a
-   * loop (RunSignup answering success and ignoring it).
-   */
-  private parkRepeatedReposts(
-    verdicts: ReadonlyArray<{ field: AuditedField; verdict: { kind: string; shown?: string } }>,
-  ): void {
-    for (const { field: f, verdict } of verdicts) {
-      if (verdict.kind !== 'repost' || f.wantedValue === null) continue;
-      const key = `${f.resultSetId}|${f.bib}|${f.field}|${f.wantedVersion}`;
-      const n = (this.repostsOf.get(key) ?? 0) + 1;
-      this.repostsOf.set(key, n);
-      if (n <= 3) continue;
-      this.repostsOf.delete(key);
-      const shown = verdict.shown ? `"${verdict.shown}"` : 'nothing';
-      this.outbox.markAttention(
-        { ...f, value: f.wantedValue, version: f.wantedVersion },
-        `RunSignup accepted ${f.field} "${f.wantedValue}" for bib ${f.bib} but still shows ` +
-          `${shown} after it was posted again: check it on RunSignup, then retry.`,
-      );
-    }
-    if (this.repostsOf.size > 10_000) this.repostsOf.clear();
-  }
-
-  /** Acknowledged X rows awaiting a read-back that this loop can read now. */
-  private awaitingReadBack(): OutboxRow[] {
-    if (!this.verification || !this.poster.readResults) return [];
-    return this.verification
-      .awaitingReadBack()
-      .filter((r) => !this.pausedTargets.has(targetKey(r)) && this.isCurrentTarget(r));
-  }
-
-  /**
-   * Reads back one result set (the first awaiting row's) and settles each of its awaiting rows:
-   * cleared when RunSignup shows the field empty (or the row is absent from a complete read),
-   * attention when it shows a value (never "sent"), and left in "verify" when the read cannot tell.
-   */
-  private async readBack(awaiting: OutboxRow[]): Promise<void> {
-    const first = awaiting[0];
-    const read = this.poster.readResults?.bind(this.poster);
-    if (!first || !read || !this.verification) return;
-    const target = { eventId: first.eventId, resultSetId: first.resultSetId };
-    const rows = awaiting.filter((r) => targetKey(r) === targetKey(target));
-    this.lastReadBackAt = this.now();
-    let records: ReadBackRows;
-    try {
-      records = await read(target);
-    } catch (err) {
-      // Tried again after the pace; the rows keep "verify on RunSignup" meanwhile.
-      const message = err instanceof Error ? err.message : String(err);
-      this.refreshCounts({ lastError: `Could not read results back from RunSignup: ${message}` });
-      this.lastReadBackAt = this.now();
-      return;
-    }
-    this.lastReadBackAt = this.now();
-    const complete = readComplete(records);
-    const byBib = new Map<number, ResultReadRow>();
-    for (const r of records) byBib.set(Number(r['bib']), r);
-    for (const row of rows) {
-      const verdict = readBackVerdict(byBib.get(row.bib), row.field, complete);
-      // Unknown (a read that may have stopped early, or a row without the field): the row keeps
-      // "verify on RunSignup" and is read again after the pace.
-      if (verdict.kind === 'unknown') continue;
-      this.verification.confirmReadBack(
-        row,
-        verdict.kind === 'cleared',
-        verdict.kind === 'cleared'
-          ? null
-          : `RunSignup accepted "X" for ${row.field} of bib ${row.bib} but still shows ` +
-              `"${verdict.shown}": remove it on RunSignup.`,
-      );
-    }
-    this.refreshCounts();
-  }
-
   /**
    * The next queued work, re-read from the outbox: rows whose wanted version changed, that were
    * acknowledged or parked meanwhile are dropped (a newer version is taken fresh). Values are
@@ -735,6 +319,10 @@ export class SyncLoop {
         .filter((u) => u.rows.length > 0);
       if (units.length > 0) return { ...work, units };
     }
+  }
+
+  private showCheck(patch: StatusPatch): void {
+    if (patch !== null) this.board.recount(patch);
   }
 
   private takeFresh(): Work | null {
@@ -777,12 +365,12 @@ export class SyncLoop {
 
   private async post(work: Work): Promise<void> {
     const rows = unitRows(work.units);
-    this.refreshCounts({ inFlight: rows.length, nextRetryAt: null });
+    this.board.recount({ inFlight: rows.length, nextRetryAt: null });
     this.beforePost?.(work.target, rows);
     const sentAt = this.now();
     this.lastPostAt = sentAt;
-    this.figuresSoFar.posts += 1;
-    this.update({ waitingSince: sentAt });
+    this.postFigures.posts += 1;
+    this.board.set({ waitingSince: sentAt });
     let outcome: PostOutcome;
     try {
       outcome = await this.poster.postResults(work.target, toPostRows(work.units));
@@ -801,20 +389,18 @@ export class SyncLoop {
     if (outcomeUnknown(outcome)) {
       // RunSignup may still apply this post, after a newer one: its fields stay uncertain until
       // a read taken once it settled shows the wanted values.
-      this.figuresSoFar.uncertainPosts += 1;
-      this.figuresSoFar.uncertainFields += rows.length;
+      this.postFigures.uncertainPosts += 1;
+      this.postFigures.uncertainFields += rows.length;
       this.audit?.markUncertain(rows, receivedAt);
-      const key = targetKey(work.target);
-      const due = receivedAt + this.settleMs + 1;
-      this.auditDueAt.set(key, Math.min(this.auditDueAt.get(key) ?? due, due));
+      this.checks.afterUncertainPost(work.target, receivedAt);
       // Slow, not offline: the request hung before it failed (a refused connection fails at once).
       const hung = receivedAt - sentAt >= this.slowAfterMs;
-      this.update({
+      this.board.set({
         waitingSince: null,
-        slowSince: this.state.slowSince ?? (hung ? sentAt : null),
+        slowSince: this.board.status().slowSince ?? (hung ? sentAt : null),
       });
     } else {
-      this.update({ waitingSince: null, slowSince: null });
+      this.board.set({ waitingSince: null, slowSince: null });
     }
     this.onPost?.(work.target, rows, outcome);
     if (outcome.ok && outcome.serverDate !== null) {
@@ -860,7 +446,7 @@ export class SyncLoop {
   private succeeded(work: Work, rows: OutboxRow[], elapsedMs: number, at: number): void {
     this.outbox.acknowledge(rows, at);
     // Back after failures (a reconnect): every set is audited at the next quiet moment.
-    if (this.failures > 0) this.auditDueAt.clear();
+    if (this.failures > 0) this.checks.auditAllSoon();
     // RunSignup took a post to this target: a suspected request-level rejection was the row's.
     this.settleSuspect(work.target);
     this.failures = 0;
@@ -871,7 +457,7 @@ export class SyncLoop {
         this.sizing,
       );
     }
-    this.refreshCounts({
+    this.board.recount({
       online: true,
       inFlight: 0,
       lastSuccessAt: at,
@@ -916,7 +502,7 @@ export class SyncLoop {
         held: confirmable ? rows : [],
       });
       if (!confirmable) this.park(rows, reason);
-      this.refreshCounts({
+      this.board.recount({
         online: true,
         inFlight: 0,
         lastError: `RunSignup rejected a row: ${reason}`,
@@ -939,7 +525,7 @@ export class SyncLoop {
         })),
       );
     }
-    this.refreshCounts({
+    this.board.recount({
       online: true,
       inFlight: 0,
       lastError: `RunSignup rejected a row: ${describe(outcome)}`,
@@ -969,7 +555,7 @@ export class SyncLoop {
     // Keep only which rows (re-read from the outbox on resume), never the values.
     this.queue.unshift(work);
     this.paused = reason;
-    this.refreshCounts({ online: true, inFlight: 0, stalled: reason, lastError: reason });
+    this.board.recount({ online: true, inFlight: 0, stalled: reason, lastError: reason });
   }
 
   private pauseTarget(target: PostTarget, reason: string): void {
@@ -978,7 +564,7 @@ export class SyncLoop {
     // Queued work of this target is dropped: its rows stay pending in the outbox and are taken
     // fresh after resume(), with whatever values they have then.
     this.queue = this.queue.filter((w) => targetKey(w.target) !== targetKey(target));
-    this.refreshCounts({
+    this.board.recount({
       online: true,
       inFlight: 0,
       stalled: this.targetStall(),
@@ -1010,7 +596,7 @@ export class SyncLoop {
         ? `Could not post to RunSignup: ${describe(outcome)}`
         : `RunSignup answered with an unexpected error: ${describe(outcome)}`;
     const lastError = `${what}. ${this.failures} attempt(s) failed; retrying in ${seconds(delay)}.`;
-    this.refreshCounts({
+    this.board.recount({
       online: outcome.kind !== 'retryable',
       inFlight: 0,
       lastError,
