@@ -163,9 +163,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
       try {
-        const answer = await deps.api.query({ type: 'snapshot', limit, withVoided: true });
-        const snapshot = { ...answer, crossings: answer.crossings.filter((c) => !c.voided) };
-        const voidedRows = orderCrossings(answer.crossings.filter((c) => c.voided));
+        const snapshot = await deps.api.query({ type: 'snapshot', limit, withVoided: true });
         const before = get().snapshot;
         // Another race or mode is another journal: its seqs are not this screen's entries.
         const key = `${snapshot.mode}:${snapshot.config?.raceId ?? ''}`;
@@ -173,6 +171,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         journalKey = key;
         // Changes sent while the snapshot was on its way: those after it are applied in order.
         let at = snapshot.delta ?? null;
+        // Voided crossings are in the window with the others until the rows are parted below.
         let shown = orderCrossings(snapshot.crossings);
         let journalLength = snapshot.journalLength;
         for (const event of early) {
@@ -191,8 +190,15 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         announced = null;
         cursor = at;
         provisional = provisional.filter((r) => r.tapSeq > journalLength);
+        const voidedRows = shown.filter((c) => c.voided);
         // Unchanged rows keep their objects so the memoised list re-renders only what changed.
-        const rows = provisional.reduce(withProvisional, reuseRows(before?.crossings ?? [], shown));
+        const rows = provisional.reduce(
+          withProvisional,
+          reuseRows(
+            before?.crossings ?? [],
+            shown.filter((c) => !c.voided),
+          ),
+        );
         const seqs = rows.map((r) => r.tapSeq);
         const selected = reconcileSelection(seqs, get().selected);
         const names = new Map((snapshot.config?.events ?? []).map((e) => [e.eventId, e.name]));
@@ -228,17 +234,24 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       cursor = event.delta;
       const journalLength = Math.max(shown.journalLength, event.journalLength);
       provisional = provisional.filter((r) => r.tapSeq > journalLength);
+      // A voided crossing comes as a row too (struck on every screen), and one brought back by
+      // an undo: the station's window counts both, so they are merged together, then parted.
+      const before = get().voidedRows;
+      const merged = mergeRows(
+        [...shown.crossings.filter((r) => r.tapSeq <= shown.journalLength), ...before],
+        event.crossings,
+        limit,
+      );
+      const voided = merged.filter((r) => r.voided);
       const rows = provisional.reduce(
         withProvisional,
-        mergeRows(
-          shown.crossings.filter((r) => r.tapSeq <= shown.journalLength),
-          event.crossings,
-          limit,
-        ),
+        merged.filter((r) => !r.voided),
       );
       const seqs = rows.map((r) => r.tapSeq);
       const selected = reconcileSelection(seqs, get().selected);
+      const sameVoided = voided.length === before.length && voided.every((r, i) => r === before[i]);
       set({
+        ...(sameVoided ? {} : { voidedRows: voided }),
         snapshot: { ...shown, crossings: rows, journalLength },
         selected,
         anchor: selected === null ? null : reconcileSelection(seqs, get().anchor),

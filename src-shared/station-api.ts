@@ -419,8 +419,9 @@ export const StationEvent = z.discriminatedUnion('type', [
   }),
   /**
    * What one change did to the timing screen, as rows: every crossing whose row changed, new
-   * ones included, whatever the screen shows (it keeps those in its window). Sent only when the
-   * change is fully told by its rows; anything else comes as `changed`.
+   * ones included, whatever the screen shows (it keeps those in its window); a crossing voided
+   * (or its tap undone) comes with `voided: true`, one brought back by an undo without. Sent only
+   * when the change is fully told by its rows; anything else comes as `changed`.
    */
   z.object({
     type: z.literal('rows'),

@@ -35,6 +35,12 @@ import {
   type MirrorStatus,
   type RollingBackup,
 } from '../db';
+import {
+  beforeCorrection,
+  correctedTap,
+  correctionRows,
+  type CorrectionBefore,
+} from './correction-rows';
 import { isJournalCommand, MAX_FUTURE_MS, toJournalPayload } from './command-validation';
 import { createJournalStore, type JournalStore } from './store/journal-store';
 import {
@@ -437,9 +443,10 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     // An order's warnings describe the bib as typed, before it lands on a crossing.
     const early = validated.payload.kind === 'order' ? orderWarnings(validated.payload.bib) : null;
     const before = { latestAt, waiting: p.waitingBibs().length };
+    const fixing = correctionBefore(validated.payload);
     const seq = commit(validated.payload);
     const warnings = early ?? warningsFor(validated.payload, seq);
-    const rows = rowsOfTap(validated.payload, seq, before);
+    const rows = rowsOfTap(validated.payload, seq, before) ?? correctionAfter(fixing);
     if (rows) announceRows(rows, true);
     else announce();
     return { ok: true, seq, warnings };
@@ -605,6 +612,24 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     const tap = p.crossing(seq);
     if (!tap) return null;
     return tap.bib === null ? [tap] : crossingsOfBibs([tap.bib]);
+  }
+
+  /**
+   * Before a void or an undo of a tap or void: what its rows are compared with after. Rows
+   * needing attention are listed beside the rows, so a change while any exist reloads instead.
+   */
+  function correctionBefore(payload: JournalPayload): CorrectionBefore | null {
+    const p = projection;
+    if (!p) return null;
+    const tapSeq = correctedTap(payload, (seq) => journal.get(seq)?.payload ?? null);
+    if (tapSeq === null || outbox.counts().attention > 0) return null;
+    return beforeCorrection(p, tapSeq);
+  }
+
+  function correctionAfter(before: CorrectionBefore | null): Crossing[] | null {
+    const p = projection;
+    if (!p || before === null || outbox.counts().attention > 0) return null;
+    return correctionRows(p, before);
   }
 
   const snapshot = (limit: number | undefined, withVoided: boolean): Snapshot => {

@@ -99,7 +99,10 @@ export function crossingView(
   let sync: SyncState = 'unposted';
   let reason: string | null = null;
   const blocking = c.flags.find((f) => BLOCKING.includes(f) || f === 'unreadable');
-  if (c.bib === null) reason = c.unreadable ? CROSSING_FLAG_MESSAGES.unreadable : 'No bib yet';
+  // A voided crossing posts nothing itself: its bib's state shows on the bib's crossing in force
+  // (and the status bar), so a struck row never shows a sync state that goes stale.
+  if (c.voided) reason = 'Voided: this crossing posts nothing';
+  else if (c.bib === null) reason = c.unreadable ? CROSSING_FLAG_MESSAGES.unreadable : 'No bib yet';
   else if (c.cleared) {
     reason = 'Bib cleared after this crossing';
     // The clear's own state: saved or sending until RunSignup took the X, verify until a read

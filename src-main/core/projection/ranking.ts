@@ -62,6 +62,15 @@ export class Ranking {
     }
   }
 
+  /** The event's ranked taps from `index` on (place order), or null when more than `max`. */
+  tapsFrom(eventId: number, index: number, max: number): readonly TapState[] | null {
+    const ev = this.events.get(eventId);
+    if (!ev) return [];
+    const from = Math.max(0, index);
+    if (ev.taps.length - from > max) return null;
+    return ev.taps.slice(from);
+  }
+
   /** Places from `from` on moved by one: their place fields change. */
   private reindex(ev: EventRanking, from: number): void {
     const r = ev.taps;

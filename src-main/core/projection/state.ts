@@ -518,6 +518,12 @@ export class ProjectionState {
     return [...bs.taps].sort((a, b) => a.seq - b.seq).map((t) => this.crossingOf(t));
   }
 
+  /** The crossings holding the event's places from `place` on, or null when more than `max`. */
+  placedFrom(eventId: number, place: number, max: number): Crossing[] | null {
+    const taps = this.ranking.tapsFrom(eventId, place - 1, max);
+    return taps === null ? null : taps.map((t) => this.crossingOf(t));
+  }
+
   /** The warnings a new tap with this bib would get now (for as-you-type feedback). */
   previewBib(bib: number): CrossingFlag[] {
     const p = this.ctx.participants.get(bib);

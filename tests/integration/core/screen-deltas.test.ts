@@ -1,6 +1,7 @@
 // The core's change stream against its own snapshot: a screen that applies every `rows` event
 // and reloads only when told (a `changed` it does not hold, a gap) shows exactly the rows a fresh
-// snapshot shows, after any sequence of commands and sync acknowledgements.
+// snapshot shows, voided crossings (struck) included, after any sequence of commands and sync
+// acknowledgements.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -22,14 +23,14 @@ afterEach(async () => {
 
 const LIMIT = 1000;
 
-/** A screen as the store keeps it, without React: rows, position, reloads counted. */
+/** A screen as the store keeps it, without React: rows (voided ones too), position, reloads counted. */
 function screenOn(core: Harness['core']) {
   let rows: CrossingView[] = [];
   let cursor: DeltaCursor | null = null;
   let reloads = 0;
   let applied = 0;
   const reload = () => {
-    const snap = core.query({ type: 'snapshot', limit: LIMIT });
+    const snap = core.query({ type: 'snapshot', limit: LIMIT, withVoided: true });
     rows = orderCrossings(snap.crossings);
     cursor = snap.delta ?? null;
     reloads += 1;
@@ -57,7 +58,7 @@ function screenOn(core: Harness['core']) {
 }
 
 const truth = (core: Harness['core']) =>
-  orderCrossings(core.query({ type: 'snapshot', limit: LIMIT }).crossings);
+  orderCrossings(core.query({ type: 'snapshot', limit: LIMIT, withVoided: true }).crossings);
 
 describe('the screen fed by the change stream', () => {
   it('gets a live tap, its post and its acknowledgement as rows, with no snapshot', () => {
@@ -83,6 +84,40 @@ describe('the screen fed by the change stream', () => {
       [1, 2],
       [2, 1],
     ]);
+  });
+
+  it('gets a void and its undo as rows: struck, brought back, and the places that moved', () => {
+    ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
+    const seqs = ['1', '2', '3'].map(
+      (bib, i) => ok(h.core.execute({ type: 'tap', at: T0 + 60_000 + i * 1_000, bib })).seq,
+    );
+    const extra = ok(h.core.execute({ type: 'tap', at: T0 + 64_000 })).seq; // a time-only extra
+    const screen = screenOn(h.core);
+    const placeOf = (bib: number) => screen.rows().find((r) => r.bib === bib && !r.voided)?.place;
+
+    ok(h.core.execute({ type: 'void', tapSeq: seqs[0] as number }));
+    screen.catchUp();
+    expect(screen.rows().find((r) => r.tapSeq === seqs[0])).toMatchObject({ voided: true });
+    expect([placeOf(2), placeOf(3)]).toEqual([1, 2]);
+    ok(h.core.execute({ type: 'void', tapSeq: extra as number }));
+    screen.catchUp();
+    ok(h.core.execute({ type: 'undo' })); // the extra's void undone
+    ok(h.core.execute({ type: 'undo' })); // bib 1's void undone
+    screen.catchUp();
+    expect(screen.rows()).toEqual(truth(h.core));
+    expect([placeOf(1), placeOf(2), placeOf(3)]).toEqual([1, 2, 3]);
+    expect(screen.counts()).toEqual({ reloads: 1, applied: 4 });
+  });
+
+  it('reloads for a void while bibs wait for time-only crossings', () => {
+    ok(h.core.execute({ type: 'gun', eventId: 101, at: T0 }));
+    const tap = ok(h.core.execute({ type: 'tap', at: T0 + 60_000, bib: '1' })).seq;
+    ok(h.core.execute({ type: 'order', bib: '2' })); // waits for a time-only crossing
+    const screen = screenOn(h.core);
+    ok(h.core.execute({ type: 'void', tapSeq: tap as number }));
+    screen.catchUp();
+    expect(screen.counts().reloads).toBe(2);
+    expect(screen.rows()).toEqual(truth(h.core));
   });
 
   it('equals a fresh snapshot after any commands and acknowledgements (property)', () => {

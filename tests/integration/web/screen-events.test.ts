@@ -103,4 +103,42 @@ describe('events each screen hears', () => {
     });
     expect(of(other, 'sync', from).length).toBeLessThan(taps / 2);
   });
+
+  it('a crossing voided on one screen reaches the other as its row, struck, and back on undo', async () => {
+    const tap = await command(timer, { type: 'tap', at: gun + 1_400_000, bib: String(bibs[50]) });
+    const later = await command(timer, {
+      type: 'tap',
+      at: gun + 1_401_000,
+      bib: String(bibs[51]),
+    });
+    const rowOf = (event: Extract<StationEvent, { type: 'rows' }>, seq: number) =>
+      event.crossings.find((c) => c.tapSeq === seq);
+    const placeOfLater = (await request(other, { kind: 'query', body: { type: 'snapshot' } })) as {
+      result: Snapshot;
+    };
+    const place = placeOfLater.result.crossings.find((c) => c.tapSeq === later.seq)?.place;
+    expect(place).toBeGreaterThan(1);
+
+    let from = other.events.length;
+    await command(timer, { type: 'void', tapSeq: tap.seq });
+    const struck = await waitFor(() => of(other, 'rows', from), {
+      what: 'the other screen told of the void as rows',
+      until: (events) => events.some((e) => rowOf(e, tap.seq)?.voided === true),
+    });
+    const voidEvent = struck.find((e) => rowOf(e, tap.seq)?.voided === true)!;
+    // The place behind it moved up, in the same rows.
+    expect(rowOf(voidEvent, later.seq)?.place).toBe(place! - 1);
+
+    from = other.events.length;
+    await command(timer, { type: 'undo' });
+    const back = await waitFor(() => of(other, 'rows', from), {
+      what: 'the other screen told of the undone void as rows',
+      until: (events) =>
+        events.some(
+          (e) => rowOf(e, tap.seq)?.voided === undefined && rowOf(e, tap.seq) !== undefined,
+        ),
+    });
+    const undoEvent = back.find((e) => rowOf(e, tap.seq) !== undefined)!;
+    expect(rowOf(undoEvent, later.seq)?.place).toBe(place);
+  });
 });

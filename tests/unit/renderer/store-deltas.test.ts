@@ -191,4 +191,51 @@ describe('store on the change stream', () => {
     await flush();
     expect(f.snapshots()).toBe(before + 1);
   });
+
+  it('strikes a crossing voided on another screen from its row, and brings back an undone void', async () => {
+    const rows = [1, 2, 3].map((tapSeq) => crossing({ tapSeq, bib: tapSeq + 10 }));
+    const { f, store, shown } = await started(withCursor(rows, at(1)));
+    const voided = () => store.getState().voidedRows.map((c) => c.tapSeq);
+    const before = f.snapshots();
+    store.getState().select(2);
+    // Tap 2 voided: its row comes struck, with the rows whose place moved.
+    f.emit(
+      rowsEvent(
+        at(2),
+        [
+          crossing({ tapSeq: 2, bib: 12, voided: true }),
+          crossing({ tapSeq: 3, bib: 13, place: 2 }),
+        ],
+        4,
+      ),
+    );
+    f.emit({ type: 'changed', journalLength: 4, delta: at(2) });
+    await flush();
+    expect(shown()).toEqual([3, 1]);
+    expect(voided()).toEqual([2]);
+    expect(store.getState().snapshot?.crossings[0]?.place).toBe(2);
+    expect(store.getState().selected).not.toBe(2);
+    // The void undone: the crossing is back among the rows, struck no more.
+    f.emit(rowsEvent(at(3), [crossing({ tapSeq: 2, bib: 12, place: 2 })], 5));
+    await flush();
+    expect(shown()).toEqual([3, 2, 1]);
+    expect(voided()).toEqual([]);
+    expect(f.snapshots()).toBe(before);
+  });
+
+  it('keeps a struck row sent while a snapshot was on its way', async () => {
+    const rows = [1, 2].map((tapSeq) => crossing({ tapSeq }));
+    const { f, store, shown } = await started(withCursor(rows, at(1)));
+    f.holdSnapshots(true);
+    f.link('closed');
+    f.link('open');
+    await flush();
+    f.emit(rowsEvent(at(2), [crossing({ tapSeq: 1, voided: true })], 3));
+    const before = f.snapshots();
+    f.releaseSnapshot(); // taken at position 1, before the void
+    await flush();
+    expect(shown()).toEqual([2]);
+    expect(store.getState().voidedRows.map((c) => c.tapSeq)).toEqual([1]);
+    expect(f.snapshots()).toBe(before);
+  });
 });
