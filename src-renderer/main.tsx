@@ -6,6 +6,7 @@ import { ApiContext } from './api-context';
 import { connectFromWindow } from './api';
 import { App } from './App';
 import { StoreContext } from './context';
+import { HostContext } from './host-context';
 import { playSound } from './sounds';
 import { createChuteStore } from './store';
 
@@ -23,7 +24,9 @@ try {
     <StrictMode>
       <ApiContext.Provider value={connected.api}>
         <StoreContext.Provider value={store}>
-          <App />
+          <HostContext.Provider value={connected.host}>
+            <App />
+          </HostContext.Provider>
         </StoreContext.Provider>
       </ApiContext.Provider>
     </StrictMode>,

@@ -168,6 +168,8 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         // Another race or mode is another journal: its seqs are not this screen's entries.
         const key = `${snapshot.mode}:${snapshot.config?.raceId ?? ''}`;
         if (journalKey !== null && key !== journalKey) ownSeqs = [];
+        // A journal only grows: a shorter one is another file (a restored backup).
+        if (before !== null && snapshot.journalLength < before.journalLength) ownSeqs = [];
         journalKey = key;
         // Changes sent while the snapshot was on its way: those after it are applied in order.
         let at = snapshot.delta ?? null;
@@ -279,7 +281,11 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       result: CommandResult,
       thrown: boolean,
     ): void => {
-      if (command.type === 'configure' || command.type === 'connect') {
+      if (
+        command.type === 'configure' ||
+        command.type === 'connect' ||
+        command.type === 'restoreBackup'
+      ) {
         if (result.ok) ownSeqs = [];
       } else if (command.type === 'undo') {
         // Undone, or refused for good (already undone, not an entry made here): it stays off

@@ -41,6 +41,30 @@ export const HostRequest = z.object({
 });
 export type HostRequest = z.infer<typeof HostRequest>;
 
+/** A paired device as the main screen lists it (never its token). */
+export const PairedDeviceView = z.object({
+  id: z.string(),
+  role: z.enum(['chute', 'display']),
+  name: z.string(),
+  pairedAt: z.number(),
+});
+export type PairedDeviceView = z.infer<typeof PairedDeviceView>;
+
+/** The answers to each host command. */
+export const HostResult = {
+  pairDevice: z.object({
+    device: PairedDeviceView,
+    token: z.string(),
+    /** The device's link for each address other devices can reach (none on loopback). */
+    links: z.array(z.string()),
+    /** Why there is no link (the station listens on this laptop only), else null. */
+    note: z.string().nullable(),
+  }),
+  devices: z.array(PairedDeviceView),
+  revokeDevice: z.object({ revoked: z.boolean() }),
+} as const;
+export type HostResultOf<C extends HostCommand> = z.infer<(typeof HostResult)[C['type']]>;
+
 /** The web host serves the renderer at `/?token=…`; the socket is `/ws?token=…`. */
 export const WS_PATH = '/ws';
 export const TOKEN_PARAM = 'token';

@@ -7,7 +7,7 @@ import { composeStationService, type ComposeOptions } from '../app/compose';
 import { memorySecretStore, type SecretStore } from '../app/ports';
 import type { StationService } from '../app/service';
 import type { RunningEmulator } from '../runsignup/emulator';
-import { startWebHost } from './server';
+import { startWebHost, type WebHostOptions } from './server';
 
 export interface LaunchOptions {
   dataDir: string;
@@ -33,6 +33,8 @@ export interface LaunchOptions {
   timeZone?: string;
   /** How often a split station reads the shared gun (default 15 s). */
   gunPollMs?: number;
+  /** This laptop's network interfaces (tests give fixed ones; default: the OS's). */
+  networkInterfaces?: WebHostOptions['networkInterfaces'];
 }
 
 export interface LaunchedStation {
@@ -82,6 +84,7 @@ export async function launchWebStation(options: LaunchOptions): Promise<Launched
       port: options.port ?? 0,
       ...(options.host ? { host: options.host } : {}),
       ...(options.token ? { token: options.token } : {}),
+      ...(options.networkInterfaces ? { networkInterfaces: options.networkInterfaces } : {}),
     });
   } catch (error) {
     await service.close();

@@ -57,6 +57,8 @@ export interface WebHostOptions {
   clockRetryMs?: number;
   /** Paired second devices (tests may pass their own). */
   devices?: DeviceRegistry;
+  /** This laptop's network interfaces, for the links of other devices (default: the OS's). */
+  networkInterfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
 }
 
 export interface WebHost {
@@ -392,7 +394,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // Bound to every interface, this laptop itself still opens the loopback address.
   const urlHost = ANY_HOSTS.has(bindHost) ? '127.0.0.1' : bracket(bindHost);
   const origin = `http://${urlHost}:${port}`;
-  const lanHosts = reachableAddresses(bindHost, networkInterfaces()).map(bracket);
+  const lanHosts = reachableAddresses(
+    bindHost,
+    (options.networkInterfaces ?? networkInterfaces)(),
+  ).map(bracket);
   csp = contentSecurityPolicy({
     connect: [...new Set([urlHost, ...lanHosts])].map((h) => `ws://${h}:${port}`),
   });

@@ -4,6 +4,7 @@ import { CLOCK_PARAM, TOKEN_PARAM } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import { createStationClient } from './client';
 import { createElectronTransport, isPreloadBridge } from './electron-transport';
+import { createHostClient, type HostClient } from './host';
 import {
   createWsTransport,
   performanceClock,
@@ -36,6 +37,8 @@ export interface Connected {
   api: StationApi;
   onLink(listener: (state: LinkState) => void): () => void;
   transport: 'electron' | 'websocket';
+  /** Pairing second devices (the web host only). */
+  host: HostClient | null;
 }
 
 export function connectFromWindow(win: Window & { chute?: unknown }): Connected {
@@ -44,7 +47,7 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
       throw new Error('window.chute is present but is not the Chute preload bridge');
     }
     const t = createElectronTransport(win.chute);
-    return { api: createStationClient(t), onLink: t.onLink, transport: 'electron' };
+    return { api: createStationClient(t), onLink: t.onLink, transport: 'electron', host: null };
   }
   const token = new URLSearchParams(win.location.search).get(TOKEN_PARAM);
   if (!token) {
@@ -60,5 +63,10 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
     // Pings are answered on the clock taps are stamped with.
     now: performanceClock,
   });
-  return { api: createStationClient(t), onLink: t.onLink, transport: 'websocket' };
+  return {
+    api: createStationClient(t),
+    onLink: t.onLink,
+    transport: 'websocket',
+    host: createHostClient((kind, body) => t.request(kind, body)),
+  };
 }

@@ -43,6 +43,8 @@ export function performanceClock(): number {
 }
 
 export interface WsTransport extends Transport {
+  /** `host`: a request the web host answers itself (pairing second devices). */
+  request(kind: 'command' | 'query' | 'host', body: unknown): Promise<unknown>;
   onLink(listener: (state: LinkState) => void): () => void;
   close(): void;
 }

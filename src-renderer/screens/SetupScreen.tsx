@@ -6,6 +6,9 @@ import type { RaceDetails } from '../../src-shared/station-api';
 import type { TimePrecision } from '../../src-shared/domain';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
+import { DevicesPanel } from '../components/DevicesPanel';
+import { RestorePanel } from '../components/RestorePanel';
+import { useScreenRole } from '../host-context';
 import {
   CALLER_REGISTRATION_HINT,
   EMPTY_CONNECTION_FORM,
@@ -424,7 +427,27 @@ export function SetupScreen() {
       )}
       <ConnectionStep onConnected={() => setConnected(true)} />
       {(connected || config || mode === 'practice') && <RaceStep />}
+      <MainScreenTools />
     </section>
+  );
+}
+
+/** Backups, restore and pairing: the main screen's alone (a paired device is told so). */
+function MainScreenTools() {
+  const role = useScreenRole();
+  if (role.kind === 'checking') return null;
+  if (role.kind === 'device') {
+    return (
+      <p className="muted" data-testid="main-screen-only">
+        Backups, restore and pairing are on the main screen (the station laptop).
+      </p>
+    );
+  }
+  return (
+    <>
+      <RestorePanel />
+      <DevicesPanel />
+    </>
   );
 }
 
