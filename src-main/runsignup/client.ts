@@ -1,6 +1,7 @@
-// The RunSignup API client: every call the station makes (RUNSIGNUP-API.md §3–5), one way of
-// authenticating per instance, every answer parsed and every failure classified. It implements
-// the sync loop's ResultsPoster, whose postResults never throws.
+// The RunSignup API client: every call the station makes (RUNSIGNUP-API.md §3–5), the reads
+// (paged until complete) and the posts, every answer parsed. How a call is authenticated, sent
+// and its failure classified is the channel's (./channel.ts). It implements the sync loop's
+// ResultsPoster, whose postResults never throws.
 import type { Participant } from '../../src-shared/domain';
 import type {
   PostOutcome,
@@ -8,25 +9,10 @@ import type {
   ResultReadRow,
   ResultsPoster,
 } from '../../src-shared/sync-contract';
-import {
-  authMaterial,
-  callerMaterial,
-  secretsOf,
-  TemporaryKeySession,
-  validateAuth,
-  validateCaller,
-  type ApiCaller,
-  type RunSignupAuth,
-  type TemporaryKey,
-} from './auth';
-import type { DecodedBody } from './body';
-import {
-  isCallerRegistrationCode,
-  isRunSignupError,
-  KEY_AUTH_FAILED_CODE,
-  RunSignupError,
-} from './errors';
-import { BEARER_ASSUMPTIONS, CLIENT_ASSUMPTIONS } from './assumptions';
+import type { RunSignupAuth } from './auth';
+import { RunSignupChannel, type ChannelOptions } from './channel';
+import { isRunSignupError, RunSignupError } from './errors';
+import { CLIENT_ASSUMPTIONS } from './assumptions';
 import {
   fullResultsForm,
   rowFailuresError,
@@ -34,10 +20,7 @@ import {
   validatePostRows,
   type SuccessBodyRowFailures,
 } from './full-results';
-import { interpretAnswer } from './interpret';
-import { redact, redactUrl } from './redact';
 import {
-  parseLogin,
   parseParticipantsPage,
   parseRace,
   parseRaces,
@@ -50,7 +33,14 @@ import {
   type ResultSetInfo,
   type SplitInfo,
 } from './responses';
-import { DEFAULT_TIMEOUTS, HttpTransport, type HttpResponse, type Timeouts } from './transport';
+
+export {
+  DEFAULT_MAX_CONCURRENT_REQUESTS,
+  isLoopbackHost,
+  normaliseBaseUrl,
+  USER_AGENT,
+  type ResponseTiming,
+} from './channel';
 
 /** The production address RunSignup's API pages give (the older runsignup.com/Rest still answers). */
 export const RUNSIGNUP_PRODUCTION_URL = 'https://api.runsignup.com/rest';
@@ -67,8 +57,6 @@ export const RESULTS_PAGE_SIZE: number = CLIENT_ASSUMPTIONS.resultsPerPage;
 export const MAX_ROWS_PER_POST: number = CLIENT_ASSUMPTIONS.maxRowsPerPost;
 /** Page size for the races list. */
 export const RACES_PAGE_SIZE = 100;
-/** Identifies the station to RunSignup's operators (no version: nothing secret or personal). */
-export const USER_AGENT = 'Chute finish-line timing station';
 /** Pages of races read for the pick list (see listRaces). */
 export const RACES_MAX_PAGES = 10;
 /** Tries per page of a whole-set read, and the longest wait between them. */
@@ -76,41 +64,8 @@ const PAGE_ATTEMPTS = 3;
 const MAX_PAGE_RETRY_WAIT_MS = 5_000;
 /** A guard against a server that ignores `page`: no real race has 500 pages of anything. */
 const MAX_PAGES = 500;
-/**
- * RunSignup's developer terms reportedly allow 2 concurrent calls; a client shared by the sync
- * loop, the gun poller and the participant refresh sends at most this many at once.
- */
-export const DEFAULT_MAX_CONCURRENT_REQUESTS: number = CLIENT_ASSUMPTIONS.maxConcurrentRequests;
 
-export interface ResponseTiming {
-  /** The response's `Date` header (ms since epoch, 1 s resolution), null when absent. */
-  serverDate: number | null;
-  /** Local clock (the client's `now`) when the request was sent and when the answer ended. */
-  sentAt: number;
-  receivedAt: number;
-  method: 'GET' | 'POST';
-  /** The path only (no query, so no credentials). */
-  path: string;
-  status: number;
-}
-
-export interface RunSignupClientOptions {
-  /** `RUNSIGNUP_PRODUCTION_URL`, `RUNSIGNUP_TEST_URL` or any base (the emulator's `url`). */
-  baseUrl: string;
-  auth: RunSignupAuth;
-  /**
-   * The app's API-caller registration, sent on every call (login included) when given. RunSignup
-   * requires it from 2027-01-01; without it such a RunSignup answers error 17.
-   */
-  caller?: ApiCaller | null;
-  timeouts?: Partial<Timeouts>;
-  /** Local clock; injectable for tests. */
-  now?: () => number;
-  /** Called for EVERY answer that arrived (errors included): the clock-offset estimator's input. */
-  onResponse?: (timing: ResponseTiming) => void;
-  /** One redacted line per request. */
-  onLog?: (line: string) => void;
-  maxConcurrentRequests?: number;
+export interface RunSignupClientOptions extends ChannelOptions {
   /** Most pages any paged read follows before failing (default 500: no real race has more). */
   maxPages?: number;
   /** The race `postResults` (ResultsPoster) posts to; see also `posterFor(raceId)`. */
@@ -131,20 +86,6 @@ export interface PostAck {
 /** A whole result set as get-results shows it: read page by page until an empty page. */
 export type CompleteResultRead = ResultRecord[] & { complete: true };
 
-interface CallSpec {
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, string | number>;
-  form?: Record<string, string>;
-  /** The login call itself carries no credentials in the query. */
-  anonymous?: boolean;
-}
-
-interface CallResult {
-  decoded: DecodedBody;
-  response: HttpResponse;
-}
-
 function requireId(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new RunSignupError({
@@ -155,258 +96,22 @@ function requireId(value: unknown, what: string): number {
   return value;
 }
 
-/** A FIFO counting semaphore: at most `max` requests in flight per client. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
-/** A host name that can only mean this computer: localhost, 127.0.0.0/8 or ::1. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-export function normaliseBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new Error('The RunSignup address is not a valid URL (e.g. https://runsignup.com/Rest).');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error('The RunSignup address must start with https://.');
-  }
-  // Secrets travel in the query string (api_secret, tmp_secret) or the form (password): over
-  // plain http anyone on the venue's Wi-Fi could read them. Only this machine (the emulator,
-  // a local proxy) may be reached without TLS.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new Error(
-      `The RunSignup address must start with https:// (plain http:// is allowed only for this computer, e.g. the practice emulator), not http://${url.host}.`,
-    );
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new Error('The RunSignup address must not contain credentials, a query or a fragment.');
-  }
-  return url.toString().replace(/\/+$/, '');
-}
-
 export class RunSignupClient implements ResultsPoster {
   readonly baseUrl: string;
-  // ECMAScript-private, so console.log / util.inspect / JSON.stringify of a client never shows
-  // a credential (TypeScript's `private` is only a compile-time check).
-  readonly #auth: RunSignupAuth;
-  readonly #caller: ApiCaller | null;
+  /** The authenticated calls; ECMAScript-private like every credential it holds. */
+  readonly #channel: RunSignupChannel;
   readonly #options: RunSignupClientOptions;
-  private readonly transport: HttpTransport;
   private readonly now: () => number;
-  private readonly limiter: Limiter;
-  readonly #session: TemporaryKeySession | null;
 
   constructor(options: RunSignupClientOptions) {
     this.#options = { ...options };
-    validateAuth(options.auth);
-    this.#caller = validateCaller(options.caller);
-    this.baseUrl = normaliseBaseUrl(options.baseUrl);
-    this.#auth = { ...options.auth };
-    this.now = options.now ?? Date.now;
-    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    for (const [k, v] of Object.entries(timeouts)) {
-      if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
-        throw new Error(`Timeout ${k} must be a positive number of milliseconds.`);
-      }
-    }
-    this.transport = new HttpTransport(timeouts, this.now);
-    this.limiter = new Limiter(
-      Math.max(1, options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
-    );
-    this.#session =
-      this.#auth.mode === 'login' ? new TemporaryKeySession(() => this.login()) : null;
+    this.#channel = new RunSignupChannel(options);
+    this.baseUrl = this.#channel.baseUrl;
+    this.now = this.#channel.now;
   }
 
-  // ---- plumbing ------------------------------------------------------------------------------
-
-  private secrets(): string[] {
-    return secretsOf(this.#auth, this.#session?.key ?? null, this.#caller);
-  }
-
-  private buildUrl(path: string, query: Record<string, string | number>): string {
-    const params = new URLSearchParams();
-    params.set('format', 'json');
-    for (const [k, v] of Object.entries(query)) params.set(k, String(v));
-    return `${this.baseUrl}${path}?${params.toString()}`;
-  }
-
-  /**
-   * One HTTP exchange with the given temporary key (login mode) — no retry here. The caller
-   * registration rides on every exchange, the login call's included.
-   */
-  private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
-    const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.#auth, tmp);
-    const caller = callerMaterial(this.#caller);
-    const url = this.buildUrl(spec.path, {
-      ...spec.query,
-      ...material.query,
-      ...caller.query,
-    });
-    const headers: Record<string, string> = {
-      Accept: 'application/json',
-      'User-Agent': USER_AGENT,
-      ...material.headers,
-      ...caller.headers,
-    };
-    let body: string | undefined;
-    if (spec.form) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(spec.form).toString();
-    }
-    let response: HttpResponse;
-    try {
-      response = await this.limiter.run(() =>
-        this.transport.send({ method: spec.method, url, headers, body }),
-      );
-    } catch (e) {
-      this.log(
-        `${spec.method} ${redactUrl(url)} failed: ${e instanceof Error ? e.message : 'error'}`,
-      );
-      throw this.scrub(e);
-    }
-    // An observer's bug must not turn an accepted post into a failure (and a re-post).
-    try {
-      this.#options.onResponse?.({
-        serverDate: response.serverDate,
-        sentAt: response.sentAt,
-        receivedAt: response.receivedAt,
-        method: spec.method,
-        path: spec.path,
-        status: response.status,
-      });
-    } catch {
-      // ignored on purpose: see above
-    }
-    const result = interpretAnswer(response, this.now());
-    this.log(
-      `${spec.method} ${redactUrl(url)} -> HTTP ${response.status}` +
-        `${result.ok ? '' : ` ${result.error.kind}${result.error.code != null ? ` ${result.error.code}` : ''}`}` +
-        ` (${response.receivedAt - response.sentAt} ms)`,
-    );
-    if (!result.ok) throw this.scrub(result.error);
-    return { decoded: result.decoded, response };
-  }
-
-  /**
-   * One call with authentication. Login mode logs in first when needed and, on error 6 (the
-   * temporary key expired), logs in again ONCE and repeats the call.
-   */
-  private async call(spec: CallSpec): Promise<CallResult> {
-    if (this.#auth.mode === 'bearer') return this.bearerCall(spec);
-    if (!this.#session || spec.anonymous) return this.exchange(spec, null);
-    const key = await this.#session.ensure();
-    try {
-      return await this.exchange(spec, key);
-    } catch (e) {
-      if (!(isRunSignupError(e) && e.code === KEY_AUTH_FAILED_CODE)) throw e;
-      const fresh = await this.#session.refresh(key);
-      return this.exchange(spec, fresh);
-    }
-  }
-
-  /**
-   * Bearer mode: a refused token is most likely an expired one (RunSignup's access tokens last
-   * a month), so the error says so in one sentence. The app's caller registration (17) keeps its
-   * own sentence.
-   */
-  private async bearerCall(spec: CallSpec): Promise<CallResult> {
-    try {
-      return await this.exchange(spec, null);
-    } catch (e) {
-      if (!(isRunSignupError(e) && e.kind === 'auth' && !isCallerRegistrationCode(e.code))) throw e;
-      throw new RunSignupError({
-        kind: 'auth',
-        code: e.code,
-        httpStatus: e.httpStatus,
-        message:
-          `RunSignup refused the OAuth access token (${e.code != null ? `error ${e.code}` : `HTTP ${e.httpStatus ?? '?'}`}): ` +
-          `it has probably expired (RunSignup's access tokens last ${BEARER_ASSUMPTIONS.accessTokenLifetimeDays} days); ` +
-          'sign in to RunSignup again and enter the new token in Setup.',
-      });
-    }
-  }
-
-  private async login(): Promise<TemporaryKey> {
-    if (this.#auth.mode !== 'login') throw new Error('login() without login credentials');
-    const { decoded } = await this.exchange(
-      {
-        method: 'POST',
-        path: '/login',
-        form: { email: this.#auth.email, password: this.#auth.password },
-        anonymous: true,
-      },
-      null,
-    );
-    return parseLogin(this.jsonOf(decoded, 'login'));
-  }
-
-  /** Any error text, with URLs and every secret masked. */
-  private scrub(e: unknown): RunSignupError {
-    const secrets = this.secrets();
-    if (isRunSignupError(e)) {
-      const clean = redact(e.message, secrets);
-      if (clean === e.message) return e;
-      return new RunSignupError({
-        kind: e.kind,
-        code: e.code,
-        message: clean,
-        retryAfterMs: e.retryAfterMs,
-        httpStatus: e.httpStatus,
-      });
-    }
-    const text = e instanceof Error ? e.message : String(e);
-    return new RunSignupError({
-      kind: 'unknown',
-      message: redact(`RunSignup call failed: ${text}`, secrets),
-    });
-  }
-
-  private log(line: string): void {
-    try {
-      this.#options.onLog?.(redact(line, this.secrets()));
-    } catch {
-      // A failing logger never fails a RunSignup call.
-    }
-  }
-
-  private jsonOf(decoded: DecodedBody, what: string): unknown {
-    if (decoded.type === 'json') return decoded.value;
-    throw new RunSignupError({
-      kind: 'unknown',
-      message:
-        decoded.type === 'xml'
-          ? `RunSignup answered ${what} in XML although JSON was asked.`
-          : `RunSignup sent an empty answer to ${what}.`,
-    });
-  }
-
-  private async getJson(
-    path: string,
-    query: Record<string, string | number>,
-    what: string,
-  ): Promise<unknown> {
-    const { decoded } = await this.call({ method: 'GET', path, query });
-    return this.jsonOf(decoded, what);
+  private getJson(path: string, query: Record<string, string | number>, what: string) {
+    return this.#channel.getJson(path, query, what);
   }
 
   /**
@@ -622,21 +327,6 @@ export class RunSignupClient implements ResultsPoster {
     return parseStartTime(value);
   }
 
-  // ---- writing -------------------------------------------------------------------------------
-
-  private async post(
-    path: string,
-    query: Record<string, string | number>,
-    request: unknown,
-  ): Promise<CallResult> {
-    return this.call({
-      method: 'POST',
-      path,
-      query: { ...query, request_format: 'json' },
-      form: { request: JSON.stringify(request), request_format: 'json' },
-    });
-  }
-
   /** Sets the event's gun time (`YYYY-MM-DD HH:MM:SS`, the race's time zone). */
   async postStartTime(raceId: number, eventId: number, startTime: string): Promise<void> {
     const race = requireId(raceId, 'Race id');
@@ -650,7 +340,7 @@ export class RunSignupClient implements ResultsPoster {
         message: 'Start time must look like 2026-05-01 08:00:00.',
       });
     }
-    await this.post(
+    await this.#channel.post(
       `/race/${race}/results/start-time`,
       { event_id: event },
       { start_time: startTime },
@@ -697,7 +387,7 @@ export class RunSignupClient implements ResultsPoster {
       form['skip_invalid_registration_ids'] = skip;
     }
     const started = this.now();
-    const { decoded, response } = await this.call({
+    const { decoded, response } = await this.#channel.call({
       method: 'POST',
       path: `/race/${race}/results/full-results`,
       query,
@@ -709,7 +399,7 @@ export class RunSignupClient implements ResultsPoster {
         decoded.value,
         this.#options.successBodyRowFailures ?? CLIENT_ASSUMPTIONS.successBodyRowFailures,
       );
-      if (failures.length > 0) throw this.scrub(rowFailuresError(failures));
+      if (failures.length > 0) throw this.#channel.scrub(rowFailuresError(failures));
     }
     return { serverDate: response.serverDate, elapsedMs: Math.max(0, this.now() - started) };
   }
@@ -737,7 +427,7 @@ export class RunSignupClient implements ResultsPoster {
       const ack = await this.postFullResults(raceId, target.eventId, target.resultSetId, rows);
       return { ok: true, serverDate: ack.serverDate, elapsedMs: ack.elapsedMs };
     } catch (e) {
-      const err = this.scrub(e);
+      const err = this.#channel.scrub(e);
       return {
         ok: false,
         kind: err.kind,
@@ -750,11 +440,11 @@ export class RunSignupClient implements ResultsPoster {
 
   /** What a log or debugger shows of a client: the address and the auth mode, no credential. */
   toJSON(): { baseUrl: string; auth: RunSignupAuth['mode'] } {
-    return { baseUrl: this.baseUrl, auth: this.#auth.mode };
+    return { baseUrl: this.baseUrl, auth: this.#channel.mode };
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `RunSignupClient { baseUrl: '${this.baseUrl}', auth: '${this.#auth.mode}' }`;
+    return `RunSignupClient { baseUrl: '${this.baseUrl}', auth: '${this.#channel.mode}' }`;
   }
 
   /**
@@ -775,6 +465,6 @@ export class RunSignupClient implements ResultsPoster {
 
   /** Closes the connection pool; calls after this fail. */
   async close(): Promise<void> {
-    await this.transport.close();
+    await this.#channel.close();
   }
 }
