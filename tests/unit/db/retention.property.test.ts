@@ -40,19 +40,19 @@ describe('backup retention', () => {
     fc.assert(
       fc.property(backupList, fc.integer({ min: 1, max: 8 }), (all, keep) => {
         const kept = backupsToKeep(all, { keep });
-        const races = new Set(all.map((b) => b.raceKey));
-        for (const race of races) {
-          expect(all.some((b) => b.raceKey === race && kept.has(b.path))).toBe(true);
-        }
-        const hours = new Set(all.map((b) => Math.floor(b.takenAt / HOUR)));
-        for (const hour of hours) {
-          expect(all.some((b) => Math.floor(b.takenAt / HOUR) === hour && kept.has(b.path))).toBe(
-            true,
-          );
-        }
         const newestFirst = [...all].sort(
           (a, b) => b.takenAt - a.takenAt || (a.path < b.path ? 1 : -1),
         );
+        // The LAST one of each race and of each hour, not merely some one.
+        const lastOf = (group: (b: RetainedBackup) => unknown) => {
+          const seen = new Map<unknown, string>();
+          for (const b of newestFirst) if (!seen.has(group(b))) seen.set(group(b), b.path);
+          return [...seen.values()];
+        };
+        for (const path of lastOf((b) => b.raceKey)) expect(kept.has(path)).toBe(true);
+        for (const path of lastOf((b) => Math.floor(b.takenAt / HOUR))) {
+          expect(kept.has(path)).toBe(true);
+        }
         for (const b of newestFirst.slice(0, keep)) expect(kept.has(b.path)).toBe(true);
         // Keep and delete split the list.
         expect(kept.size + backupsToDelete(all, { keep }).length).toBe(all.length);

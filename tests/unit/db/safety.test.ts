@@ -187,6 +187,38 @@ describe('failure sentences', () => {
     );
   });
 
+  it('each start and write failure gets its own action, at start and while capturing', () => {
+    const station = join(dir, 'station.sqlite');
+    const pulled = join(dir, 'pulled-stick', 'station.sqlite');
+    const failure = (code: string, message: string) => Object.assign(new Error(message), { code });
+    const cases: Array<[Error, string, RegExp]> = [
+      [
+        failure('SQLITE_READONLY', 'attempt to write a readonly database'),
+        station,
+        /needs no restore: make the folder writable/,
+      ],
+      [failure('SQLITE_FULL', 'database or disk is full'), station, /Free some space/],
+      [failure('SQLITE_BUSY', 'database is locked'), station, /close the other Chute/],
+      [
+        failure('SQLITE_CORRUPT', 'database disk image is malformed'),
+        station,
+        /Restore the latest good backup with `npm run restore`/,
+      ],
+      [
+        failure('SQLITE_CANTOPEN', 'unable to open database file'),
+        pulled,
+        /plug in or mount the disk/,
+      ],
+    ];
+    for (const [error, path, action] of cases) {
+      expect(openFailure(error, path).message).toMatch(action);
+      expect(notSavedSentence(error, path)).toMatch(/^Not saved: /);
+      expect(notSavedSentence(error, path)).toMatch(action);
+    }
+    // Another Chute holding the file is its own error class (the shells quit instead of retrying).
+    expect(openFailure(cases[2]![0], station).name).toBe('StationLockedError');
+  });
+
   it('a real write to a read-only database reads as read-only', () => {
     const p = join(dir, 'ro.sqlite');
     stationWith(0, p).db.close();
