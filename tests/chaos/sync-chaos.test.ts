@@ -3,7 +3,8 @@
 // and posted by the sync loop. Held posts outlive the client's timeout and are applied late, so
 // out of order; values are edited on RunSignup behind the station's back. RunSignup must end
 // exactly equal to the projection, every field verified by a read-back, every edit a conflict
-// (never overwritten), and never receive an older value of a field after a newer one.
+// (never overwritten), and never receive an older value of a field after a newer one. One held
+// post of the station's own lands after its correction: the audit posts the newer value again.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,11 @@ const CLIENT_OVERALL_MS = 600;
 const HOLD_MS = 900;
 /** Longer than the hold: a read this long after the client gave up sees every late post. */
 const SETTLE_MS = 1_200;
+/**
+ * The overtaking post of the repair case is held this long: past the client's give-up and the
+ * correction posted after it, and landing before a read that waits out SETTLE_MS.
+ */
+const REPAIR_HOLD_MS = 1_500;
 /** The fields a finish station owns. */
 const OWNED = ['place', 'clock_time'];
 
@@ -105,6 +111,26 @@ describe('sync under network chaos', () => {
     const tapOfBib = new Map<number, number>();
     const tapAt = new Map<number, number>();
     let heldCorrections = 0;
+    // The repair case: one runner's post is held by RunSignup, the timer corrects the time while
+    // it is held, the correction is posted and accepted, then the held (older) value lands.
+    const repair: {
+      bib: number;
+      tapSeq: number;
+      at: number;
+      stage: 'armed' | 'held' | 'corrected';
+      /** How the held post ended for the client, and whether the correction was saved. */
+      unknownOutcome: boolean;
+      correctionSaved: boolean;
+    } = {
+      bib: 0,
+      tapSeq: 0,
+      at: 0,
+      stage: 'corrected',
+      unknownOutcome: false,
+      correctionSaved: false,
+    };
+    const carriesRepairBib = (rows: readonly OutboxRow[]) =>
+      rows.some((r) => r.bib === repair.bib && r.field === 'clock_time');
     const loop = new SyncLoop({
       outbox: station.outbox,
       poster: {
@@ -121,6 +147,11 @@ describe('sync under network chaos', () => {
       // Every row posted is the outbox's wanted value and version at send time
       // (never a value carried across a failure after the timer corrected it).
       beforePost: (_t, rows) => {
+        if (repair.stage === 'armed' && carriesRepairBib(rows)) {
+          // This post, and only it, is held by RunSignup (then applied): no other fault now.
+          emu!.setFaults({ script: ['latency'], latencyMs: REPAIR_HOLD_MS });
+          repair.stage = 'held';
+        }
         for (const r of rows) {
           const st = station.outbox.fieldState(r);
           staleSends += st?.wantedVersion === r.version && st.wantedValue === r.value ? 0 : 1;
@@ -129,6 +160,19 @@ describe('sync under network chaos', () => {
       },
       onPost: (_t, rows, outcome) => {
         posts.push(rows);
+        if (repair.stage === 'held' && carriesRepairBib(rows)) {
+          // (Checked after the loop: a throw here would read as an outbox failure.)
+          repair.unknownOutcome = outcomeUnknown(outcome);
+          repair.at -= 200;
+          repair.correctionSaved = station.execute({
+            type: 'adjust',
+            tapSeq: repair.tapSeq,
+            at: repair.at,
+          }).ok;
+          repair.stage = 'corrected';
+          onNextPost?.();
+          return;
+        }
         // The timer corrects a runner whose post got no answer, while RunSignup may still hold
         // it: the held post can then land after the correction (the old time applied last).
         const first = rows.find((r) => r.field === 'clock_time');
@@ -263,6 +307,84 @@ describe('sync under network chaos', () => {
       expect(loop.status().attention).toBe(0);
       expect(loop.status().pending).toBe(0);
 
+      // The station's own older value overtakes its newer one on RunSignup; the audit repairs
+      // it. A runner of the first event, verified, not edited: its crossing moved 200 ms earlier
+      // (its post held), then 200 ms more while that post is still held.
+      const edited = new Set(edits.map((e) => e.bib));
+      const crossing = station
+        .query({ type: 'snapshot' })
+        .crossings.find(
+          (x) =>
+            x.eventId === event.eventId &&
+            x.bib !== null &&
+            !edited.has(x.bib) &&
+            x.sync === 'verified' &&
+            !x.voided,
+        );
+      if (!crossing || crossing.bib === null) throw new Error('no verified runner to repair');
+      const repairsBefore = loop.figures().repairs;
+      Object.assign(repair, {
+        bib: crossing.bib,
+        tapSeq: crossing.tapSeq,
+        at: crossing.at - 200,
+        stage: 'armed',
+      });
+      const logFrom = emu.log.length;
+      run({ type: 'adjust', tapSeq: repair.tapSeq, at: repair.at });
+      const repairKey = `${event.resultSetId}|${repair.bib}|clock_time`;
+      const heldPost = await waitFor(
+        () =>
+          emu!.log
+            .slice(logFrom)
+            .find(
+              (l) =>
+                l.fault === 'latency' &&
+                l.applied === true &&
+                l.posted?.some((r) => Number(r['bib']) === repair.bib),
+            ),
+        { what: `the held post of bib ${repair.bib} applied late`, timeoutMs: 20_000 },
+      );
+      expect(repair).toMatchObject({
+        stage: 'corrected',
+        unknownOutcome: true,
+        correctionSaved: true,
+      });
+      // The correction was applied before the held post: RunSignup showed the older value.
+      const correctionPost = emu.log
+        .slice(logFrom)
+        .find(
+          (l) =>
+            l.at > heldPost.at &&
+            l.at < heldPost.at + REPAIR_HOLD_MS &&
+            l.fault === null &&
+            l.applied === true &&
+            l.posted?.some((r) => Number(r['bib']) === repair.bib),
+        );
+      expect(correctionPost, 'the correction accepted while the older post was held').toBeTruthy();
+      const repaired = await waitFor(
+        () => ({
+          repairs: loop.figures().repairs - repairsBefore,
+          state: station.outbox.fieldState({
+            resultSetId: event.resultSetId,
+            bib: repair.bib,
+            field: 'clock_time',
+          }),
+        }),
+        {
+          what: `the audit to post bib ${repair.bib}'s newer time again and verify it`,
+          until: (r) =>
+            r.repairs > 0 &&
+            r.state !== null &&
+            r.state.verifiedVersion === r.state.wantedVersion &&
+            r.state.ackedVersion === r.state.wantedVersion,
+          timeoutMs: 30_000,
+        },
+      );
+      expect(repaired.repairs).toBeGreaterThan(0);
+      const wantedTime = station.outbox.allStates().get(repairKey)?.wantedValue ?? null;
+      const shownTime = emu.results(event.resultSetId).find((r) => Number(r.bib) === repair.bib);
+      expect(shownTime?.clock_time).toBe(shownAs('clock_time', wantedTime ?? ''));
+
       // The edits are conflicts with both values, and RunSignup still shows them.
       const conflicts = station.outbox.conflicts();
       expect(conflicts.map((x) => [x.bib, x.field, x.runsignupValue]).sort()).toEqual(
@@ -330,6 +452,7 @@ describe('sync under network chaos', () => {
 
       const figures = loop.figures();
       expect(figures.audits).toBeGreaterThan(0);
+      expect(figures.repairs).toBeGreaterThan(0);
       expect(figures.uncertainFields).toBeGreaterThan(0);
       const faults: Record<string, number> = {};
       for (const l of emu.log) if (l.fault) faults[l.fault] = (faults[l.fault] ?? 0) + 1;
