@@ -5,3 +5,11 @@ export class DatabaseOpenError extends Error {
     this.name = 'DatabaseOpenError';
   }
 }
+
+/** The station file failed its integrity check or is not a database: a backup must replace it. */
+export class StationDamagedError extends DatabaseOpenError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StationDamagedError';
+  }
+}

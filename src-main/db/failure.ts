@@ -7,6 +7,11 @@ import { dirname, join } from 'node:path';
 /** The command that lists and restores backups (scripts/restore.ts). */
 export const RESTORE_COMMAND = 'npm run restore';
 
+/** Where a timer restores a backup: the station may be running or refusing to start. */
+export const RESTORE_ADVICE =
+  `Restore the latest good backup (Setup → Backups and restore while Chute runs; when it ` +
+  `cannot start, the desktop app offers it, or run \`${RESTORE_COMMAND}\`)`;
+
 export type FailureKind =
   'read-only' | 'disk-full' | 'locked' | 'damaged' | 'missing-folder' | 'other';
 
@@ -86,8 +91,8 @@ export function failureSentence(kind: FailureKind, path: string, detail: string)
       );
     case 'damaged':
       return (
-        `The station file ${path} is damaged (${detail}). Restore the latest good backup with ` +
-        `\`${RESTORE_COMMAND}\` (or Setup → Backups); the damaged file is kept aside, not deleted.`
+        `The station file ${path} is damaged (${detail}). ${RESTORE_ADVICE}; the damaged file ` +
+        'is kept aside, not deleted.'
       );
     case 'missing-folder':
       return (

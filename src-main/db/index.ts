@@ -2,6 +2,7 @@ export {
   openDatabase,
   openFailure,
   DatabaseOpenError,
+  StationDamagedError,
   StationLockedError,
   takeStationLock,
   verifyPragmas,
@@ -48,6 +49,7 @@ export {
 } from './station-history';
 export type { HistoryGuard, StationFileState, StationHistory } from './station-history';
 export {
+  RESTORE_ADVICE,
   RESTORE_COMMAND,
   describeFailure,
   errorCode,

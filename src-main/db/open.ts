@@ -4,13 +4,13 @@
 import { resolve } from 'node:path';
 import type { Database as Db } from 'better-sqlite3';
 import { connect } from './sqlite';
-import { DatabaseOpenError } from './errors';
-import { describeFailure, failureSentence, RESTORE_COMMAND } from './failure';
+import { DatabaseOpenError, StationDamagedError } from './errors';
+import { describeFailure, failureSentence, RESTORE_ADVICE } from './failure';
 import { migrate, type Migration, MIGRATIONS } from './migrations';
 import { refuseEmptyStartOverHistory, type HistoryGuard } from './station-history';
 
 export type { Db };
-export { DatabaseOpenError };
+export { DatabaseOpenError, StationDamagedError };
 
 export interface OpenOptions {
   /** Platform, for `fullfsync` (macOS only). Defaults to `process.platform`. */
@@ -90,10 +90,9 @@ export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'q
     .map((s) => s.trim())
     .filter((s) => s !== '' && s !== 'ok' && !s.startsWith('***'));
   if (rows.some((r) => r.integrity_check !== 'ok')) {
-    throw new DatabaseOpenError(
+    throw new StationDamagedError(
       `The station file ${path} is damaged: it failed its integrity check (${problems.slice(0, 3).join('; ')}). ` +
-        `Restore the latest good backup with \`${RESTORE_COMMAND}\` (or Setup → Backups); the ` +
-        'damaged file is kept aside, not deleted.',
+        `${RESTORE_ADVICE}; the damaged file is kept aside, not deleted.`,
     );
   }
 }
@@ -102,6 +101,7 @@ export function checkIntegrity(db: Db, path: string, mode: 'quick' | 'full' = 'q
 export function openFailure(err: unknown, path: string): DatabaseOpenError {
   const { kind, sentence } = describeFailure(err, path);
   if (kind === 'locked') return new StationLockedError(path, { cause: err });
+  if (kind === 'damaged') return new StationDamagedError(sentence, { cause: err });
   return new DatabaseOpenError(sentence, { cause: err });
 }
 

@@ -91,9 +91,9 @@ export function historySentence(
   }
   return (
     `The station file ${dbPath} ${what}, but its data folder holds ${found.join(' and ')}. ` +
-    `Chute did not start an empty station over them: restore a backup with \`${RESTORE_COMMAND}\` ` +
-    '(it lists them and keeps a copy of anything it replaces), or, to start a new station on ' +
-    'purpose, move the data folder aside.'
+    'Chute did not start an empty station over them: restore a backup (the desktop app offers ' +
+    `the fullest; or run \`${RESTORE_COMMAND}\`, which lists them; a copy of anything replaced is ` +
+    'kept), or, to start a new station on purpose, move the data folder aside.'
   );
 }
 

@@ -24,6 +24,7 @@ import {
   adoptOtherShellData,
   currentContext,
   otherShellDataDirs,
+  restoreBackup,
   stationDataDir,
   useSqliteBinding,
 } from '../db';
@@ -49,6 +50,7 @@ import { wantsSleepBlock } from './power';
 import { safeStorageSecretStore } from './secret-store';
 import { secureWebPreferences } from './web-preferences';
 import { electronSqliteBinding } from './sqlite-binding';
+import { restoreOffer } from './start-failure';
 
 const devTools = process.env.CHUTE_DEVTOOLS === '1' || !app.isPackaged;
 const rendererDir = path.join(__dirname, '..', 'renderer');
@@ -258,7 +260,33 @@ if (!app.requestSingleInstanceLock()) {
       const text = errorText(error);
       console.error(`Chute could not start: ${text}`);
       // Started from an icon there is no console: the timer must see the reason.
-      dialog.showErrorBox('Chute could not start', text);
-      app.exit(1);
+      const offer = restoreOffer(error, stationDataDir(currentContext()));
+      if (offer === null) {
+        dialog.showErrorBox('Chute could not start', text);
+        app.exit(1);
+        return;
+      }
+      const choice = dialog.showMessageBoxSync({
+        type: 'error',
+        title: 'Chute could not start',
+        message: text,
+        detail: offer.detail,
+        buttons: offer.buttons,
+        defaultId: 0,
+        cancelId: 1,
+        noLink: true,
+      });
+      if (choice !== 0) return app.exit(1);
+      try {
+        const kept = restoreBackup(offer.backup.path, offer.dbPath);
+        log(
+          `Restored ${offer.backup.file}${kept ? `; the file it replaced is kept as ${kept}` : ''}.`,
+        );
+        app.relaunch();
+        app.exit(0);
+      } catch (restoreError) {
+        dialog.showErrorBox('Nothing was restored', errorText(restoreError));
+        app.exit(1);
+      }
     });
 }

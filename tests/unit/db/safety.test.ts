@@ -202,7 +202,7 @@ describe('failure sentences', () => {
       [
         failure('SQLITE_CORRUPT', 'database disk image is malformed'),
         station,
-        /Restore the latest good backup with `npm run restore`/,
+        /Restore the latest good backup.*`npm run restore`/,
       ],
       [
         failure('SQLITE_CANTOPEN', 'unable to open database file'),

@@ -2,13 +2,14 @@
 // the build machines): the single-instance lock comes before the database, the window gets the
 // secure preferences, IPC checks its sender and its body, foreign navigation is refused, and
 // the app protocol serves only the renderer with the CSP.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../support/poll';
 import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 import { openStationCore } from '../../../src-main/core/station-core';
+import { readStationFileInfo } from '../../../src-main/db';
 import { setUpFinishOf5K } from '../../integration/core/helpers';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -26,7 +27,8 @@ interface FakeElectron {
   sent: unknown[];
 }
 
-function fakeElectron(dataDir: string, lock: boolean): FakeElectron {
+/** `answer`: the button the timer presses in a message box (0: the first). */
+function fakeElectron(dataDir: string, lock: boolean, answer = 0): FakeElectron {
   const fake: FakeElectron = {
     module: {},
     appHandlers: new Map(),
@@ -75,9 +77,14 @@ function fakeElectron(dataDir: string, lock: boolean): FakeElectron {
       getAppPath: () => dataDir,
       quit: fake.quit,
       exit: vi.fn(),
+      relaunch: vi.fn(),
     },
     BrowserWindow,
-    dialog: { showMessageBox: vi.fn(async () => ({ response: 0 })), showErrorBox: vi.fn() },
+    dialog: {
+      showMessageBox: vi.fn(async () => ({ response: 0 })),
+      showMessageBoxSync: vi.fn(() => answer),
+      showErrorBox: vi.fn(),
+    },
     ipcMain: { handle: (channel: string, handler: Handler) => fake.ipc.set(channel, handler) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: vi.fn() },
     powerSaveBlocker: { start: vi.fn(() => 1), stop: vi.fn() },
@@ -110,12 +117,13 @@ afterEach(() => {
 async function loadMain(
   lock: boolean,
   prepare: (dataDir: string) => void | Promise<void> = () => {},
+  answer = 0,
 ): Promise<{ fake: FakeElectron; dataDir: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'chute-main-'));
   dirs.push(dataDir);
   await prepare(dataDir);
   process.env.CHUTE_DATA_DIR = dataDir;
-  const fake = fakeElectron(dataDir, lock);
+  const fake = fakeElectron(dataDir, lock, answer);
   vi.resetModules();
   vi.doMock('electron', () => fake.module);
   await import('../../../src-main/electron/main');
@@ -206,28 +214,68 @@ describe('Electron main glue', () => {
     await waitFor(() => fake.quit.mock.calls.length, { what: 'app.quit()', until: (n) => n > 0 });
   });
 
-  it('shows a start failure in a native dialog as well as the log', async () => {
-    const { fake, dataDir } = await loadMain(true, (dir) => {
-      // An empty station file beside a backup that holds a race: the start is refused.
-      const setUp = setUpFinishOf5K(
-        openStationCore({
-          dbPath: path.join(dir, 'station.sqlite'),
-          readBackClearsIn: READ_BACK_CLEARS_IN,
-        }),
-      );
-      return setUp.close().then(() => writeFileSync(path.join(dir, 'station.sqlite'), ''));
-    });
-    const dialog = fake.module.dialog as { showErrorBox: ReturnType<typeof vi.fn> };
+  /** An empty station file beside a backup that holds a race: the start is refused. */
+  const emptiedOverABackup = (dir: string) => {
+    const setUp = setUpFinishOf5K(
+      openStationCore({
+        dbPath: path.join(dir, 'station.sqlite'),
+        readBackClearsIn: READ_BACK_CLEARS_IN,
+      }),
+    );
+    return setUp.close().then(() => writeFileSync(path.join(dir, 'station.sqlite'), ''));
+  };
+  type Dialogs = {
+    showErrorBox: ReturnType<typeof vi.fn>;
+    showMessageBoxSync: ReturnType<typeof vi.fn>;
+  };
+  type App = { exit: ReturnType<typeof vi.fn>; relaunch: ReturnType<typeof vi.fn> };
+
+  it('shows a start failure in a native dialog and offers the fullest backup; restoring starts again', async () => {
+    const { fake, dataDir } = await loadMain(true, emptiedOverABackup, 0);
+    const dialog = fake.module.dialog as Dialogs;
+    const app = fake.module.app as App;
+    await waitFor(() => app.exit.mock.calls.length, { what: 'app.exit()', until: (n) => n > 0 });
+    expect(dialog.showMessageBoxSync).toHaveBeenCalledWith(
+      expect.objectContaining({
+        title: 'Chute could not start',
+        message: expect.stringMatching(/station\.sqlite is empty.*desktop app offers the fullest/),
+        detail: expect.stringMatching(/The fullest backup: .*entries\. Restoring it keeps/),
+        buttons: ['Restore this backup and start', 'Quit'],
+      }),
+    );
+    expect(fake.windows).toHaveLength(0);
+    // The set-up race is back (the empty file had none).
+    expect(readStationFileInfo(path.join(dataDir, 'station.sqlite')).race).not.toBeNull();
+    expect(readdirSync(path.join(dataDir, 'replaced'))).toHaveLength(1); // the empty file, kept
+    expect(app.relaunch).toHaveBeenCalledOnce();
+    expect(app.exit).toHaveBeenCalledWith(0);
+  });
+
+  it('quitting from that dialog changes nothing', async () => {
+    const { fake, dataDir } = await loadMain(true, emptiedOverABackup, 1);
+    const app = fake.module.app as App;
+    await waitFor(() => app.exit.mock.calls.length, { what: 'app.exit()', until: (n) => n > 0 });
+    expect(app.exit).toHaveBeenCalledWith(1);
+    expect(app.relaunch).not.toHaveBeenCalled();
+    expect(readFileSync(path.join(dataDir, 'station.sqlite'))).toHaveLength(0);
+    expect(existsSync(path.join(dataDir, 'backups'))).toBe(true);
+  });
+
+  it('a start failure with no backup to offer is shown in an error box as well as the log', async () => {
+    const { fake } = await loadMain(true, (dir) =>
+      writeFileSync(path.join(dir, 'station.sqlite'), Buffer.alloc(8192, 0x41)),
+    );
+    const dialog = fake.module.dialog as Dialogs;
     await waitFor(() => dialog.showErrorBox.mock.calls.length, {
       what: 'the error dialog',
       until: (n) => n > 0,
     });
     expect(dialog.showErrorBox).toHaveBeenCalledWith(
       'Chute could not start',
-      expect.stringMatching(/station\.sqlite is empty.*npm run restore/),
+      expect.stringMatching(/station\.sqlite is damaged.*npm run restore/),
     );
+    expect(dialog.showMessageBoxSync).not.toHaveBeenCalled();
     expect(fake.windows).toHaveLength(0);
-    expect(existsSync(path.join(dataDir, 'backups'))).toBe(true);
   });
 
   it('quits without touching the database when another Chute holds the lock', async () => {
