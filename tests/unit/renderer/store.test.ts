@@ -127,6 +127,35 @@ describe('store', () => {
     expect(store.getState().notice?.text).toMatch(/^NOT saved: undo — Nothing left to undo/);
   });
 
+  it("a restored backup is another journal: Ctrl+Z no longer targets this screen's old seqs", async () => {
+    const tapped = async (store: ReturnType<typeof createChuteStore>) => {
+      await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5');
+    };
+    // Restored here.
+    const f = fakeApi(snapshot([]));
+    const store = createChuteStore({ api: f.api });
+    await tapped(store);
+    await store
+      .getState()
+      .run(
+        { type: 'restoreBackup', file: 'chute-20261130T031500123Z-0001.sqlite', where: 'data' },
+        'restore',
+      );
+    const sent = f.commands.length;
+    expect((await store.getState().run({ type: 'undo' }, 'undo')).ok).toBe(false);
+    expect(f.commands.length).toBe(sent);
+    // Restored from another screen: the journal this screen sees got shorter.
+    const g = fakeApi({ ...snapshot([]), journalLength: 10 });
+    const other = createChuteStore({ api: g.api });
+    await other.getState().refresh();
+    await tapped(other);
+    g.setSnapshot({ ...snapshot([]), journalLength: 3 });
+    await other.getState().refresh();
+    const before = g.commands.length;
+    expect((await other.getState().run({ type: 'undo' }, 'undo')).ok).toBe(false);
+    expect(g.commands.length).toBe(before);
+  });
+
   it('an undo refused for good moves on to the entry before', async () => {
     const f = fakeApi(snapshot([]));
     const store = createChuteStore({ api: f.api });
