@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useChute, useChuteStore } from './context';
 import { StatusBar } from './components/StatusBar';
 import { SCREENS, SCREEN_LABELS, screenForKey, type Screen } from './lib/keys';
+import { LOCKED_TITLE } from './lib/rights';
 import { AnnouncerScreen } from './screens/AnnouncerScreen';
 import { ChuteScreen } from './screens/ChuteScreen';
 import { ReviewScreen } from './screens/ReviewScreen';
@@ -28,6 +29,7 @@ export function App() {
   const store = useChuteStore();
   const screen = useChute((s) => s.screen);
   const setScreen = useChute((s) => s.setScreen);
+  const locked = useChute((s) => s.locked);
   const mode = useChute((s) => s.snapshot?.mode ?? null);
   const configured = useChute((s) => s.snapshot?.config != null);
   const loaded = useChute((s) => s.snapshot !== null);
@@ -35,14 +37,15 @@ export function App() {
   const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
-    const asked = screenFromAddress();
-    if (asked) setScreen(asked);
+    store.getState().openAddressScreen(screenFromAddress());
     return store.getState().start();
-  }, [store, setScreen]);
+  }, [store]);
 
-  // A station with nothing configured opens on Setup (the announcer's display just waits).
+  // A station with nothing configured opens on Setup (the announcer's display just waits; a
+  // paired device stays on its own screen).
   useEffect(() => {
-    if (loaded && !configured && store.getState().screen !== 'announcer') setScreen('setup');
+    const { screen: shown, locked: own } = store.getState();
+    if (loaded && !configured && shown !== 'announcer' && own === null) setScreen('setup');
   }, [loaded, configured, setScreen, store]);
 
   // Every screen opens at its top: the clock and bib field are never left scrolled away.
@@ -55,6 +58,8 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       const target = screenForKey(e);
       if (target === null || store.getState().dialogOpen) return;
+      // A paired device's screen has no other screens to go to.
+      if (store.getState().locked !== null) return;
       e.preventDefault();
       setScreen(target);
     };
@@ -66,19 +71,25 @@ export function App() {
   return (
     <div className={`app ${mode === 'practice' ? 'is-practice' : ''}`}>
       <header className="top-bar no-print">
-        <nav className="tabs" aria-label="screens">
-          {SCREENS.map((s, i) => (
-            <button
-              key={s}
-              type="button"
-              className={s === screen ? 'tab tab-active' : 'tab'}
-              aria-current={s === screen ? 'page' : undefined}
-              onClick={() => setScreen(s)}
-            >
-              <kbd>F{i + 1}</kbd> {SCREEN_LABELS[s]}
-            </button>
-          ))}
-        </nav>
+        {locked !== null ? (
+          <h1 className="device-title" data-testid="device-title">
+            {LOCKED_TITLE[locked] ?? SCREEN_LABELS[locked]}
+          </h1>
+        ) : (
+          <nav className="tabs" aria-label="screens">
+            {SCREENS.map((s, i) => (
+              <button
+                key={s}
+                type="button"
+                className={s === screen ? 'tab tab-active' : 'tab'}
+                aria-current={s === screen ? 'page' : undefined}
+                onClick={() => setScreen(s)}
+              >
+                <kbd>F{i + 1}</kbd> {SCREEN_LABELS[s]}
+              </button>
+            ))}
+          </nav>
+        )}
         {mode === 'practice' && (
           <div className="practice-badge" data-testid="practice-badge">
             PRACTICE

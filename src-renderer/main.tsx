@@ -18,6 +18,7 @@ try {
   const store = createChuteStore({
     api: connected.api,
     onLink: connected.onLink,
+    ...(connected.onRights ? { onRights: connected.onRights } : {}),
     onOutcome: playSound,
   });
   createRoot(rootEl).render(

@@ -22,6 +22,7 @@ import { reuseRows } from './lib/rows';
 import { changedStep, mergeRows, orderCrossings, rowsStep } from './lib/deltas';
 import { moveSelection, reconcileSelection } from './lib/selection';
 import type { LinkState, Tone } from './lib/sync-status';
+import { lockedScreen, type ScreenRights } from './lib/rights';
 
 export interface PendingCommand {
   id: number;
@@ -46,6 +47,10 @@ export interface Progress {
 
 export interface ChuteState {
   screen: Screen;
+  /** What the host said this screen may do (null: not said; the Electron shell never says). */
+  rights: ScreenRights | null;
+  /** The one screen shown on a paired device (see lib/rights.ts), or null when all are open. */
+  locked: Screen | null;
   link: LinkState;
   snapshot: Snapshot | null;
   /**
@@ -69,7 +74,10 @@ export interface ChuteState {
 }
 
 export interface ChuteActions {
+  /** Switches screens; a locked screen (a paired device) stays on its own. */
   setScreen(screen: Screen): void;
+  /** The screen named in the page's address (`?screen=`): opened first, and locks a device's link. */
+  openAddressScreen(asked: Screen | null): void;
   setBibText(text: string): void;
   select(tapSeq: number | null): void;
   moveSelection(direction: -1 | 1): void;
@@ -95,6 +103,8 @@ export type ChuteStore = StoreApi<ChuteState & ChuteActions>;
 export interface StoreDeps {
   api: StationApi;
   onLink?: (listener: (state: LinkState) => void) => () => void;
+  /** What the host says this screen's token allows (the web host; absent in Electron). */
+  onRights?: (listener: (rights: ScreenRights) => void) => () => void;
   /** Called once per command outcome (plays the success/warning/error sound). */
   onOutcome?: (tone: Tone) => void;
   now?: () => number;
@@ -159,6 +169,8 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   let cursor: DeltaCursor | null = null;
   let early: RowsEvent[] = [];
   let announced: DeltaCursor | null = null;
+  // The screen the page's address asked for: with the host's word, decides the lock.
+  let addressScreen: Screen | null = null;
 
   const store = createStore<ChuteState & ChuteActions>()((set, get) => {
     const loadSnapshot = async (): Promise<void> => {
@@ -327,8 +339,16 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       }
     };
 
+    /** The lock from the host's word and the address; a locked screen shows its own screen. */
+    const applyLock = (rights: ScreenRights | null): void => {
+      const locked = lockedScreen(rights, addressScreen);
+      set({ rights, locked, ...(locked !== null ? { screen: locked } : {}) });
+    };
+
     return {
       screen: 'timing',
+      rights: null,
+      locked: null,
       link: 'connecting',
       snapshot: null,
       voidedRows: [],
@@ -344,7 +364,15 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
       notice: null,
       progress: null,
 
-      setScreen: (screen) => set({ screen }),
+      setScreen(screen) {
+        const locked = get().locked;
+        set({ screen: locked ?? screen });
+      },
+      openAddressScreen(asked) {
+        addressScreen = asked;
+        if (asked !== null) set({ screen: asked });
+        applyLock(get().rights);
+      },
       setBibText(text) {
         const clean = sanitizeBibText(text);
         if (clean === get().bibText) return;
@@ -495,6 +523,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
             });
           }
         });
+        const offRights = deps.onRights?.((rights) => applyLock(rights)) ?? (() => {});
         const offLink =
           deps.onLink?.((link) => {
             set({ link });
@@ -506,6 +535,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         }
         return () => {
           offEvents();
+          offRights();
           offLink();
         };
       },

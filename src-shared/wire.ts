@@ -92,3 +92,14 @@ export const ClockPong = z.object({
   clientAt: z.number().finite(),
 });
 export type ClockPong = z.infer<typeof ClockPong>;
+
+/** Socket URL parameter `rights=1`: the host tells this screen what its token allows (below). */
+export const RIGHTS_PARAM = 'rights';
+/**
+ * Host → screen, once on connect when asked (`rights=1`): what this screen's token allows.
+ * `main` is the station laptop's own screen (every screen and key); a paired `chute` device
+ * shows only the Chute screen, a `display` only the announcer's display, with no tabs or keys
+ * that would send a command. The Electron shell never sends it: its one screen is the main one.
+ */
+export const ScreenRights = z.object({ screenRights: z.enum(['main', 'chute', 'display']) });
+export type ScreenRights = z.infer<typeof ScreenRights>;

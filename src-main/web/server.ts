@@ -11,10 +11,12 @@ import type { StationApi } from '../../src-shared/station-api';
 import {
   CLOCK_PARAM,
   ClockPong,
+  RIGHTS_PARAM,
   HostRequest,
   TOKEN_PARAM,
   WS_PATH,
   type ClockPing,
+  type ScreenRights as ScreenRightsMessage,
   type WireMessage,
 } from '../../src-shared/wire';
 import { contentSecurityPolicy, securityHeaders } from '../app/csp';
@@ -116,7 +118,7 @@ export function reachableAddresses(
   return [...new Set(out)];
 }
 
-function send(socket: WebSocket, message: WireMessage | ClockPing): void {
+function send(socket: WebSocket, message: WireMessage | ClockPing | ScreenRightsMessage): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
@@ -292,11 +294,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       mine.add(ws);
       deviceSockets.set(deviceId, mine);
     }
+    const url = new URL(req.url ?? '/', 'http://station.invalid');
+    // First, what this screen may do: a paired device's screen shows only its own screen.
+    if (url.searchParams.get(RIGHTS_PARAM) === '1') send(ws, { screenRights: rights });
     const unsubscribe = options.api.subscribe((event) => send(ws, { event }));
     // The screen's clock: measured by pings when the screen answers them,
     // in rounds of SCREEN_CLOCK_PINGS; again every `remeasureMs`, and every `retryMs` while
     // unmeasured (a stepped clock or a slow first answer is caught). The latest trusted round's best answer is in force.
-    const url = new URL(req.url ?? '/', 'http://station.invalid');
     const answersPings = url.searchParams.get(CLOCK_PARAM) === '1';
     const pingSentAt = new Map<number, number>(); // this round's pings waiting for an answer
     let round: ScreenClockSample[] = [];

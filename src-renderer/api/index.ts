@@ -1,6 +1,6 @@
 // Picks the transport: Electron's preload bridge when present, else the web host's socket.
 import type { StationApi } from '../../src-shared/station-api';
-import { CLOCK_PARAM, TOKEN_PARAM } from '../../src-shared/wire';
+import { CLOCK_PARAM, RIGHTS_PARAM, TOKEN_PARAM, type ScreenRights } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import { createStationClient } from './client';
 import { createElectronTransport, isPreloadBridge } from './electron-transport';
@@ -36,6 +36,8 @@ function browserSocket(url: string): SocketLike {
 export interface Connected {
   api: StationApi;
   onLink(listener: (state: LinkState) => void): () => void;
+  /** What this screen may do, as the web host tells it (the Electron shell is the main screen). */
+  onRights?(listener: (rights: ScreenRights['screenRights']) => void): () => void;
   transport: 'electron' | 'websocket';
   /** Pairing second devices (the web host only). */
   host: HostClient | null;
@@ -58,7 +60,8 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
   }
   const t = createWsTransport({
     // `clock=1`: this screen answers the host's clock pings, so its tap times are corrected.
-    url: `${socketUrlFromLocation(win.location)}&${CLOCK_PARAM}=1`,
+    // `rights=1`: the host says what this screen's token allows (a paired device: one screen).
+    url: `${socketUrlFromLocation(win.location)}&${CLOCK_PARAM}=1&${RIGHTS_PARAM}=1`,
     createSocket: browserSocket,
     // Pings are answered on the clock taps are stamped with.
     now: performanceClock,
@@ -66,6 +69,7 @@ export function connectFromWindow(win: Window & { chute?: unknown }): Connected 
   return {
     api: createStationClient(t),
     onLink: t.onLink,
+    onRights: t.onRights,
     transport: 'websocket',
     host: createHostClient((kind, body) => t.request(kind, body)),
   };

@@ -2,7 +2,7 @@
 // id, answers matched by id. Reconnects with capped exponential backoff; calls waiting when the
 // link drops fail at once with a clear sentence (the station may or may not have saved them —
 // the entry list, rebuilt from the station, is the truth).
-import { ClockPing, TOKEN_PARAM, WS_PATH, WireMessage } from '../../src-shared/wire';
+import { ClockPing, ScreenRights, TOKEN_PARAM, WS_PATH, WireMessage } from '../../src-shared/wire';
 import type { LinkState } from '../lib/sync-status';
 import type { Transport } from './client';
 
@@ -46,6 +46,8 @@ export interface WsTransport extends Transport {
   /** `host`: a request the web host answers itself (pairing second devices). */
   request(kind: 'command' | 'query' | 'host', body: unknown): Promise<unknown>;
   onLink(listener: (state: LinkState) => void): () => void;
+  /** What the host said this screen's token allows (asked with `rights=1`), now and on change. */
+  onRights(listener: (rights: ScreenRights['screenRights']) => void): () => void;
   close(): void;
 }
 
@@ -82,6 +84,8 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
   const pending = new Map<number, Pending>();
   const eventListeners = new Set<(event: unknown) => void>();
   const linkListeners = new Set<(state: LinkState) => void>();
+  const rightsListeners = new Set<(rights: ScreenRights['screenRights']) => void>();
+  let rights: ScreenRights['screenRights'] | null = null;
   let nextId = 1;
   let attempt = 0;
   let socket: SocketLike | null = null;
@@ -120,6 +124,12 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
         clientAt: (options.now ?? performanceClock)(),
       };
       if (socket?.readyState === OPEN) socket.send(JSON.stringify(pong));
+      return;
+    }
+    const told = ScreenRights.safeParse(json);
+    if (told.success) {
+      rights = told.data.screenRights;
+      for (const l of rightsListeners) l(rights);
       return;
     }
     const parsed = WireMessage.safeParse(json);
@@ -216,6 +226,11 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       linkListeners.add(listener);
       listener(link);
       return () => linkListeners.delete(listener);
+    },
+    onRights(listener) {
+      rightsListeners.add(listener);
+      if (rights !== null) listener(rights);
+      return () => rightsListeners.delete(listener);
     },
     close() {
       closed = true;

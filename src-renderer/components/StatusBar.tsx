@@ -11,6 +11,8 @@ function ClockStatusLine() {
   const offsetMs = useChute((s) => s.snapshot?.offsetMs ?? 0);
   const configured = useChute((s) => s.snapshot?.config != null);
   const run = useChute((s) => s.run);
+  // A paired device may not measure the clock or set the offset: only the main screen may.
+  const mainScreen = useChute((s) => s.locked === null);
   const [dialog, setDialog] = useState(false);
   const [measuring, setMeasuring] = useState(false);
   if (!configured) return null;
@@ -23,22 +25,26 @@ function ClockStatusLine() {
           ⚠ {view.warning}
         </strong>
       )}
-      <button
-        type="button"
-        disabled={measuring}
-        onClick={() => {
-          setMeasuring(true);
-          void run({ type: 'measureClock' }, 'clock measured against RunSignup').finally(() =>
-            setMeasuring(false),
-          );
-        }}
-      >
-        {measuring ? 'Measuring…' : 'Re-measure'}
-      </button>
-      <button type="button" onClick={() => setDialog(true)}>
-        Set offset…
-      </button>
-      {dialog && <OffsetDialog onClose={() => setDialog(false)} />}
+      {mainScreen && (
+        <button
+          type="button"
+          disabled={measuring}
+          onClick={() => {
+            setMeasuring(true);
+            void run({ type: 'measureClock' }, 'clock measured against RunSignup').finally(() =>
+              setMeasuring(false),
+            );
+          }}
+        >
+          {measuring ? 'Measuring…' : 'Re-measure'}
+        </button>
+      )}
+      {mainScreen && (
+        <button type="button" onClick={() => setDialog(true)}>
+          Set offset…
+        </button>
+      )}
+      {dialog && mainScreen && <OffsetDialog onClose={() => setDialog(false)} />}
     </span>
   );
 }

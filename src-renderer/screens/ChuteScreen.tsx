@@ -17,6 +17,8 @@ export function ChuteScreen() {
   const bibText = useChute((s) => s.bibText);
   const lookup = useChute((s) => s.lookup);
   const dialogOpen = useChute((s) => s.dialogOpen);
+  // A paired Chute device has this screen only: no keys to other screens to mention.
+  const device = useChute((s) => s.locked !== null);
   const input = useRef<HTMLInputElement>(null);
   // Names of bibs typed here, for the waiting list (the snapshot lists waiting bibs by number).
   const [names, setNames] = useState<ReadonlyMap<number, string>>(new Map());
@@ -97,8 +99,13 @@ export function ChuteScreen() {
       <h2 className="chute-title">Chute: bib order only</h2>
       <p className="muted chute-hint">
         Type each bib as the runner leaves the chute, <kbd>Enter</kbd>. The timer records the times
-        (<kbd>Space</kbd> on Timing, <kbd>F2</kbd>); the station pairs them in order. This screen:{' '}
-        <kbd>F5</kbd>.
+        (<kbd>Space</kbd> on Timing); the station pairs them in order.
+        {!device && (
+          <>
+            {' '}
+            Timing: <kbd>F2</kbd>, this screen: <kbd>F5</kbd>.
+          </>
+        )}
       </p>
       <div className="chute-entry">
         <input

@@ -3,22 +3,13 @@
 // laptops, time-first, a clock per event, and the announcer's display. Screenshots of every
 // screen at 1024×600 and 1366×768 go to test-results/screens.
 import { expect, test, type Page } from '@playwright/test';
-import { createPracticeRace } from '../../src-main/runsignup/emulator';
 import { formatTimeOfDay } from '../../src-renderer/lib/format';
+import { practiceRunners } from './support/practice-runners';
 import { startStation, type E2eStation } from './support/station';
 import { setUpStation } from './support/stations';
 
 const SEED = 1;
-const race = createPracticeRace(SEED);
-const [fiveK, tenK] = race.events as [(typeof race.events)[number], (typeof race.events)[number]];
-const bibsOf = (eventId: number) =>
-  race.participants
-    .filter((p) => p.eventId === eventId && p.bib !== null)
-    .map((p) => p.bib as number);
-const nameOf = (bib: number) => {
-  const p = race.participants.find((x) => x.bib === bib)!;
-  return `${p.firstName} ${p.lastName}`;
-};
+const { race, fiveK, tenK, bibsOf, nameOf } = practiceRunners(SEED);
 
 const SIZES = [
   { width: 1024, height: 600, rows: 5 },

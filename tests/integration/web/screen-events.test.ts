@@ -2,6 +2,8 @@
 // costs every screen, and corrections (void, undo) told as rows, so a crossing voided on one
 // screen is struck on the other without a snapshot reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RIGHTS_PARAM } from '../../../src-shared/wire';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator';
 import type { LaunchedStation } from '../../../src-main/web/launch';
 import type { Snapshot, StationEvent } from '../../../src-shared/station-api';
@@ -140,5 +142,32 @@ describe('events each screen hears', () => {
     });
     const undoEvent = back.find((e) => rowOf(e, tap.seq) !== undefined)!;
     expect(rowOf(undoEvent, later.seq)?.place).toBe(place);
+  });
+
+  it('a screen that asks is told what its token allows first; one that does not ask is not', async () => {
+    const firstMessage = (token: string, ask: boolean) =>
+      new Promise<unknown>((resolve, reject) => {
+        const ws = new WebSocket(
+          `ws://127.0.0.1:${station.port}/ws?token=${encodeURIComponent(token)}` +
+            (ask ? `&${RIGHTS_PARAM}=1` : ''),
+        );
+        ws.once('message', (data) => {
+          resolve(JSON.parse(String(data)));
+          ws.close();
+        });
+        ws.once('error', reject);
+        // A screen that does not ask hears nothing until something changes: ask for a snapshot.
+        ws.once('open', () =>
+          ws.send(JSON.stringify({ id: 1, kind: 'query', body: { type: 'snapshot', limit: 1 } })),
+        );
+      });
+    const paired = await request(timer, {
+      kind: 'host',
+      body: { type: 'pairDevice', role: 'display' },
+    });
+    const display = (paired as { result: { token: string } }).result.token;
+    expect(await firstMessage(station.token, true)).toEqual({ screenRights: 'main' });
+    expect(await firstMessage(display, true)).toEqual({ screenRights: 'display' });
+    expect(await firstMessage(display, false)).not.toHaveProperty('screenRights');
   });
 });

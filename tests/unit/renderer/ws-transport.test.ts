@@ -167,4 +167,16 @@ describe('clock pings answered on the tap clock', () => {
       perf.mockRestore();
     }
   });
+
+  it('hears what the host says this screen may do, and tells a late listener the last word', () => {
+    const { t, last } = harness();
+    last().open();
+    const heard: string[] = [];
+    t.onRights((r) => heard.push(r));
+    last().reply({ screenRights: 'display' });
+    const late: string[] = [];
+    t.onRights((r) => late.push(r));
+    expect(heard).toEqual(['display']);
+    expect(late).toEqual(['display']);
+  });
 });
