@@ -176,13 +176,17 @@ test('the main screen pairs a display with a link and a QR code and revokes it; 
   await pairing.scrollIntoViewIfNeeded();
   await screenshots(page, 'setup-pairing');
 
-  // The display, opened with its own token, is told Setup's tools are the main screen's.
+  // The display, opened with its own token, shows only the announcer's display: Setup's tools
+  // (the main screen's) cannot even be reached, by tab or key.
   const token = new URL(link).searchParams.get('token')!;
   const display = await context.newPage();
   await display.goto(`${station.origin}/?token=${encodeURIComponent(token)}&screen=announcer`);
-  await display.getByRole('button', { name: 'F1 Setup' }).click();
-  await expect(display.getByTestId('main-screen-only')).toBeVisible();
+  await expect(display.getByTestId('announcer')).toBeVisible();
+  await expect(display.getByRole('navigation', { name: 'screens' })).toHaveCount(0);
+  await display.keyboard.press('F1');
+  await expect(display.getByTestId('announcer')).toBeVisible();
   await expect(display.getByTestId('backups')).toHaveCount(0);
+  await expect(display.getByTestId('devices')).toHaveCount(0);
 
   // Revoked: gone from the list, and its open screen loses the station at once.
   await devices
