@@ -357,7 +357,11 @@ export const Snapshot = z.object({
     )
     .optional(),
   clock: ClockStatus.nullable().optional(),
-  /** The backup mirror folder (a USB stick): `missing` while it is unplugged. */
+  /**
+   * The backups' state: the backup mirror folder (a USB stick), `missing` while it is
+   * unplugged; `failed` when the last copy to it, or the last backup itself, failed (`message`
+   * says which and what to do).
+   */
   backupMirror: z
     .object({
       state: z.enum(['off', 'ok', 'missing', 'failed']),

@@ -7,6 +7,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { connect } from './sqlite';
 import { raceKeyOf, readBackupInfo, type BackupInfo } from './backup-info';
 import { DatabaseOpenError } from './errors';
+import { describeFailure } from './failure';
 import { checkIntegrity, StationLockedError } from './open';
 import { backupsToDelete } from './retention';
 
@@ -42,7 +43,11 @@ export interface RollingBackup {
   backupNow(): Promise<string>;
   /** Stop the timer and take a final backup (the at-exit backup). */
   stop(options?: { finalBackup?: boolean }): Promise<string | null>;
-  /** The mirror folder as it is now (a USB stick may have been pulled since the last backup). */
+  /**
+   * The backups' state for the status bar: the last backup that failed to be written (a full
+   * disk, say) with its sentence, else the mirror folder as it is now (a USB stick may have been
+   * pulled since the last backup).
+   */
   mirrorStatus(): MirrorStatus;
 }
 
@@ -117,6 +122,7 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
   mkdirSync(options.dir, { recursive: true });
   let counter = 0;
   let mirrorError: string | null = null;
+  let backupError: string | null = null;
   // One backup at a time: a second request waits for the first.
   let chain: Promise<unknown> = Promise.resolve();
 
@@ -139,10 +145,27 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       counter += 1;
       const final = join(options.dir, backupFileName(now(), counter));
       const partial = `${final}.partial`;
-      await db.backup(partial);
-      verifyBackupCopy(partial);
-      // Rename only a complete, checked copy: a crash mid-backup never leaves a bad "backup".
-      renameSync(partial, final);
+      try {
+        await db.backup(partial);
+        verifyBackupCopy(partial);
+        // Rename only a complete, checked copy: a crash mid-backup never leaves a bad "backup".
+        renameSync(partial, final);
+      } catch (err) {
+        try {
+          rmSync(partial, { force: true });
+        } catch {
+          // the folder itself is gone or unusable: there is no partial copy to remove
+        }
+        const { kind, sentence } = describeFailure(err, final);
+        backupError =
+          kind === 'other'
+            ? `The last backup could not be written to ${options.dir} (${(err as Error).message}): ` +
+              'capture goes on and the station file is untouched; check that folder (the next ' +
+              'backup tries again).'
+            : `The last backup could not be written: ${sentence}`;
+        throw err;
+      }
+      backupError = null;
       pruneBackups(options.dir, keep);
       mirror();
       return final;
@@ -168,7 +191,9 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       return backupNow();
     },
     mirrorStatus() {
-      return mirrorStatusOf(options.mirrorDir?.() ?? null, mirrorError);
+      const dir = options.mirrorDir?.() ?? null;
+      if (backupError !== null) return { dir, state: 'failed', message: backupError };
+      return mirrorStatusOf(dir, mirrorError);
     },
   };
 }

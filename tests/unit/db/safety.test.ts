@@ -93,6 +93,26 @@ describe('backups', () => {
     db.close();
   });
 
+  it('a backup that cannot be written is said in the status until the next one is', async () => {
+    const { db } = stationWith(2);
+    const folder = join(dir, 'backups');
+    const backups = startRollingBackups(db, { dir: folder, intervalMs: 3_600_000 });
+    expect(backups.mirrorStatus()).toEqual({ dir: null, state: 'off', message: null });
+    rmSync(folder, { recursive: true });
+    writeFileSync(folder, 'not a folder'); // where the backups should go, something else
+    await expect(backups.backupNow()).rejects.toThrow();
+    expect(backups.mirrorStatus()).toMatchObject({
+      state: 'failed',
+      message: expect.stringMatching(/^The last backup could not be written to .*capture goes on/),
+    });
+    rmSync(folder);
+    mkdirSync(folder);
+    await backups.backupNow();
+    expect(backups.mirrorStatus()).toEqual({ dir: null, state: 'off', message: null });
+    await backups.stop({ finalBackup: false });
+    db.close();
+  });
+
   it('keeps every older backup that holds more entries than an emptied station', async () => {
     const path = join(dir, 'station.sqlite');
     const { db } = stationWith(5, path);
