@@ -49,6 +49,9 @@ export const Connection = z.discriminatedUnion('auth', [
     auth: z.literal('bearer'),
     baseUrl: z.string().url(),
     token: z.string().min(1),
+    /** Both or neither: with them the station renews an expired access token itself. */
+    refreshToken: z.string().min(1).max(4096).optional(),
+    clientId: z.string().min(1).max(256).optional(),
     ...CallerFields,
   }),
 ]);

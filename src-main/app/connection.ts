@@ -50,6 +50,8 @@ export class RunSignupConnection {
   private practiceClient: RunSignupPort | null = null;
   private practiceHost: PracticeHost | null = null;
   private practiceStarting: Promise<PracticeHost> | null = null;
+  /** Per client, its connection with the OAuth tokens it renewed last. */
+  private readonly renewed = new WeakMap<RunSignupPort, { connection: Connection }>();
 
   private constructor(private readonly options: ConnectionOptions) {}
 
@@ -130,9 +132,11 @@ export class RunSignupConnection {
       await this.client.close();
     }
     this.client = candidate;
-    this.connection = next;
-    if (next.auth === 'practice') await this.options.secrets.delete(CONNECTION_SECRET_KEY);
-    else await this.options.secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(next));
+    // Tokens renewed while proving the credentials are the ones kept.
+    const kept = this.renewed.get(candidate)?.connection ?? next;
+    this.connection = kept;
+    if (kept.auth === 'practice') await this.options.secrets.delete(CONNECTION_SECRET_KEY);
+    else await this.options.secrets.set(CONNECTION_SECRET_KEY, JSON.stringify(kept));
     return { ok: true, seq: null, warnings: [] };
   }
 
@@ -149,7 +153,30 @@ export class RunSignupConnection {
       this.practiceClient = this.options.runsignup(host.connection, this.options.observer);
       return this.practiceClient;
     }
-    return this.options.runsignup(target as ResolvedConnection, this.options.observer);
+    // RunSignup may take a refresh token only once: every renewal is kept at once, so the
+    // station restarted tomorrow renews with the token RunSignup gave last.
+    const holder = { connection: target };
+    const client = this.options.runsignup(target as ResolvedConnection, {
+      ...this.options.observer,
+      onBearerRenewed: (tokens) => {
+        const before = holder.connection;
+        if (before.auth !== 'bearer') return;
+        holder.connection = {
+          ...before,
+          token: tokens.accessToken,
+          refreshToken: tokens.refreshToken,
+        };
+        if (this.connection !== before) return;
+        this.connection = holder.connection;
+        this.options.secrets
+          .set(CONNECTION_SECRET_KEY, JSON.stringify(holder.connection))
+          .catch((error: unknown) =>
+            this.options.log(`Could not keep the renewed RunSignup tokens: ${errorText(error)}`),
+          );
+      },
+    });
+    this.renewed.set(client, holder);
+    return client;
   }
 }
 

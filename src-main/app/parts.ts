@@ -39,6 +39,7 @@ export function realParts(options: PartsOptions): StationServiceParts {
       runSignupAdapter(connection, {
         ...(log ? { onLog: log } : {}),
         ...(observer?.onClockSample ? { onClockSample: observer.onClockSample } : {}),
+        ...(observer?.onBearerRenewed ? { onBearerRenewed: observer.onBearerRenewed } : {}),
       }),
     sync: ({ outbox, poster, onStatus, isCurrentTarget }) =>
       new SyncLoop({

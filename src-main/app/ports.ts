@@ -40,6 +40,8 @@ export interface RunSignupPort {
 /** What the service observes of every RunSignup answer (the clock offset's input). */
 export interface RunSignupObserver {
   onClockSample?: (sample: ClockSample) => void;
+  /** The client renewed its OAuth tokens: the connection keeps the new ones. */
+  onBearerRenewed?: (tokens: { accessToken: string; refreshToken: string }) => void;
 }
 
 export type RunSignupFactory = (

@@ -14,6 +14,8 @@ export interface RunSignupAdapterOptions {
   onResponse?: ConstructorParameters<typeof RunSignupClient>[0]['onResponse'];
   /** Every answer's Date header as a clock sample. */
   onClockSample?: (sample: ClockSample) => void;
+  /** The client renewed its OAuth tokens (bearer with a refresh token). */
+  onBearerRenewed?: ConstructorParameters<typeof RunSignupClient>[0]['onBearerRenewed'];
 }
 
 export function runSignupAdapter(
@@ -27,6 +29,7 @@ export function runSignupAdapter(
     auth: resolved.auth,
     caller: resolved.caller,
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.onBearerRenewed ? { onBearerRenewed: options.onBearerRenewed } : {}),
     onResponse(timing) {
       if (timing.serverDate !== null) {
         const sample = {

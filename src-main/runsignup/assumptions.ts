@@ -82,15 +82,34 @@ export const CALLER_REGISTRATION = {
 } as const;
 
 /**
- * OAuth2 bearer tokens (RUNSIGNUP-API.md §2). RunSignup's OAuth2 page gives access tokens one
- * month and refresh tokens 20 years. RunSignup's own Mobile Timing App (RunSignUp-Team/
- * RunSignup-Mobile-Timing-App, src/helpers/oAuth2Helper.ts) refreshes with a form POST to
- * `Rest/v2/auth/refresh-token.json` (grant_type=refresh_token, client_id, refresh_token). An
- * expired token is [assumed] to be refused like a bad key (error 6, as the app's retry on 6
- * implies) or with a bare HTTP 401/403.
+ * OAuth2 bearer tokens (RUNSIGNUP-API.md §2). RunSignup's OAuth2 page
+ * (runsignup.com/API/OAuth2: authorization code + PKCE, "Token Refresh: use refresh token to
+ * obtain new access tokens") gives access tokens one month (2,592,000 s) and refresh tokens 20
+ * years. RunSignup's own Mobile Timing App (RunSignUp-Team/RunSignup-Mobile-Timing-App,
+ * src/helpers/oAuth2Helper.ts) renews with a form POST to `Rest/v2/auth/refresh-token.json`
+ * carrying grant_type=refresh_token, client_id, scope and refresh_token; the answer is
+ * `{access_token, expires_in, refresh_token, token_type: "Bearer"}`, a refusal
+ * `{error, error_description, hint, message}`, and it keeps the refresh token each answer gives.
+ * An expired token is [assumed] to be refused like a bad key (error 6, as the app's retry on 6
+ * implies) or with HTTP 401 `access_denied` (RunSignUp-Team/oauth2-server, RunSignup's fork of
+ * league/oauth2-server, refuses an expired JWT so); both are switches of the emulator.
  */
 export const BEARER_ASSUMPTIONS = {
   accessTokenLifetimeDays: 30,
+  /** Under the API base (`…/Rest`), as the Mobile Timing App calls it. */
+  refreshPath: '/v2/auth/refresh-token.json',
+  /** The scopes the Mobile Timing App asks for when it renews (space-separated, RFC 6749 §3.3). */
+  refreshScope: 'rsu_api_read rsu_api_write',
+  /**
+   * [assumed] The form is sent `application/x-www-form-urlencoded` (RFC 6749 §6; the app's
+   * FormData is multipart, which the same PHP server reads alike).
+   */
+  refreshFormEncoding: 'urlencoded',
+  /**
+   * Renewed this long before a known expiry, so no call meets an expired token (a policy). The
+   * expiry is known only once RunSignup answered a renewal (`expires_in`).
+   */
+  renewBeforeExpiryMs: 24 * 60 * 60 * 1000,
 } as const;
 
 /**
@@ -220,6 +239,16 @@ export interface EmulatorAssumptions {
    * that is sent must be right).
    */
   callerRegistration?: 'required' | 'not-required';
+  /**
+   * An expired or unknown OAuth access token (BEARER_ASSUMPTIONS): error 6 as a bad key, or
+   * HTTP 401 with league/oauth2-server's `{error: "access_denied", …}`.
+   */
+  bearerRefused?: 'error-6' | 'http-401';
+  /**
+   * [assumed] A used refresh token: `rotates` (refused from then on; league/oauth2-server's
+   * default revokes it, and the Mobile Timing App stores the new one each time) or `kept`.
+   */
+  refreshTokenReuse?: 'rotates' | 'kept';
 }
 
 export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
@@ -232,6 +261,8 @@ export const DEFAULT_EMULATOR_ASSUMPTIONS: EmulatorAssumptions = {
   startTimeFractions: 'accepted',
   clearPlaceWithX: 'clears',
   callerRegistration: 'required',
+  bearerRefused: 'error-6',
+  refreshTokenReuse: 'rotates',
 };
 
 /** Every variant the contract tests must pass against (one switch changed at a time). */
@@ -249,6 +280,8 @@ export const EMULATOR_ASSUMPTION_VARIANTS: ReadonlyArray<Partial<EmulatorAssumpt
   { clearPlaceWithX: 'rejected' },
   { clearPlaceWithX: 'ignored' },
   { callerRegistration: 'not-required' },
+  { bearerRefused: 'http-401' },
+  { refreshTokenReuse: 'kept' },
 ];
 
 /**

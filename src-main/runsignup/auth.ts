@@ -8,7 +8,24 @@ export type RunSignupAuth =
   | { mode: 'api-key'; apiKey: string; apiSecret: string }
   | { mode: 'login'; email: string; password: string }
   | { mode: 'v2-key'; apiKey: string; apiSecret: string }
-  | { mode: 'bearer'; token: string };
+  | {
+      mode: 'bearer';
+      token: string;
+      /**
+       * With these two, an expired or refused access token is renewed through RunSignup's
+       * OAuth2 refresh grant (BEARER_ASSUMPTIONS) without the timer noticing.
+       */
+      refreshToken?: string;
+      clientId?: string;
+    };
+
+/** An OAuth2 access token with what renews it (expiry unknown until RunSignup says). */
+export interface BearerTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** ms since epoch; null when not known (a token pasted into Setup). */
+  expiresAt: number | null;
+}
 
 /**
  * The app's API-caller registration (CALLER_REGISTRATION): identifies the program, not the race
@@ -88,6 +105,7 @@ export function secretsOf(
       break;
     case 'bearer':
       out.push(auth.token);
+      if (auth.refreshToken) out.push(auth.refreshToken);
       break;
   }
   if (tmp) out.push(tmp.tmpKey, tmp.tmpSecret);
@@ -111,6 +129,12 @@ export function validateAuth(auth: RunSignupAuth): void {
       return;
     case 'bearer':
       if (blank(auth.token)) throw new Error('A RunSignup access token is required.');
+      if (
+        (auth.refreshToken !== undefined || auth.clientId !== undefined) &&
+        (blank(auth.refreshToken) || blank(auth.clientId))
+      ) {
+        throw new Error('The OAuth refresh token and client id go together: give both or neither.');
+      }
       return;
     default:
       throw new Error('Unknown RunSignup authentication mode.');
@@ -149,48 +173,77 @@ function accountAuthFromConnection(c: Connection): { baseUrl: string; auth: RunS
     case 'login':
       return { baseUrl: c.baseUrl, auth: { mode: 'login', email: c.email, password: c.password } };
     case 'bearer':
-      return { baseUrl: c.baseUrl, auth: { mode: 'bearer', token: c.token } };
+      return {
+        baseUrl: c.baseUrl,
+        auth: {
+          mode: 'bearer',
+          token: c.token,
+          ...(c.refreshToken !== undefined ? { refreshToken: c.refreshToken } : {}),
+          ...(c.clientId !== undefined ? { clientId: c.clientId } : {}),
+        },
+      };
   }
 }
 
 /**
- * The login mode's temporary key, shared by every call of one client. Concurrent calls that need
- * a key wait for ONE login; a call that saw error 6 with key K asks for a fresh key only if K is
- * still the current one (another call may have re-logged in meanwhile).
+ * A key shared by every call of one client that RunSignup lets expire: the login mode's
+ * temporary key, or an OAuth2 access token. Concurrent calls that need a key wait for ONE
+ * renewal; a call that saw key K refused asks for a fresh key only if K is still the current one
+ * (another call may have renewed it meanwhile). `renew` is given the key being replaced.
  */
-export class TemporaryKeySession {
-  private current: TemporaryKey | null = null;
-  private pending: Promise<TemporaryKey> | null = null;
+export class RenewingSession<K> {
+  private current: K | null;
+  private pending: Promise<K> | null = null;
 
-  constructor(private readonly login: () => Promise<TemporaryKey>) {}
+  /**
+   * `keepOnFailure`: a failed renewal leaves the key it meant to replace in place (an access
+   * token renewed early still works until it expires); otherwise the session is left without a
+   * key and the next call renews (a temporary key RunSignup refused is of no further use).
+   */
+  constructor(
+    private readonly renew: (previous: K | null) => Promise<K>,
+    initial: K | null = null,
+    private readonly keepOnFailure = false,
+  ) {
+    this.current = initial;
+  }
 
-  get key(): TemporaryKey | null {
+  get key(): K | null {
     return this.current;
   }
 
-  /** The current key, logging in first if there is none. */
-  async ensure(): Promise<TemporaryKey> {
+  /** The current key, renewing first if there is none. */
+  async ensure(): Promise<K> {
     if (this.current) return this.current;
     return this.refresh(null);
   }
 
   /** A fresh key, unless `stale` was already replaced by a newer one. */
-  async refresh(stale: TemporaryKey | null): Promise<TemporaryKey> {
+  async refresh(stale: K | null): Promise<K> {
     if (this.current && this.current !== stale) return this.current;
     if (!this.pending) {
+      const previous = this.current ?? stale;
       this.current = null;
-      this.pending = this.login().then(
+      this.pending = this.renew(previous).then(
         (k) => {
           this.current = k;
           this.pending = null;
           return k;
         },
         (e: unknown) => {
+          if (this.keepOnFailure) this.current ??= previous;
           this.pending = null;
           throw e;
         },
       );
     }
     return this.pending;
+  }
+}
+
+/** The login mode's temporary key (logged in again on error 6). */
+export class TemporaryKeySession extends RenewingSession<TemporaryKey> {
+  constructor(login: () => Promise<TemporaryKey>) {
+    super(() => login());
   }
 }

@@ -94,7 +94,12 @@ export function errorEnvelopeOf(decoded: DecodedBody): ErrorEnvelope | null {
   const root = decoded.value;
   if (!isRecord(root)) return null;
   if ('error' in root && root['error'] != null && root['error'] !== false) {
-    return envelopeFromErrorNode(root['error']);
+    const envelope = envelopeFromErrorNode(root['error']);
+    // An OAuth2 refusal (RFC 6749 §5.2): `{"error": "invalid_grant", "error_description": …}`.
+    const description = textsOf(root['error_description']).join(' ');
+    return typeof root['error'] === 'string' && description !== ''
+      ? { code: null, message: `${envelope.message}: ${description}` }
+      : envelope;
   }
   if (decoded.type === 'xml') {
     for (const child of Object.values(root)) {

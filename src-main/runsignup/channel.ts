@@ -5,23 +5,21 @@
 import {
   authMaterial,
   callerMaterial,
+  RenewingSession,
   secretsOf,
   TemporaryKeySession,
   validateAuth,
   validateCaller,
   type ApiCaller,
+  type BearerTokens,
   type RunSignupAuth,
   type TemporaryKey,
 } from './auth';
 import type { DecodedBody } from './body';
-import {
-  isCallerRegistrationCode,
-  isRunSignupError,
-  KEY_AUTH_FAILED_CODE,
-  RunSignupError,
-} from './errors';
+import { isRunSignupError, KEY_AUTH_FAILED_CODE, RunSignupError } from './errors';
 import { BEARER_ASSUMPTIONS, CLIENT_ASSUMPTIONS } from './assumptions';
 import { interpretAnswer } from './interpret';
+import { bearerRefused, isBearerRefusal, refreshForm, tokensFromAnswer } from './oauth';
 import { redact, redactUrl } from './redact';
 import { parseLogin } from './responses';
 import { DEFAULT_TIMEOUTS, HttpTransport, type HttpResponse, type Timeouts } from './transport';
@@ -63,6 +61,11 @@ export interface ChannelOptions {
   /** One redacted line per request. */
   onLog?: (line: string) => void;
   maxConcurrentRequests?: number;
+  /**
+   * Called with the tokens of every OAuth renewal (bearer mode with a refresh token), so the app
+   * can keep the new refresh token: RunSignup may not take the old one again.
+   */
+  onBearerRenewed?: (tokens: BearerTokens) => void;
 }
 
 export interface CallSpec {
@@ -137,6 +140,9 @@ export class RunSignupChannel {
   readonly #caller: ApiCaller | null;
   readonly #options: ChannelOptions;
   readonly #session: TemporaryKeySession | null;
+  /** Bearer mode with a refresh token: the tokens in use, renewed through the refresh grant. */
+  readonly #bearer: RenewingSession<BearerTokens> | null;
+  #latestBearer: BearerTokens | null = null;
   private readonly transport: HttpTransport;
   private readonly limiter: Limiter;
 
@@ -159,6 +165,13 @@ export class RunSignupChannel {
     );
     this.#session =
       this.#auth.mode === 'login' ? new TemporaryKeySession(() => this.login()) : null;
+    const a = this.#auth;
+    if (a.mode === 'bearer' && a.refreshToken && a.clientId) {
+      this.#latestBearer = { accessToken: a.token, refreshToken: a.refreshToken, expiresAt: null };
+      this.#bearer = new RenewingSession(() => this.refreshGrant(), this.#latestBearer, true);
+    } else {
+      this.#bearer = null;
+    }
   }
 
   /** How the race account authenticates (no credential). */
@@ -175,7 +188,11 @@ export class RunSignupChannel {
   }
 
   private secrets(): string[] {
-    return secretsOf(this.#auth, this.#session?.key ?? null, this.#caller);
+    const renewed = this.#latestBearer;
+    return [
+      ...secretsOf(this.#auth, this.#session?.key ?? null, this.#caller),
+      ...(renewed ? [renewed.accessToken, renewed.refreshToken] : []),
+    ];
   }
 
   private buildUrl(path: string, query: Record<string, string | number>): string {
@@ -186,11 +203,20 @@ export class RunSignupChannel {
   }
 
   /**
-   * One HTTP exchange with the given temporary key (login mode) — no retry here. The caller
-   * registration rides on every exchange, the login call's included.
+   * One HTTP exchange with the given temporary key (login mode) or access token (a renewed
+   * bearer) — no retry here. The caller registration rides on every exchange, the login call's
+   * and the token renewal's included.
    */
-  private async exchange(spec: CallSpec, tmp: TemporaryKey | null): Promise<CallResult> {
-    const material = spec.anonymous ? { query: {}, headers: {} } : authMaterial(this.#auth, tmp);
+  private async exchange(
+    spec: CallSpec,
+    tmp: TemporaryKey | null,
+    accessToken: string | null = null,
+  ): Promise<CallResult> {
+    const material = spec.anonymous
+      ? { query: {}, headers: {} }
+      : accessToken !== null
+        ? { query: {}, headers: { Authorization: `Bearer ${accessToken}` } }
+        : authMaterial(this.#auth, tmp);
     const caller = callerMaterial(this.#caller);
     const url = this.buildUrl(spec.path, {
       ...spec.query,
@@ -260,25 +286,80 @@ export class RunSignupChannel {
   }
 
   /**
-   * Bearer mode: a refused token is most likely an expired one (RunSignup's access tokens last
-   * a month), so the error says so in one sentence. The app's caller registration (17) keeps its
-   * own sentence.
+   * Bearer mode. With a refresh token, a token about to expire is renewed first and a refused
+   * one is renewed ONCE and the call repeated, so the timer never notices a month passing.
+   * Without one (or when RunSignup will not renew it) a refusal says so in one sentence. The
+   * app's caller registration (17) keeps its own sentence.
    */
   private async bearerCall(spec: CallSpec): Promise<CallResult> {
-    try {
-      return await this.exchange(spec, null);
-    } catch (e) {
-      if (!(isRunSignupError(e) && e.kind === 'auth' && !isCallerRegistrationCode(e.code))) throw e;
-      throw new RunSignupError({
-        kind: 'auth',
-        code: e.code,
-        httpStatus: e.httpStatus,
-        message:
-          `RunSignup refused the OAuth access token (${e.code != null ? `error ${e.code}` : `HTTP ${e.httpStatus ?? '?'}`}): ` +
-          `it has probably expired (RunSignup's access tokens last ${BEARER_ASSUMPTIONS.accessTokenLifetimeDays} days); ` +
-          'sign in to RunSignup again and enter the new token in Setup.',
+    const session = this.#bearer;
+    if (!session || spec.anonymous) {
+      try {
+        return await this.exchange(spec, null);
+      } catch (e) {
+        throw isBearerRefusal(e) ? bearerRefused(e, null) : e;
+      }
+    }
+    let tokens = await session.ensure();
+    if (
+      tokens.expiresAt !== null &&
+      this.now() >= tokens.expiresAt - BEARER_ASSUMPTIONS.renewBeforeExpiryMs
+    ) {
+      // Renewed early; a failed early renewal keeps the token, which still works meanwhile.
+      tokens = await session.refresh(tokens).catch((e: unknown) => {
+        if (isRunSignupError(e) && e.kind === 'retryable') throw e;
+        return tokens;
       });
     }
+    try {
+      return await this.exchange(spec, null, tokens.accessToken);
+    } catch (e) {
+      if (!isBearerRefusal(e)) throw e;
+      let fresh: BearerTokens;
+      try {
+        fresh = await session.refresh(tokens);
+      } catch (renewal) {
+        // A network failure is tried again later like any call; a refusal is the timer's.
+        if (isRunSignupError(renewal) && renewal.kind === 'retryable') throw renewal;
+        throw bearerRefused(e, { refused: this.scrub(renewal) });
+      }
+      try {
+        return await this.exchange(spec, null, fresh.accessToken);
+      } catch (again) {
+        throw isBearerRefusal(again) ? bearerRefused(again, 'renewed') : again;
+      }
+    }
+  }
+
+  /** RunSignup's OAuth2 refresh grant: new tokens for the refresh token in use. */
+  private async refreshGrant(): Promise<BearerTokens> {
+    const latest = this.#latestBearer;
+    const a = this.#auth;
+    if (!latest || a.mode !== 'bearer' || !a.clientId) {
+      throw new Error('refreshGrant() without a refresh token');
+    }
+    const { decoded } = await this.exchange(
+      {
+        method: 'POST',
+        path: BEARER_ASSUMPTIONS.refreshPath,
+        form: refreshForm(latest.refreshToken, a.clientId),
+        anonymous: true,
+      },
+      null,
+    );
+    const tokens = tokensFromAnswer(
+      this.jsonOf(decoded, 'the OAuth token renewal'),
+      latest,
+      this.now(),
+    );
+    this.#latestBearer = tokens;
+    this.log('OAuth access token renewed');
+    try {
+      this.#options.onBearerRenewed?.({ ...tokens });
+    } catch {
+      // The app failing to keep the tokens must not fail the call that needed them.
+    }
+    return tokens;
   }
 
   private async login(): Promise<TemporaryKey> {

@@ -13,6 +13,7 @@ export const CREDENTIAL_PARAMS: readonly string[] = [
   'sp_api_key',
   'password',
   'access_token',
+  'refresh_token',
   'token',
 ];
 

@@ -29,6 +29,7 @@ function remoteEmulator(e: StationStart['emulator']): RunningEmulator {
     setFaults: elsewhere,
     setAssumptions: elsewhere,
     expireTemporaryKeys: elsewhere,
+    expireAccessTokens: elsewhere,
     changeBib: elsewhere,
     close: async () => {},
   };

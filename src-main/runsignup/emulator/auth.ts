@@ -2,9 +2,14 @@
 // call's tmp_key+tmp_secret (expiring an hour after last use), rsu_api_key + X-RSU-API-SECRET,
 // and OAuth2 Bearer. Secrets are compared here and never copied anywhere else.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { CALLER_REGISTRATION, EMULATOR_CHOICES, type EmulatorAssumptions } from '../assumptions';
+import {
+  BEARER_ASSUMPTIONS,
+  CALLER_REGISTRATION,
+  EMULATOR_CHOICES,
+  type EmulatorAssumptions,
+} from '../assumptions';
 import { CREDENTIAL_PARAMS } from '../redact';
-import { ApiError, invalidParam } from './errors';
+import { ApiError, invalidParam, OAuthError } from './errors';
 
 export interface PracticeCredentials {
   apiKey: string;
@@ -14,6 +19,9 @@ export interface PracticeCredentials {
   email: string;
   password: string;
   bearerToken: string;
+  /** The OAuth2 refresh token issued with `bearerToken`, and the app's OAuth client id. */
+  bearerRefreshToken: string;
+  oauthClientId: string;
   noAccessApiKey: string;
   noAccessApiSecret: string;
   /** The app's API-caller registration (rsu_api_reg + X-RSU-API-REG-SECRET). */
@@ -27,6 +35,16 @@ export type Principal =
   | { kind: 'user'; mode: 'api-key' | 'tmp-key' | 'v2-key' | 'bearer'; hasRaceAccess: boolean };
 
 export const TMP_KEY_IDLE_MS = 60 * 60 * 1000;
+/** An access token's lifetime as RunSignup's OAuth2 page gives it (one month). */
+export const ACCESS_TOKEN_SECONDS = BEARER_ASSUMPTIONS.accessTokenLifetimeDays * 24 * 60 * 60;
+
+/** The refresh grant's answer, as RunSignup's Mobile Timing App reads it. */
+export interface TokenAnswer {
+  access_token: string;
+  expires_in: number;
+  refresh_token: string;
+  token_type: 'Bearer';
+}
 
 export function practiceCredentials(seed: number): PracticeCredentials {
   return {
@@ -37,6 +55,8 @@ export function practiceCredentials(seed: number): PracticeCredentials {
     email: 'timer@practice.chute.invalid',
     password: `practice-password-${seed}`,
     bearerToken: `practice-bearer-token-${seed}`,
+    bearerRefreshToken: `practice-bearer-refresh-${seed}`,
+    oauthClientId: `practice-oauth-client-${seed}`,
     noAccessApiKey: `practice-noaccess-key-${seed}`,
     noAccessApiSecret: `practice-noaccess-secret-${seed}`,
     callerToken: `practice-caller-token-${seed}`,
@@ -61,10 +81,64 @@ export class Authenticator {
     { secret: string; lastUsed: number; expired: boolean }
   >();
 
+  /** Access tokens RunSignup knows, and when each expires. */
+  private readonly accessTokens = new Map<string, number>();
+  /** Refresh tokens that still renew (a rotated one is taken out). */
+  private readonly refreshTokens = new Set<string>();
+
   constructor(
     private readonly creds: PracticeCredentials,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.accessTokens.set(creds.bearerToken, now() + ACCESS_TOKEN_SECONDS * 1000);
+    this.refreshTokens.add(creds.bearerRefreshToken);
+  }
+
+  /** Every access token issued so far expires now (a month passed). */
+  expireAccessTokens(): void {
+    for (const token of this.accessTokens.keys()) this.accessTokens.set(token, -Infinity);
+  }
+
+  /**
+   * POST /Rest/v2/auth/refresh-token.json (BEARER_ASSUMPTIONS): a fresh access token and refresh
+   * token for a refresh token RunSignup issued; refusals as RunSignup's OAuth server words them.
+   */
+  refreshGrant(
+    form: Record<string, string>,
+    reuse: NonNullable<EmulatorAssumptions['refreshTokenReuse']>,
+  ): TokenAnswer {
+    if (form.grant_type !== 'refresh_token') {
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server.',
+        400,
+      );
+    }
+    if (!same(form.client_id ?? '', this.creds.oauthClientId)) {
+      throw new OAuthError('invalid_client', 'Client authentication failed', 401);
+    }
+    const presented = form.refresh_token ?? '';
+    const known = [...this.refreshTokens].some((t) => same(presented, t));
+    if (!known) {
+      throw new OAuthError(
+        'invalid_grant',
+        'The refresh token is invalid.',
+        400,
+        'Token has been revoked',
+      );
+    }
+    if (reuse === 'rotates') this.refreshTokens.delete(presented);
+    const access = `practice-bearer-${randomBytes(12).toString('hex')}`;
+    const refresh = `practice-bearer-refresh-${randomBytes(12).toString('hex')}`;
+    this.accessTokens.set(access, this.now() + ACCESS_TOKEN_SECONDS * 1000);
+    this.refreshTokens.add(refresh);
+    return {
+      access_token: access,
+      expires_in: ACCESS_TOKEN_SECONDS,
+      refresh_token: refresh,
+      token_type: 'Bearer',
+    };
+  }
 
   /** POST /Rest/login: email+password → a temporary key pair. */
   login(
@@ -112,8 +186,14 @@ export class Authenticator {
     for (const entry of this.tmpKeys.values()) entry.expired = true;
   }
 
-  /** Identifies the caller; throws error 6 for a bad key or secret, 3 for mixed modes. */
-  authenticate(input: AuthInput): Principal {
+  /**
+   * Identifies the caller; throws error 6 for a bad key or secret, 3 for mixed modes, and for an
+   * expired or unknown access token what `bearerRefused` says.
+   */
+  authenticate(
+    input: AuthInput,
+    bearerRefused: NonNullable<EmulatorAssumptions['bearerRefused']> = 'error-6',
+  ): Principal {
     const { query, headers } = input;
     const header = (name: string) => {
       const v = headers[name];
@@ -162,12 +242,26 @@ export class Authenticator {
     const authorization = header('authorization');
     if (authorization !== undefined) {
       const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-      if (m && same(m[1]!, this.creds.bearerToken)) {
+      const expiresAt = m ? this.accessTokenExpiry(m[1]!) : undefined;
+      if (expiresAt !== undefined && this.now() < expiresAt) {
         return { kind: 'user', mode: 'bearer', hasRaceAccess: true };
+      }
+      if (bearerRefused === 'http-401') {
+        throw new OAuthError(
+          'access_denied',
+          'The resource owner or authorization server denied the request.',
+          401,
+          'Access token could not be verified',
+        );
       }
       throw new ApiError(6);
     }
     return { kind: 'none' };
+  }
+
+  private accessTokenExpiry(token: string): number | undefined {
+    for (const [known, expiresAt] of this.accessTokens) if (same(token, known)) return expiresAt;
+    return undefined;
   }
 }
 

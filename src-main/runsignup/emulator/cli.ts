@@ -47,6 +47,7 @@ const lines = [
   `  rsu_api_key=${c.v2Key} X-RSU-API-SECRET: ${c.v2Secret}`,
   `  login email=${c.email} password=${c.password}`,
   `  Authorization: Bearer ${c.bearerToken}`,
+  `  OAuth refresh: refresh_token=${c.bearerRefreshToken} client_id=${c.oauthClientId}`,
   `  no-access key: api_key=${c.noAccessApiKey} api_secret=${c.noAccessApiSecret}`,
   `  API caller: rsu_api_reg=${c.callerToken} X-RSU-API-REG-SECRET: ${c.callerSecret}` +
     (args.callerRegistration === 'required'

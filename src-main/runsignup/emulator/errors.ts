@@ -48,6 +48,30 @@ export function invalidParam(message: string, code = 3): ApiError {
   return new ApiError(code, `Invalid parameters: ${message}`);
 }
 
-export function errorEnvelope(err: ApiError): { error: Record<string, unknown> } {
+/**
+ * An OAuth2 refusal as RunSignup's OAuth server (a fork of league/oauth2-server) words it:
+ * `{error, error_description, hint, message}` at an HTTP error status, no RunSignup code.
+ */
+export class OAuthError extends ApiError {
+  constructor(
+    readonly oauthError: string,
+    description: string,
+    httpStatus: number,
+    readonly hint = '',
+  ) {
+    super(0, description, { httpStatus });
+    this.name = 'OAuthError';
+  }
+}
+
+export function errorEnvelope(err: ApiError): Record<string, unknown> {
+  if (err instanceof OAuthError) {
+    return {
+      error: err.oauthError,
+      error_description: err.message,
+      hint: err.hint,
+      message: err.message,
+    };
+  }
   return { error: { error_code: err.code, error_msg: err.message, ...(err.details ?? {}) } };
 }

@@ -11,7 +11,7 @@ import {
   type PracticeCredentials,
 } from './auth';
 import { parseFormBody, queryObject } from './body';
-import { ApiError, errorEnvelope } from './errors';
+import { ApiError, errorEnvelope, OAuthError } from './errors';
 import {
   FaultPicker,
   HTML_ERROR_PAGE,
@@ -96,6 +96,8 @@ export interface RunningEmulator {
   setFaults(plan: FaultPlan | null): void;
   setAssumptions(a: Partial<EmulatorAssumptions>): void;
   expireTemporaryKeys(): void;
+  /** Every OAuth access token issued so far expires now (a month passed). */
+  expireAccessTokens(): void;
   /**
    * The race director gives a registrant another bib on RunSignup (packet pickup swaps happen
    * after stations downloaded the list): from now on the old bib finds nobody.
@@ -323,7 +325,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             rows: 0,
           };
         }
-        const principal = auth.authenticate({ query, headers: req.headers });
+        if (match.handler === 'refresh-token') {
+          return {
+            payload: auth.refreshGrant(params, assumptions.refreshTokenReuse ?? 'rotates'),
+            rows: 0,
+          };
+        }
+        const principal = auth.authenticate(
+          { query, headers: req.headers },
+          assumptions.bearerRefused ?? 'error-6',
+        );
         const ctx: RequestContext = {
           method,
           params,
@@ -368,7 +379,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let status = 200;
     let text: string;
     if (result.error) {
-      entry.errorCode = result.error.code;
+      entry.errorCode = result.error instanceof OAuthError ? null : result.error.code;
       status = result.error.httpStatus;
       text = render(errorEnvelope(result.error), format);
     } else {
@@ -437,6 +448,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     setAssumptions(a) {
       assumptions = { ...assumptions, ...a };
+    },
+    expireAccessTokens() {
+      auth.expireAccessTokens();
     },
     expireTemporaryKeys() {
       auth.expireTemporaryKeys();

@@ -18,13 +18,14 @@ import {
 
 interface Route {
   pattern: RegExp;
-  methods: Partial<Record<'GET' | 'POST', Handler | 'login'>>;
+  methods: Partial<Record<'GET' | 'POST', Handler | 'login' | 'refresh-token'>>;
 }
 
 const RACE = String.raw`/race/(\d+)`;
 
 const ROUTES: Route[] = [
   { pattern: /^\/login$/, methods: { POST: 'login' } },
+  { pattern: /^\/v2\/auth\/refresh-token\.json$/, methods: { POST: 'refresh-token' } },
   { pattern: /^\/races$/, methods: { GET: getRaces } },
   { pattern: new RegExp(`^${RACE}$`), methods: { GET: getRace } },
   { pattern: new RegExp(`^${RACE}/participants$`), methods: { GET: getParticipants } },
@@ -55,7 +56,7 @@ const ROUTES: Route[] = [
 export const API_PREFIX = '/rest';
 
 export interface RouteMatch {
-  handler: Handler | 'login';
+  handler: Handler | 'login' | 'refresh-token';
   pathIds: number[];
 }
 

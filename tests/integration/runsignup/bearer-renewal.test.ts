@@ -1,0 +1,181 @@
+// OAuth bearer tokens against the emulator's refresh grant (BEARER_ASSUMPTIONS): a month passes
+// (every access token expires) and the client renews with its refresh token and repeats the
+// call, so a post still comes back ok; without a refresh token, or when RunSignup will not
+// renew, the timer reads one sentence. Every variant of how RunSignup refuses an expired token
+// and whether a refresh token may be used twice.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BearerTokens } from '../../../src-main/runsignup/auth';
+import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
+import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
+import type { EmulatorAssumptions } from '../../../src-main/runsignup/assumptions';
+
+const opened: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const o of opened.splice(0).reverse()) await o.close();
+});
+
+async function emulator(assumptions: Partial<EmulatorAssumptions> = {}): Promise<RunningEmulator> {
+  const emu = await startEmulator({ seed: 12, assumptions });
+  opened.push(emu);
+  return emu;
+}
+
+function bearerClient(
+  emu: RunningEmulator,
+  options: { refresh?: boolean; refreshToken?: string } & Partial<RunSignupClientOptions> = {},
+) {
+  const c = emu.practice.credentials;
+  const { refresh = true, refreshToken = c.bearerRefreshToken, ...rest } = options;
+  const client = new RunSignupClient({
+    baseUrl: emu.url,
+    auth: {
+      mode: 'bearer',
+      token: c.bearerToken,
+      ...(refresh ? { refreshToken, clientId: c.oauthClientId } : {}),
+    },
+    caller: emu.practice.caller,
+    raceId: emu.practice.raceId,
+    ...rest,
+  });
+  opened.unshift(client);
+  return client;
+}
+
+function target(emu: RunningEmulator) {
+  const ev = emu.practice.events[0]!;
+  return { eventId: ev.eventId, resultSetId: ev.resultSets[0]!.resultSetId };
+}
+
+const renewals = (emu: RunningEmulator, from = 0) =>
+  emu.log.slice(from).filter((l) => l.path.toLowerCase() === '/rest/v2/auth/refresh-token.json');
+
+describe.each([
+  { bearerRefused: 'error-6', refreshTokenReuse: 'rotates' },
+  { bearerRefused: 'http-401', refreshTokenReuse: 'rotates' },
+  { bearerRefused: 'error-6', refreshTokenReuse: 'kept' },
+  { bearerRefused: 'http-401', refreshTokenReuse: 'kept' },
+] as const)('bearer renewal, %o', (variant) => {
+  it("an expired access token is renewed and the post repeated: postResults, the sync loop's call, comes back ok", async () => {
+    const emu = await emulator(variant);
+    const renewed: BearerTokens[] = [];
+    const lines: string[] = [];
+    const client = bearerClient(emu, {
+      onBearerRenewed: (t) => renewed.push(t),
+      onLog: (l) => lines.push(l),
+    });
+    const t = target(emu);
+    expect(await client.postResults(t, [{ bib: 1, clock_time: '0:20:00' }])).toMatchObject({
+      ok: true,
+    });
+    expect(renewals(emu)).toHaveLength(0);
+
+    emu.expireAccessTokens(); // a month passes
+    const before = emu.log.length;
+    expect(await client.postResults(t, [{ bib: 1, clock_time: '0:21:00' }])).toMatchObject({
+      ok: true,
+    });
+    const seen = emu.log.slice(before);
+    // Refused once, renewed once (carrying the caller registration like every call), repeated.
+    expect(seen.map((l) => l.status === 200 && l.errorCode === null)).toEqual([false, true, true]);
+    expect(renewals(emu, before)).toHaveLength(1);
+    expect(seen.map((l) => l.caller)).toEqual(['valid', 'valid', 'valid']);
+    expect(renewals(emu, before)[0]!.query['refresh_token']).toBe('[redacted]');
+    expect(renewed).toHaveLength(1);
+    expect(renewed[0]!.accessToken).not.toBe(emu.practice.credentials.bearerToken);
+    expect(renewed[0]!.expiresAt).toBeGreaterThan(Date.now() + 29 * 24 * 3600_000);
+    // Another month: renewed again with the refresh token RunSignup gave last.
+    emu.expireAccessTokens();
+    expect(await client.getStartTime(emu.practice.raceId, t.eventId)).toBeDefined();
+    expect(renewed).toHaveLength(2);
+    expect(renewed[1]!.refreshToken).not.toBe(renewed[0]!.refreshToken);
+    // No token, old or new, in any log line.
+    const secrets = [
+      emu.practice.credentials.bearerRefreshToken,
+      ...renewed.flatMap((r) => [r.accessToken, r.refreshToken]),
+    ];
+    for (const l of lines) for (const s of secrets) expect(l).not.toContain(s);
+  });
+
+  it('concurrent calls that meet the expired token share one renewal', async () => {
+    const emu = await emulator(variant);
+    const client = bearerClient(emu);
+    const t = target(emu);
+    await client.getStartTime(emu.practice.raceId, t.eventId);
+    emu.expireAccessTokens();
+    const before = emu.log.length;
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((bib) => client.postResults(t, [{ bib, clock_time: '0:22:00' }])),
+    );
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(renewals(emu, before)).toHaveLength(1);
+  });
+
+  it('a refresh token RunSignup no longer takes: one sentence, posting pauses as auth', async () => {
+    const emu = await emulator(variant);
+    const first = bearerClient(emu);
+    const t = target(emu);
+    emu.expireAccessTokens();
+    expect((await first.postResults(t, [{ bib: 1, clock_time: '0:20:00' }])).ok).toBe(true);
+    // A second station still holding the original refresh token (already used once above).
+    const second = bearerClient(emu, {
+      refreshToken:
+        variant.refreshTokenReuse === 'rotates'
+          ? emu.practice.credentials.bearerRefreshToken
+          : 'a-refresh-token-runsignup-never-issued',
+    });
+    const out = await second.postResults(t, [{ bib: 2, clock_time: '0:20:00' }]);
+    expect(out).toMatchObject({ ok: false, kind: 'auth' });
+    if (out.ok) return;
+    expect(out.message).toMatch(
+      /refused the OAuth access token \((error 6|HTTP 401)\) and would not renew it \(.*refresh token is invalid.*\): sign in to RunSignup again and enter the new access and refresh tokens in Setup\./,
+    );
+    expect(out.message).not.toContain(emu.practice.credentials.bearerRefreshToken);
+  });
+});
+
+describe('bearer without a refresh token', () => {
+  it('an expired token says in one sentence that it has probably expired', async () => {
+    for (const bearerRefused of ['error-6', 'http-401'] as const) {
+      const emu = await emulator({ bearerRefused });
+      const client = bearerClient(emu, { refresh: false });
+      emu.expireAccessTokens();
+      const out = await client.postResults(target(emu), [{ bib: 1, clock_time: '0:20:00' }]);
+      expect(out).toMatchObject({ ok: false, kind: 'auth' });
+      if (!out.ok) expect(out.message).toMatch(/probably expired.*30 days.*Setup/);
+      expect(renewals(emu)).toHaveLength(0);
+    }
+  });
+});
+
+describe('bearer renewal before the expiry', () => {
+  it('a token known to expire within a day is renewed before the call, never refused', async () => {
+    const emu = await emulator();
+    let now = Date.now();
+    const client = bearerClient(emu, { now: () => now });
+    const t = target(emu);
+    // The first renewal tells the client when its token expires.
+    emu.expireAccessTokens();
+    await client.getStartTime(emu.practice.raceId, t.eventId);
+    const before = emu.log.length;
+    now += 29.5 * 24 * 3600_000; // within a day of the renewed token's month
+    expect((await client.postResults(t, [{ bib: 3, clock_time: '0:20:00' }])).ok).toBe(true);
+    const seen = emu.log.slice(before);
+    expect(seen.map((l) => [l.status, l.errorCode])).toEqual([
+      [200, null],
+      [200, null],
+    ]);
+    expect(renewals(emu, before)).toHaveLength(1);
+  });
+});
+
+describe('a bearer given half of its refresh pair', () => {
+  it('is refused before any request', () => {
+    expect(
+      () =>
+        new RunSignupClient({
+          baseUrl: 'https://runsignup.com/Rest',
+          auth: { mode: 'bearer', token: 't', refreshToken: 'r' },
+        }),
+    ).toThrow(/refresh token and client id go together/);
+  });
+});
