@@ -122,7 +122,7 @@ function readPages<R extends unknown[]>(
       throw new Error(`The journal is unreadable after row ${after}: ${(err as Error).message}`);
     }
     if (rows.length === 0) return;
-    for (const row of rows) after = take(row);
+    for (let i = 0; i < rows.length; i++) after = take(rows[i] as R);
   }
 }
 
