@@ -107,7 +107,7 @@ const PAGE_ROWS = 5_000;
  * Read the journal page by page: `page(after)` gives the JSON text of the rows after seq
  * `after` (null or '[]' past the end), `take` keeps one row and returns its seq.
  */
-function readPages<R extends unknown[]>(
+function readPages<R>(
   page: (after: number) => string | null | undefined,
   take: (row: R) => number,
 ): void {
@@ -163,8 +163,11 @@ export function createJournalStore(db: Database): JournalStore {
       .pluck(),
     itemPage: db
       .prepare<[number, number], string>(
+        // Each row already the item the projection keeps (plus its kind, to check the payload
+        // against): no row array made and copied per entry.
         `SELECT '[' || group_concat(
-           '[' || seq || ',' || json_quote(kind) || ',' || payload || ']', ',' ORDER BY seq) || ']'
+           '{"seq":' || seq || ',"kind":' || json_quote(kind) || ',"payload":' || payload || '}',
+           ',' ORDER BY seq) || ']'
          FROM (SELECT seq, kind, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?)`,
       )
       .pluck(),
@@ -202,11 +205,12 @@ export function createJournalStore(db: Database): JournalStore {
     },
     replayItems() {
       const out: JournalItem[] = [];
-      readPages<[number, string, unknown]>(
+      readPages<{ seq: number; kind: string; payload: unknown }>(
         (after) => st.itemPage.get(after, PAGE_ROWS),
-        ([seq, kind, payload]) => {
-          out.push({ seq, payload: checkPayload(kind, payload, seq) });
-          return seq;
+        (row) => {
+          checkPayload(row.kind, row.payload, row.seq);
+          out.push(row as JournalItem);
+          return row.seq;
         },
       );
       return out;

@@ -109,7 +109,9 @@ describe('journal store', () => {
       payload: EVERY_KIND[(rows - 1) % EVERY_KIND.length],
     });
     expect(all[rows]!.stationId).toBe('other');
-    expect(store.replayItems()).toEqual(all.map((e) => ({ seq: e.seq, payload: e.payload })));
+    expect(store.replayItems().map((i) => ({ seq: i.seq, payload: i.payload }))).toEqual(
+      all.map((e) => ({ seq: e.seq, payload: e.payload })),
+    );
     db.close();
   });
 
