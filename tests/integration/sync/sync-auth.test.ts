@@ -1,8 +1,9 @@
-// Credentials against the emulator: a key without access pauses the queue (nothing dropped) until
-// new credentials resume it; an expired temporary key is renewed without bothering the timer;
+// Credentials against the emulator: a key without access, or a station without the app's API
+// caller registration, pauses the queue (nothing dropped, each with its own sentence) until new
+// credentials resume it; an expired temporary key is renewed without bothering the timer;
 // and the Date headers of ordinary posts give an honest clock offset.
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunSignupClient } from '../../../src-main/runsignup/client';
+import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
 import type { RunSignupAuth } from '../../../src-main/runsignup/auth';
 import { createPracticeRace } from '../../../src-main/runsignup/emulator/practice-race';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
@@ -31,11 +32,14 @@ async function setup() {
     .map((p) => p.bib as number);
   store = tempOutbox();
   const running = emu;
-  const client = (auth: RunSignupAuth) => {
+  const client = (
+    auth: RunSignupAuth,
+    caller: RunSignupClientOptions['caller'] = running.practice.caller,
+  ) => {
     const c = new RunSignupClient({
       baseUrl: running.url,
       auth,
-      caller: running.practice.caller,
+      caller,
       raceId: running.practice.raceId,
     });
     clients.push(c);
@@ -94,6 +98,45 @@ describe('sync credentials against the emulator', () => {
       );
       expect(verdict.mismatches).toEqual([]);
       expect(verdict.compared).toBe(60);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('without the caller registration: pauses with its own sentence, drops nothing, resumes once it is given', async () => {
+    const { emu, store, resultSetId, client, finishes, creds } = await setup();
+    finishes(0, 30, 1);
+    const key: RunSignupAuth = {
+      mode: 'api-key',
+      apiKey: creds.apiKey,
+      apiSecret: creds.apiSecret,
+    };
+    const loop = new SyncLoop({
+      outbox: store.outbox,
+      poster: client(key, null),
+      idlePollMs: 60_000,
+    });
+    loop.start();
+    try {
+      const paused = await loop.settled();
+      expect(paused.stalled).toMatch(/API caller registration \(error 17\).*Setup.*API Keys page/);
+      expect(paused.stalled).not.toMatch(/race key|api key and secret/i);
+      expect(paused.pending).toBe(30);
+      expect(emu.results(resultSetId)).toEqual([]);
+      expect(emu.log.every((l) => l.status === 400 && l.errorCode === 17)).toBe(true);
+      loop.resume(client(key));
+      let s = await loop.settled();
+      while (s.pending > 0 && !s.stalled) s = await loop.settled();
+      expect(s).toMatchObject({ stalled: null, pending: 0 });
+      const verdict = compareResults(
+        emu.results(resultSetId),
+        store.outbox.allStates(),
+        resultSetId,
+      );
+      expect(verdict.mismatches).toEqual([]);
+      expect(verdict.compared).toBe(30);
+      // Every request of the resumed station carried both values.
+      expect(emu.log.filter((l) => l.status === 200).every((l) => l.caller === 'valid')).toBe(true);
     } finally {
       await loop.stop();
     }
