@@ -111,7 +111,8 @@ function ConfirmRestore(props: {
       {b.entries !== null && props.list.stationEntries > b.entries && (
         <p className="tone-warn" data-testid="restore-fewer">
           The backup holds {props.list.stationEntries - b.entries} fewer entries than the file in
-          use: entries made since it was taken stay only in the kept file.
+          use: entries made since it was taken stay only in the kept file (results of them already
+          on RunSignup stay there and show as conflicts for you to decide).
         </p>
       )}
       <div className="dialog-buttons">
