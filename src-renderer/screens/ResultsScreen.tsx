@@ -1,5 +1,6 @@
 // Standings as this station computes them: every event or one, with gender, age and division
-// where RunSignup gives them; a bib search; a CSV of every event; a print view, one event a page.
+// where RunSignup gives them and the age group Chute computes from age and gender (labelled as
+// Chute's); a bib search; a CSV of every event; a print view, one event a page.
 import { useEffect, useState } from 'react';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
@@ -9,6 +10,12 @@ import { BibSearch } from '../components/BibSearch';
 import { csvFileName } from '../lib/csv';
 import { findBib, resultColumns, resultTime, resultsCsv, type EventResults } from '../lib/results';
 import { SYNC_LABELS } from '../lib/sync-status';
+import {
+  AGE_GROUP_LABEL,
+  AGE_GROUP_PLACE_LABEL,
+  AGE_GROUP_TITLE,
+  ageGroupPlaces,
+} from '../lib/age-groups';
 
 type Choice = 'all' | number;
 
@@ -24,7 +31,10 @@ function ResultsTable(props: {
   const { shown, columns, found } = props;
   const several = shown.length > 1;
   const width =
-    5 + (several ? 1 : 0) + [columns.gender, columns.age, columns.division].filter(Boolean).length;
+    5 +
+    (several ? 1 : 0) +
+    [columns.gender, columns.age, columns.division].filter(Boolean).length +
+    (columns.ageGroup ? 2 : 0);
   return (
     <table className="results" data-testid="results">
       <thead>
@@ -36,42 +46,78 @@ function ResultsTable(props: {
           {columns.gender && <th>Gender</th>}
           {columns.age && <th>Age</th>}
           {columns.division && <th>Division</th>}
+          {columns.ageGroup && (
+            <>
+              <th title={AGE_GROUP_TITLE} data-testid="age-group-heading">
+                {AGE_GROUP_LABEL}
+              </th>
+              <th title={AGE_GROUP_TITLE}>{AGE_GROUP_PLACE_LABEL}</th>
+            </>
+          )}
           <th>Time</th>
           <th className="no-print">Sync</th>
         </tr>
       </thead>
       {shown.map((results) => (
-        <tbody key={results.eventId} className="results-event" data-event={results.eventId}>
-          {several && (
-            <tr className="results-group">
-              <th colSpan={width}>
-                {results.name}
-                {results.rows.length === 0 ? ': no results yet' : ''}
-              </th>
-            </tr>
-          )}
-          {results.rows.map((r) => (
-            <tr
-              key={r.bib}
-              data-bib={r.bib}
-              className={[r.bib === found ? 'row-selected' : '', r.cleared ? 'row-cleared' : '']
-                .filter(Boolean)
-                .join(' ')}
-            >
-              {several && <td>{results.name}</td>}
-              <td>{r.place ?? ''}</td>
-              <td>{r.bib}</td>
-              <td>{r.name}</td>
-              {columns.gender && <td>{r.gender ?? ''}</td>}
-              {columns.age && <td>{r.age ?? ''}</td>}
-              {columns.division && <td>{r.division ?? ''}</td>}
-              <td>{resultTime(r)}</td>
-              <td className={`no-print sync-${r.sync}`}>{SYNC_LABELS[r.sync]}</td>
-            </tr>
-          ))}
-        </tbody>
+        <EventRows
+          key={results.eventId}
+          results={results}
+          several={several}
+          columns={columns}
+          found={found}
+          width={width}
+        />
       ))}
     </table>
+  );
+}
+
+/** One event's rows (its age-group places are counted within it). */
+function EventRows(props: {
+  results: EventResults;
+  several: boolean;
+  columns: ReturnType<typeof resultColumns>;
+  found: number | null;
+  width: number;
+}) {
+  const { results, several, columns, found, width } = props;
+  const groups = columns.ageGroup ? ageGroupPlaces(results.rows) : null;
+  return (
+    <tbody className="results-event" data-event={results.eventId}>
+      {several && (
+        <tr className="results-group">
+          <th colSpan={width}>
+            {results.name}
+            {results.rows.length === 0 ? ': no results yet' : ''}
+          </th>
+        </tr>
+      )}
+      {results.rows.map((r) => (
+        <tr
+          key={r.bib}
+          data-bib={r.bib}
+          className={[r.bib === found ? 'row-selected' : '', r.cleared ? 'row-cleared' : '']
+            .filter(Boolean)
+            .join(' ')}
+        >
+          {several && <td>{results.name}</td>}
+          <td>{r.place ?? ''}</td>
+          <td>{r.bib}</td>
+          <td>{r.name}</td>
+          {columns.gender && <td>{r.gender ?? ''}</td>}
+          {columns.age && <td>{r.age ?? ''}</td>}
+          {columns.division && <td>{r.division ?? ''}</td>}
+          {groups && (
+            <>
+              <td className="cell-age-group">{groups.get(r.bib)?.group ?? ''}</td>
+              <td>{groups.get(r.bib)?.place ?? ''}</td>
+            </>
+          )}
+          <td>{resultTime(r)}</td>
+          <td className={`no-print sync-${r.sync}`}>{SYNC_LABELS[r.sync]}</td>
+        </tr>
+      ))}
+    </tbody>
   );
 }
 

@@ -249,6 +249,14 @@ test('every screen at 1024×600 and 1366×768: clock, bib field, name and the ro
   await expect(results.locator('thead')).toContainText('Gender');
   await expect(results.locator('thead')).toContainText('Age');
   await expect(results.locator('thead')).toContainText('Event');
+  // Age groups computed by Chute from age and gender, and said to be Chute's.
+  await expect(page.getByTestId('age-group-heading')).toHaveText('Age group (Chute)');
+  await expect(page.getByTestId('age-group-heading')).toHaveAttribute('title', /Computed by Chute/);
+  const first = race.participants.find((p) => p.bib === fives[0])!;
+  const band = Math.floor(first.age / 10) * 10;
+  await expect(results.locator(`tr[data-bib="${fives[0]}"] td.cell-age-group`)).toHaveText(
+    `${first.gender} ${band}-${band + 9}`,
+  );
   await expect(results.locator('tr.results-group')).toHaveCount(2);
   await page.getByLabel('find bib').fill(String(fives[9]));
   await page.getByLabel('find bib').press('Enter');
@@ -259,8 +267,13 @@ test('every screen at 1024×600 and 1366×768: clock, bib field, name and the ro
     page.getByRole('button', { name: 'Download CSV' }).click(),
   ]);
   const csv = Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8');
-  expect(csv.split('\r\n')[0]).toBe('Event,Place,Bib,Name,Gender,Age,Division,Time,Status,Sync');
-  expect(csv).toContain(`${fiveK.name},1,${fives[0]},${nameOf(fives[0]!)},`);
+  expect(csv.split('\r\n')[0]).toBe(
+    'Event,Place,Bib,Name,Gender,Age,Age group (computed by Chute),AG place,Time,Status,Sync',
+  );
+  expect(csv).toContain(
+    `${fiveK.name},1,${fives[0]},${nameOf(fives[0]!)},${first.gender},${first.age},` +
+      `${first.gender} ${band}-${band + 9},1,`,
+  );
   await page.getByRole('button', { name: fiveK.name, exact: true }).click();
   await expect(results.locator('tr.results-group')).toHaveCount(0);
   await expect(page.locator('.print-title')).toContainText(fiveK.name);

@@ -1,5 +1,10 @@
 // Small builders shared by the renderer's unit tests.
-import type { CrossingView, Snapshot, SyncStatus } from '../../../src-shared/station-api';
+import type {
+  CrossingView,
+  ResultRow,
+  Snapshot,
+  SyncStatus,
+} from '../../../src-shared/station-api';
 
 export function crossing(p: Partial<CrossingView> & { tapSeq: number }): CrossingView {
   return {
@@ -48,5 +53,17 @@ export function snapshot(crossings: CrossingView[], journalLength = crossings.le
     crossings,
     sync: idleSync,
     journalLength,
+  };
+}
+
+/** A Results row: no place, no time, sent, unless given. */
+export function resultRow(p: Partial<ResultRow> & { bib: number }): ResultRow {
+  return {
+    place: null,
+    name: `Runner ${p.bib}`,
+    time: null,
+    status: null,
+    sync: 'sent',
+    ...p,
   };
 }
