@@ -39,7 +39,9 @@ function main(): number {
   const current =
     state === 'present'
       ? describeStationFile(readStationFileInfo(dbPath), null)
-      : `${state === 'missing' ? 'missing' : 'empty'}`;
+      : state === 'log-only'
+        ? 'missing or empty, its write-ahead log left alone (a restore keeps a copy of both)'
+        : state;
   console.log(`Data folder: ${dataDir}\nStation file: ${current}\n`);
 
   if (values.file) {

@@ -251,7 +251,11 @@ export function restoreBackup(backupPath: string, dbPath: string, at = Date.now(
     if (existsSync(dbPath)) copyFileSync(dbPath, kept);
     if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${kept}-wal`);
   }
-  // The old WAL belongs to the old file: replaying it onto the backup would corrupt it.
+  // The old WAL belongs to the old file: replaying it onto the backup would corrupt it. The old
+  // main file goes first (its copy is kept): a crash in between then leaves no station file or
+  // a WAL alone (refused at start, with the restore offered), never the old file silently
+  // without the entries its WAL held.
+  rmSync(dbPath, { force: true });
   rmSync(`${dbPath}-wal`, { force: true });
   rmSync(`${dbPath}-shm`, { force: true });
   renameSync(staging, dbPath);

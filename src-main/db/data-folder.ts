@@ -94,7 +94,7 @@ function moveAcrossDisks(from: string, to: string): void {
 }
 
 const holdsStation = (dir: string): boolean =>
-  stationFileState(path.join(dir, STATION_FILE_NAME)) === 'present' ||
+  ['present', 'log-only'].includes(stationFileState(path.join(dir, STATION_FILE_NAME))) ||
   listBackups(path.join(dir, BACKUP_DIR_NAME)).length > 0;
 
 /**

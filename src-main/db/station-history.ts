@@ -13,7 +13,12 @@ import { DatabaseOpenError } from './errors';
 export const BACKUP_DIR_NAME = 'backups';
 export const ARCHIVE_DIR_NAME = 'archive';
 
-export type StationFileState = 'present' | 'missing' | 'empty';
+/**
+ * `log-only`: no station file (or a zero-length one) while its write-ahead log holds pages.
+ * SQLite cannot read a log without its file: opening it would start an empty station and
+ * delete the log, so such a file is never opened.
+ */
+export type StationFileState = 'present' | 'missing' | 'empty' | 'log-only';
 
 export interface StationHistory {
   backups: BackupInfo[];
@@ -23,13 +28,10 @@ export interface StationHistory {
 
 const size = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
 
-/**
- * `empty` is a zero-length file with no write-ahead log holding its pages (after a crash the
- * main file can be empty while the -wal holds every entry: that file is present).
- */
 export function stationFileState(dbPath: string): StationFileState {
-  if (!existsSync(dbPath)) return existsSync(`${dbPath}-wal`) ? 'present' : 'missing';
-  return size(dbPath) === 0 && size(`${dbPath}-wal`) === 0 ? 'empty' : 'present';
+  if (existsSync(dbPath) && size(dbPath) > 0) return 'present';
+  if (size(`${dbPath}-wal`) > 0) return 'log-only';
+  return existsSync(dbPath) ? 'empty' : 'missing';
 }
 
 export function stationHistory(dbPath: string): StationHistory {
@@ -100,10 +102,23 @@ export function historySentence(
 /** What counts as history a fresh station file must not hide. */
 export type HistoryGuard = 'backups' | 'backups-and-archive';
 
+/** A write-ahead log left without its station file: never opened (SQLite would delete it). */
+export function logOnlySentence(dbPath: string): string {
+  const kb = Math.ceil(size(`${dbPath}-wal`) / 1024);
+  return (
+    `The station file ${dbPath} is missing or empty, but its write-ahead log ` +
+    `${dbPath}-wal (${kb} KB of entries) is still there. SQLite cannot read the log without ` +
+    'its file and would start an empty station over it, so Chute did not start; the log is ' +
+    `left as it is. Restore a backup (the desktop app offers the fullest; or run ` +
+    `\`${RESTORE_COMMAND}\`), or put the station file back beside its log.`
+  );
+}
+
 /**
  * Throws a StationHistoryError when the station file is missing or empty while the folder
  * holds backups (or, with `archived`, archived races: not when the caller has just archived
- * the race itself and asks for a fresh file).
+ * the race itself and asks for a fresh file), and always when its write-ahead log is there
+ * without it.
  */
 export function refuseEmptyStartOverHistory(
   dbPath: string,
@@ -111,6 +126,7 @@ export function refuseEmptyStartOverHistory(
 ): void {
   const state = stationFileState(dbPath);
   if (state === 'present') return;
+  if (state === 'log-only') throw new StationHistoryError(logOnlySentence(dbPath));
   const history = stationHistory(dbPath);
   const relevant: StationHistory = {
     // A backup of a station never set up, with no entries, protects nothing.

@@ -159,13 +159,37 @@ describe('restore', () => {
 });
 
 describe('station file state', () => {
-  it('an empty main file whose -wal holds pages is present (a crash before the checkpoint)', () => {
+  it('a missing or empty main file whose -wal holds pages is a log without its file', () => {
     const path = join(dir, 'station.sqlite');
     expect(stationFileState(path)).toBe('missing');
     writeFileSync(path, '');
     expect(stationFileState(path)).toBe('empty');
     writeFileSync(`${path}-wal`, Buffer.alloc(32, 1));
+    expect(stationFileState(path)).toBe('log-only');
+    rmSync(path);
+    expect(stationFileState(path)).toBe('log-only');
+    writeFileSync(path, Buffer.alloc(4096, 0));
     expect(stationFileState(path)).toBe('present');
+  });
+
+  it('a write-ahead log left without its file is never opened (SQLite would start empty and delete it), backups or not', () => {
+    const path = join(dir, 'station.sqlite');
+    const { db, add } = stationWith(0, path);
+    db.pragma('wal_autocheckpoint = 0');
+    for (let i = 0; i < 50; i++) add.run(i);
+    // The log as a crash leaves it (the entries not yet checkpointed into the file).
+    const log = readFileSync(`${path}-wal`);
+    expect(log.length).toBeGreaterThan(0);
+    db.close();
+    for (const mainFile of ['truncated', 'deleted'] as const) {
+      if (mainFile === 'truncated') writeFileSync(path, '');
+      else rmSync(path, { force: true });
+      writeFileSync(`${path}-wal`, log);
+      expect(() => openDatabase(path, { history: 'backups' })).toThrow(
+        /station\.sqlite is missing or empty, but its write-ahead log .* is still there.*did not start/,
+      );
+      expect(readFileSync(`${path}-wal`).equals(log)).toBe(true);
+    }
   });
 });
 
