@@ -57,7 +57,8 @@ const Row = memo(function Row({ c, selected, inBlock, filling, next, time, onCli
       <td className="cell-time">{time}</td>
       <td className="cell-status">{statusWords(c)}</td>
       <td className={`cell-sync sync-${c.sync}`} title={c.syncReason ?? undefined}>
-        {SYNC_LABELS[c.sync]}
+        {/* A voided crossing posts nothing: its bib's state is on the bib's row in force. */}
+        {c.voided ? '' : SYNC_LABELS[c.sync]}
       </td>
     </tr>
   );

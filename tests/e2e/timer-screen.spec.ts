@@ -44,6 +44,14 @@ async function gunByKey(page: Page) {
   await expect(bib(page)).toBeFocused();
 }
 
+/** A finish station timing every event, on a 1366×768 page, with its guns pressed. */
+async function startTiming(page: Page) {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  env = await startStation(SEED);
+  await setUp(page, env.station.url);
+  await gunByKey(page);
+}
+
 async function typeAndEnter(page: Page, b: number, key = 'Enter') {
   await bib(page).pressSequentially(String(b));
   await expect(page.getByTestId('lookup')).not.toContainText('…');
@@ -74,10 +82,7 @@ test.afterEach(async () => {
 test('safe keys: the typed bib wins, a posted result waits for Enter, undo says what, ↑ B digits Enter', async ({
   page,
 }) => {
-  await page.setViewportSize({ width: 1366, height: 768 });
-  env = await startStation(SEED);
-  await setUp(page, env.station.url);
-  await gunByKey(page);
+  await startTiming(page);
   const [a, b, c, d, e] = bibsOf(fiveK.eventId) as [number, number, number, number, number];
   await typeAndEnter(page, a);
   await typeAndEnter(page, b);
@@ -174,6 +179,42 @@ test('a 5K-only station warns of a 10K bib as another event, and a voided row st
   await expect(rowOfBib(page, t).locator('td.cell-status')).toContainText('voided');
   await typeAndEnter(page, a);
   await expect(rowOfBib(page, a).locator('td.cell-place')).toHaveText('1');
+});
+
+test('a crossing voided on one screen is struck on another at once, and back on undo', async ({
+  page,
+  browser,
+}) => {
+  await startTiming(page);
+  const [a, b, c] = bibsOf(fiveK.eventId) as [number, number, number];
+  for (const x of [a, b, c]) await typeAndEnter(page, x);
+  const other = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+  await other.goto(env!.station.url);
+  await other.keyboard.press('F2');
+  await expect(rowOfBib(other, c).locator('td.cell-place')).toHaveText('3');
+  const snapshots = () => env!.station.service.query({ type: 'snapshot', limit: 1 });
+  const before = (await snapshots()).journalLength;
+
+  // Voided on the timer's screen (b, place 2): struck on the other, c moves up to place 2.
+  await bib(page).pressSequentially(String(b));
+  await bib(page).press('v');
+  await expect(notice(page)).toContainText('Saved: void crossing');
+  await expect(rowOfBib(other, b)).toHaveClass(/row-voided/);
+  await expect(rowOfBib(other, b).locator('td.cell-status')).toContainText('voided');
+  await expect(rowOfBib(other, c).locator('td.cell-place')).toHaveText('2');
+  for (const size of SIZES) {
+    await other.setViewportSize(size);
+    await other.screenshot({
+      path: `test-results/screens/timing-voided-elsewhere-${size.width}x${size.height}.png`,
+    });
+  }
+  // Undone there: back in force here.
+  await bib(page).press('Control+z');
+  await expect(notice(page)).toContainText('Undone: void crossing');
+  await expect(rowOfBib(other, b)).not.toHaveClass(/row-voided/);
+  await expect(rowOfBib(other, c).locator('td.cell-place')).toHaveText('3');
+  expect((await snapshots()).journalLength).toBe(before + 2);
+  await other.close();
 });
 
 test('every screen at 1024×600 and 1366×768: clock, bib field, name and the rows in view', async ({
@@ -337,12 +378,9 @@ test('the announcer display shows each finisher, newest first, read-only', async
   page,
   browser,
 }) => {
-  await page.setViewportSize({ width: 1366, height: 768 });
-  env = await startStation(SEED);
-  await setUp(page, env.station.url);
-  await gunByKey(page);
+  await startTiming(page);
   const announcer = await browser.newPage({ viewport: { width: 1024, height: 600 } });
-  await announcer.goto(`${env.station.url}&screen=announcer`);
+  await announcer.goto(`${env!.station.url}&screen=announcer`);
   await expect(announcer.getByTestId('announcer')).toContainText('Waiting for the first finisher');
   const [a, b] = bibsOf(fiveK.eventId) as [number, number];
   const [t] = bibsOf(tenK.eventId) as [number];
