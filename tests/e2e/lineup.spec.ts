@@ -37,10 +37,11 @@ async function openWithGun(page: Page): Promise<void> {
   await fireGun(page, env.station);
 }
 
+/** A bib typed while times wait: it must fill the oldest time (an order), not make a crossing. */
 async function enter(page: Page, r: Runner) {
   await bib(page).pressSequentially(bibOf(r));
   await bib(page).press('Enter');
-  await expect(page.getByTestId('notice')).toContainText(`Saved: bib ${r.bib}`);
+  await expect(page.getByTestId('notice')).toContainText(`Saved: bib ${r.bib} in order`);
 }
 
 test('line-up: bibs in order wait for times, insert, drop, shift a block (and a refusal)', async ({
