@@ -1,6 +1,9 @@
 // The sync loop: posts what the outbox wants RunSignup to show, one batch at a time, and never
 // gives up silently (DESIGN.md §5). Everything it touches is injected (outbox, poster, clock,
-// timers, randomness), so every path is tested without a network.
+// timers, randomness), so every path is tested without a network. A little over 600 lines: what
+// is left is one state machine (the queue, halving a rejected batch, pauses, backoff) whose
+// states share the queue; the parts that stand alone (reading back, status, the batch, options)
+// live beside it.
 import type { SyncStatus } from '../../src-shared/station-api';
 import { CLIENT_ASSUMPTIONS, RESULT_AUDIT_ASSUMPTIONS } from '../runsignup/assumptions';
 import { type BackoffPolicy, DEFAULT_BACKOFF, backoffDelay } from './backoff';
