@@ -8,6 +8,7 @@ import { connect } from './sqlite';
 import { raceKeyOf, readBackupInfo, type BackupInfo } from './backup-info';
 import { DatabaseOpenError } from './errors';
 import { describeFailure } from './failure';
+import { LATEST_VERSION } from './migrations';
 import { checkIntegrity, StationLockedError } from './open';
 import { backupsToDelete } from './retention';
 
@@ -235,14 +236,26 @@ function freeName(dir: string, at: number): string {
 export function restoreBackup(backupPath: string, dbPath: string, at = Date.now()): string | null {
   if (!existsSync(backupPath)) throw new DatabaseOpenError(`No backup at ${backupPath}`);
   assertStationFileFree(dbPath);
-  const probe = connect(backupPath, { readonly: true, fileMustExist: true });
-  try {
-    checkIntegrity(probe, backupPath);
-  } finally {
-    probe.close();
+  const problem = backupProblem(backupPath);
+  if (problem !== null) {
+    throw new DatabaseOpenError(
+      `${backupPath} cannot be used (${problem}): choose another backup. Nothing was changed.`,
+    );
   }
   const staging = `${dbPath}.restoring`;
   copyFileSync(backupPath, staging);
+  rmSync(`${staging}-wal`, { force: true });
+  if (existsSync(`${backupPath}-wal`)) {
+    // A station file brought with its write-ahead log (copied from a laptop that was running):
+    // the log's entries are folded into the copy, which is then a file on its own.
+    copyFileSync(`${backupPath}-wal`, `${staging}-wal`);
+    const copy = connect(staging, { fileMustExist: true });
+    try {
+      copy.pragma('journal_mode = DELETE');
+    } finally {
+      copy.close();
+    }
+  }
   let kept: string | null = null;
   if (existsSync(dbPath) || existsSync(`${dbPath}-wal`)) {
     const dir = join(dirname(dbPath), REPLACED_DIR);
@@ -260,6 +273,34 @@ export function restoreBackup(backupPath: string, dbPath: string, at = Date.now(
   rmSync(`${dbPath}-shm`, { force: true });
   renameSync(staging, dbPath);
   return kept;
+}
+
+/**
+ * Why a backup (or a station file brought from elsewhere) cannot be put in place, or null: it
+ * fails SQLite's full integrity check, was written by a newer Chute, or holds no journal.
+ */
+export function backupProblem(path: string): string | null {
+  try {
+    const probe = connect(path, { readonly: true, fileMustExist: true });
+    try {
+      const rows = probe.pragma('integrity_check') as Array<Record<string, unknown>>;
+      const found = rows.map((r) => String(Object.values(r)[0])).filter((v) => v !== 'ok');
+      if (found.length > 0) return found.slice(0, 3).join('; ');
+      const version = probe.pragma('user_version', { simple: true }) as number;
+      if (version > LATEST_VERSION) {
+        return (
+          `written by a newer version of Chute, schema ${version}; this one reads up to ` +
+          `${LATEST_VERSION}: update Chute on this laptop to restore it`
+        );
+      }
+      probe.prepare(`SELECT count(*) FROM journal`).get();
+      return null;
+    } finally {
+      probe.close();
+    }
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** Where a backup chosen for restore waits while the station closes. */
@@ -282,20 +323,7 @@ export function stageForRestore(source: string, dataDir: string): string {
   mkdirSync(dir, { recursive: true });
   const staged = join(dir, basename(source));
   copyFileSync(source, staged);
-  let problem: string | null = null;
-  try {
-    const probe = connect(staged, { readonly: true, fileMustExist: true });
-    try {
-      const rows = probe.pragma('integrity_check') as Array<Record<string, unknown>>;
-      const found = rows.map((r) => String(Object.values(r)[0])).filter((v) => v !== 'ok');
-      if (found.length > 0) problem = found.slice(0, 3).join('; ');
-      else probe.prepare(`SELECT count(*) FROM journal`).get();
-    } finally {
-      probe.close();
-    }
-  } catch (err) {
-    problem = (err as Error).message;
-  }
+  const problem = backupProblem(staged);
   if (problem !== null) {
     rmSync(dir, { recursive: true, force: true });
     throw new DatabaseOpenError(

@@ -3,7 +3,8 @@
 // mirror folder), carries on with the same station and posts RunSignup only what it lacks.
 // Restore through the StationApi as Setup does it: the backup list (race, time, entries,
 // newest, fullest), a restore that keeps a copy of the file it replaces, the mirror folder.
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -275,6 +276,20 @@ describe('restore from Setup', () => {
     );
     expect(entries).toContain(6);
     expect(existsSync(path.join(dir, RESTORING_DIR))).toBe(false);
+    // A backup written by a newer Chute is refused before anything closes.
+    const newer = path.join(dir, 'backups', 'chute-20991231T000000000Z-0001.sqlite');
+    copyFileSync(path.join(dir, 'backups', backup!.file), newer);
+    const db = new Database(newer);
+    db.pragma('user_version = 999');
+    db.close();
+    expect(
+      await second.command({ type: 'restoreBackup', file: path.basename(newer), where: 'data' }),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/newer version of Chute.*update Chute.*Nothing was changed/),
+    });
+    expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(2);
+    rmSync(newer);
     // The station carries on from the restored file.
     await tap(second, bibs.slice(5, 6), now - 10_000);
     expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(3);

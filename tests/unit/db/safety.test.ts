@@ -158,6 +158,28 @@ describe('restore', () => {
   });
 });
 
+describe('carrying on from a station file', () => {
+  it('brought with its write-ahead log (copied while Chute ran), every entry of the log comes along', () => {
+    const source = join(dir, 'usb', 'station.sqlite');
+    mkdirSync(join(dir, 'usb'));
+    const { db, add } = stationWith(0);
+    db.pragma('wal_autocheckpoint = 0');
+    for (let i = 0; i < 40; i++) add.run(i);
+    // A copy taken while it runs: the newest entries are only in the log.
+    writeFileSync(source, readFileSync(join(dir, 'station.sqlite')));
+    writeFileSync(`${source}-wal`, readFileSync(join(dir, 'station.sqlite-wal')));
+    db.close();
+    const target = join(dir, 'laptop-b', 'station.sqlite');
+    mkdirSync(join(dir, 'laptop-b'));
+    restoreBackup(source, target);
+    expect(existsSync(`${target}-wal`)).toBe(false);
+    const carried = openDatabase(target);
+    expect(carried.prepare(`SELECT count(*) AS n FROM journal`).get()).toEqual({ n: 40 });
+    carried.close();
+    expect(readFileSync(`${source}-wal`).length).toBeGreaterThan(0); // the source is not changed
+  });
+});
+
 describe('station file state', () => {
   it('a missing or empty main file whose -wal holds pages is a log without its file', () => {
     const path = join(dir, 'station.sqlite');
