@@ -186,13 +186,8 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
          station_value, runsignup_value, kept)
        VALUES (@at, @eventId, @resultSetId, @bib, @field, @stationValue, @runsignupValue, @kept)`,
     ),
-    runners: db.prepare<[{ scope: string | null }], { state: number; n: number }>(
-      `SELECT state, count(*) AS n FROM (
-         SELECT max(${RUNNER_STATE}) AS state FROM outbox WHERE ${IN_SCOPE}
-         GROUP BY result_set_id, bib)
-       GROUP BY state`,
-    ),
   };
+  const runners = runnerTracker(db);
 
   const toField = (r: FieldRaw): AuditedField => ({
     resultSetId: r.result_set_id,
@@ -298,13 +293,132 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
         return decided;
       })();
     },
-    runnerCounts() {
-      const counts: RunnerCounts = { saved: 0, sending: 0, sent: 0, verified: 0, conflict: 0 };
-      for (const { state, n } of st.runners.all({ scope: scope() })) {
+    runnerCounts: () => runners.counts(scope()),
+  };
+}
+
+/** Runners by state from the table itself, grouping the whole outbox (O(outbox rows)). */
+export function countRunnersFully(db: Database, scope: string | null): RunnerCounts {
+  const counts = noRunners();
+  const rows = db
+    .prepare<[{ scope: string | null }], { state: number; n: number }>(
+      `SELECT state, count(*) AS n FROM (
+         SELECT max(${RUNNER_STATE}) AS state FROM outbox WHERE ${IN_SCOPE}
+         GROUP BY result_set_id, bib)
+       GROUP BY state`,
+    )
+    .all({ scope });
+  for (const { state, n } of rows) {
+    const name = STATE_NAMES[state];
+    if (name) counts[name] += n;
+  }
+  return counts;
+}
+
+const noRunners = (): RunnerCounts => ({ saved: 0, sending: 0, sent: 0, verified: 0, conflict: 0 });
+
+interface RunnerTracker {
+  counts(scope: string | null): RunnerCounts;
+}
+
+/** One tracker per connection: every outbox store on it shares what the triggers record. */
+const trackers = new WeakMap<Database, RunnerTracker>();
+
+/**
+ * Runner counts kept up to date from the runners whose rows changed, instead of grouping the
+ * whole outbox at every status recount (140 ms at 118,000 rows, after every post that leaves
+ * nothing pending). Temporary triggers (this connection only, never in the file or a backup)
+ * note every runner an INSERT, UPDATE or DELETE of the outbox touches, whatever statement did
+ * it, in the same transaction (a rollback takes the note back too). A count re-reads only those
+ * runners; the first count, or a new scope, groups the whole table once.
+ */
+function runnerTracker(db: Database): RunnerTracker {
+  const known = trackers.get(db);
+  if (known) return known;
+  db.exec(`
+    CREATE TEMP TABLE IF NOT EXISTS outbox_runners_changed (
+      result_set_id INTEGER NOT NULL, bib INTEGER NOT NULL,
+      PRIMARY KEY (result_set_id, bib)) WITHOUT ROWID;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_inserted AFTER INSERT ON main.outbox BEGIN
+      INSERT OR IGNORE INTO outbox_runners_changed VALUES (new.result_set_id, new.bib);
+    END;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_updated AFTER UPDATE ON main.outbox BEGIN
+      INSERT OR IGNORE INTO outbox_runners_changed VALUES (new.result_set_id, new.bib);
+      INSERT OR IGNORE INTO outbox_runners_changed VALUES (old.result_set_id, old.bib);
+    END;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_deleted AFTER DELETE ON main.outbox BEGIN
+      INSERT OR IGNORE INTO outbox_runners_changed VALUES (old.result_set_id, old.bib);
+    END;
+  `);
+  const st = {
+    forget: db.prepare(`DELETE FROM outbox_runners_changed`),
+    take: db.prepare<[], { result_set_id: number; bib: number }>(
+      `DELETE FROM outbox_runners_changed RETURNING result_set_id, bib`,
+    ),
+    all: db.prepare<[{ scope: string | null }], RunnerState>(
+      `SELECT result_set_id, bib, max(${RUNNER_STATE}) AS state FROM outbox WHERE ${IN_SCOPE}
+       GROUP BY result_set_id, bib`,
+    ),
+    some: db.prepare<[{ scope: string | null; keys: string }], RunnerState>(
+      `SELECT result_set_id, bib, max(${RUNNER_STATE}) AS state FROM outbox
+       WHERE (result_set_id, bib) IN (SELECT value->>0, value->>1 FROM json_each(@keys))
+         AND ${IN_SCOPE}
+       GROUP BY result_set_id, bib`,
+    ),
+  };
+  /** The state of every runner in scope with one (0 is none), by result set, then bib. */
+  let states = new Map<number, Map<number, number>>();
+  let counted: { scope: string | null } | null = null;
+  const byState: number[] = [];
+  const put = (resultSetId: number, bib: number, state: number): void => {
+    let set = states.get(resultSetId);
+    if (!set) {
+      set = new Map();
+      states.set(resultSetId, set);
+    }
+    const old = set.get(bib) ?? 0;
+    if (old === state) return;
+    byState[old] = (byState[old] ?? 0) - 1;
+    byState[state] = (byState[state] ?? 0) + 1;
+    if (state === 0) set.delete(bib);
+    else set.set(bib, state);
+  };
+  const tracker: RunnerTracker = {
+    counts(scope) {
+      // Inside a transaction that may yet roll back, what is read now may never be: count from
+      // the table and leave the kept states as they are.
+      if (db.inTransaction) return countRunnersFully(db, scope);
+      if (counted === null || counted.scope !== scope) {
+        st.forget.run();
+        states = new Map();
+        byState.length = 0;
+        for (const r of st.all.all({ scope })) put(r.result_set_id, r.bib, r.state);
+        counted = { scope };
+      } else {
+        const changed = st.take.all();
+        if (changed.length > 0) {
+          const keys = JSON.stringify(changed.map((c) => [c.result_set_id, c.bib]));
+          const now = new Map<string, number>();
+          for (const r of st.some.all({ scope, keys }))
+            now.set(`${r.result_set_id}:${r.bib}`, r.state);
+          for (const c of changed)
+            put(c.result_set_id, c.bib, now.get(`${c.result_set_id}:${c.bib}`) ?? 0);
+        }
+      }
+      const counts = noRunners();
+      byState.forEach((n, state) => {
         const name = STATE_NAMES[state];
         if (name) counts[name] += n;
-      }
+      });
       return counts;
     },
   };
+  trackers.set(db, tracker);
+  return tracker;
+}
+
+interface RunnerState {
+  result_set_id: number;
+  bib: number;
+  state: number;
 }
