@@ -91,8 +91,12 @@ export function stationBackups(
       if (!existsSync(folder) || !statSync(folder).isDirectory()) {
         return `There is no folder ${folder}: plug in the USB stick and give the folder on it.`;
       }
-      if (path.resolve(folder).startsWith(path.resolve(dataDir) + path.sep)) {
-        return `${folder} is inside the data folder: a mirror there is lost with the laptop. Choose a folder on a USB stick.`;
+      const resolved = path.resolve(folder);
+      if (
+        resolved === path.resolve(dataDir) ||
+        resolved.startsWith(path.resolve(dataDir) + path.sep)
+      ) {
+        return `The mirror folder must be outside the data folder (${dataDir}): a mirror there is lost with the laptop. Choose a folder on a USB stick.`;
       }
       const probe = probeFolder(folder);
       if (probe !== 'writable') {

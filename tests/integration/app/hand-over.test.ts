@@ -308,9 +308,11 @@ describe('restore from Setup', () => {
     expect(await set(path.join(dir, 'nowhere'))).toMatchObject({
       error: expect.stringMatching(/There is no folder .*plug in the USB stick/),
     });
-    expect(await set(path.join(dir, 'backups'))).toMatchObject({
-      error: expect.stringMatching(/inside the data folder/),
-    });
+    for (const inside of [path.join(dir, 'backups'), dir]) {
+      expect(await set(inside)).toMatchObject({
+        error: expect.stringMatching(/must be outside the data folder/),
+      });
+    }
     const stick = await folder('stick');
     expect((await set(stick)).ok).toBe(true);
     expect(readDataSettings(dir).mirrorDir).toBe(stick);
