@@ -102,10 +102,6 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
        FROM (SELECT value->>0 AS rs, value->>1 AS bib, value->>2 AS field FROM json_each(@rows)) AS u
        WHERE outbox.result_set_id = u.rs AND outbox.bib = u.bib AND outbox.field = u.field`,
     ),
-    targets: db.prepare<[{ scope: string | null }], { event_id: number; result_set_id: number }>(
-      `SELECT DISTINCT event_id, result_set_id FROM outbox WHERE ${IN_SCOPE}
-       ORDER BY event_id, result_set_id`,
-    ),
     fields: db.prepare<[{ scope: string | null; eventId: number; resultSetId: number }], FieldRaw>(
       `SELECT result_set_id, event_id, bib, field, wanted_value, wanted_version, acked_version,
          own_values, uncertain_at, conflict_version, yielded_version, attention_version
@@ -187,7 +183,7 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
        VALUES (@at, @eventId, @resultSetId, @bib, @field, @stationValue, @runsignupValue, @kept)`,
     ),
   };
-  const runners = runnerTracker(db);
+  const kept = changeTracker(db);
 
   const toField = (r: FieldRaw): AuditedField => ({
     resultSetId: r.result_set_id,
@@ -246,11 +242,7 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
         at,
       });
     },
-    auditTargets() {
-      return st.targets
-        .all({ scope: scope() })
-        .map((t) => ({ eventId: t.event_id, resultSetId: t.result_set_id }));
-    },
+    auditTargets: () => kept.targets(scope()),
     auditFields(target: PostTarget) {
       return st.fields
         .all({ scope: scope(), eventId: target.eventId, resultSetId: target.resultSetId })
@@ -293,7 +285,7 @@ export function createOutboxAudit(db: Database, scope: ScopeReader): OutboxAudit
         return decided;
       })();
     },
-    runnerCounts: () => runners.counts(scope()),
+    runnerCounts: () => kept.counts(scope()),
   };
 }
 
@@ -317,30 +309,54 @@ export function countRunnersFully(db: Database, scope: string | null): RunnerCou
 
 const noRunners = (): RunnerCounts => ({ saved: 0, sending: 0, sent: 0, verified: 0, conflict: 0 });
 
-interface RunnerTracker {
+interface ChangeTracker {
   counts(scope: string | null): RunnerCounts;
+  /** The result sets the outbox holds rows of, in scope (by event, then result set). */
+  targets(scope: string | null): PostTarget[];
+}
+
+/** The result sets the outbox holds rows of, from the table itself (O(outbox rows)). */
+export function outboxTargetsFully(db: Database, scope: string | null): PostTarget[] {
+  return db
+    .prepare<[{ scope: string | null }], { event_id: number; result_set_id: number }>(
+      `SELECT DISTINCT event_id, result_set_id FROM outbox WHERE ${IN_SCOPE}
+       ORDER BY event_id, result_set_id`,
+    )
+    .all({ scope })
+    .map((t) => ({ eventId: t.event_id, resultSetId: t.result_set_id }));
 }
 
 /** One tracker per connection: every outbox store on it shares what the triggers record. */
-const trackers = new WeakMap<Database, RunnerTracker>();
+const trackers = new WeakMap<Database, ChangeTracker>();
 
 /**
- * Runner counts kept up to date from the runners whose rows changed, instead of grouping the
+ * Runner counts (and the result sets audited) kept up to date from the rows that changed,
+ * instead of grouping the
  * whole outbox at every status recount (140 ms at 118,000 rows, after every post that leaves
  * nothing pending). Temporary triggers (this connection only, never in the file or a backup)
  * note every runner an INSERT, UPDATE or DELETE of the outbox touches, whatever statement did
  * it, in the same transaction (a rollback takes the note back too). A count re-reads only those
  * runners; the first count, or a new scope, groups the whole table once.
  */
-function runnerTracker(db: Database): RunnerTracker {
+function changeTracker(db: Database): ChangeTracker {
   const known = trackers.get(db);
   if (known) return known;
   db.exec(`
     CREATE TEMP TABLE IF NOT EXISTS outbox_runners_changed (
       result_set_id INTEGER NOT NULL, bib INTEGER NOT NULL,
       PRIMARY KEY (result_set_id, bib)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS outbox_sets (
+      event_id INTEGER NOT NULL, result_set_id INTEGER NOT NULL,
+      PRIMARY KEY (event_id, result_set_id)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS outbox_sets_stale (one INTEGER PRIMARY KEY CHECK (one = 1));
+    INSERT OR IGNORE INTO outbox_sets_stale VALUES (1);
     CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_inserted AFTER INSERT ON main.outbox BEGIN
       INSERT OR IGNORE INTO outbox_runners_changed VALUES (new.result_set_id, new.bib);
+      INSERT OR IGNORE INTO outbox_sets VALUES (new.event_id, new.result_set_id);
+    END;
+    CREATE TEMP TRIGGER IF NOT EXISTS outbox_sets_moved
+      AFTER UPDATE OF event_id, result_set_id ON main.outbox BEGIN
+      INSERT OR IGNORE INTO outbox_sets_stale VALUES (1);
     END;
     CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_updated AFTER UPDATE ON main.outbox BEGIN
       INSERT OR IGNORE INTO outbox_runners_changed VALUES (new.result_set_id, new.bib);
@@ -348,9 +364,22 @@ function runnerTracker(db: Database): RunnerTracker {
     END;
     CREATE TEMP TRIGGER IF NOT EXISTS outbox_runner_deleted AFTER DELETE ON main.outbox BEGIN
       INSERT OR IGNORE INTO outbox_runners_changed VALUES (old.result_set_id, old.bib);
+      INSERT OR IGNORE INTO outbox_sets_stale VALUES (1);
     END;
   `);
   const st = {
+    setsStale: db.prepare<[], number>(`SELECT count(*) FROM outbox_sets_stale`).pluck(),
+    refillSets: db.transaction(() => {
+      db.prepare(`DELETE FROM outbox_sets`).run();
+      db.prepare(
+        `INSERT INTO outbox_sets SELECT DISTINCT event_id, result_set_id FROM main.outbox`,
+      ).run();
+      db.prepare(`DELETE FROM outbox_sets_stale`).run();
+    }),
+    sets: db.prepare<[{ scope: string | null }], { event_id: number; result_set_id: number }>(
+      `SELECT event_id, result_set_id FROM outbox_sets WHERE ${IN_SCOPE}
+       ORDER BY event_id, result_set_id`,
+    ),
     forget: db.prepare(`DELETE FROM outbox_runners_changed`),
     take: db.prepare<[], { result_set_id: number; bib: number }>(
       `DELETE FROM outbox_runners_changed RETURNING result_set_id, bib`,
@@ -383,7 +412,15 @@ function runnerTracker(db: Database): RunnerTracker {
     if (state === 0) set.delete(bib);
     else set.set(bib, state);
   };
-  const tracker: RunnerTracker = {
+  const tracker: ChangeTracker = {
+    targets(scope) {
+      // The set of result sets grows with inserts (noted by the trigger); a delete or a row
+      // moved to another set makes it stale, read again from the table (rare).
+      if (st.setsStale.get() !== 0) st.refillSets();
+      return st.sets
+        .all({ scope })
+        .map((t) => ({ eventId: t.event_id, resultSetId: t.result_set_id }));
+    },
     counts(scope) {
       // Inside a transaction that may yet roll back, what is read now may never be: count from
       // the table and leave the kept states as they are.

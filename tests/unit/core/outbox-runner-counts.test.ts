@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutboxStore, type OutboxStore } from '../../../src-main/core/store/outbox-store';
-import { countRunnersFully } from '../../../src-main/core/store/outbox-audit';
+import { countRunnersFully, outboxTargetsFully } from '../../../src-main/core/store/outbox-audit';
 import { migrate } from '../../../src-main/db';
 import { READ_BACK_CLEARS_IN } from '../../support/outbox-policy';
 
@@ -20,7 +20,8 @@ type Op =
   | { kind: 'retry' }
   | { kind: 'forget' }
   | { kind: 'scope'; only: number | null }
-  | { kind: 'rolledBack'; bib: number };
+  | { kind: 'rolledBack'; bib: number }
+  | { kind: 'dropSet'; set: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -52,6 +53,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     only: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null }),
   }),
   fc.record({ kind: fc.constant('rolledBack' as const), bib: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ kind: fc.constant('dropSet' as const), set: fc.integer({ min: 0, max: 1 }) }),
 );
 
 function run(db: Database.Database, store: OutboxStore, o: Op, at: number): void {
@@ -79,6 +81,10 @@ function run(db: Database.Database, store: OutboxStore, o: Op, at: number): void
     case 'scope':
       store.setScope(o.only === null ? null : [SETS[o.only]!]);
       return;
+    case 'dropSet':
+      // Whatever removes rows (not only the store's own statements) is seen.
+      db.prepare('DELETE FROM outbox WHERE result_set_id = ?').run(SETS[o.set]!.resultSetId);
+      return;
     case 'rolledBack':
       // Counted inside a transaction that then rolls back: nothing it saw may stay counted.
       expect(() =>
@@ -102,7 +108,7 @@ const scopeOf = (o: Op | undefined, was: string | null): string | null => {
     : JSON.stringify([`${SETS[o.only]!.eventId}:${SETS[o.only]!.resultSetId}`]);
 };
 
-describe('runner counts', () => {
+describe('runner counts and audited result sets', () => {
   it('always equal a grouping of the whole outbox, after any writes', () => {
     fc.assert(
       fc.property(
@@ -117,10 +123,13 @@ describe('runner counts', () => {
             run(db, store, o, i + 1);
             scope = scopeOf(o, scope);
             // Counts asked at some moments only, so several changes gather between two asks.
-            if (askAt[i] ?? true)
+            if (askAt[i] ?? true) {
               expect(store.runnerCounts()).toEqual(countRunnersFully(db, scope));
+              expect(store.auditTargets()).toEqual(outboxTargetsFully(db, scope));
+            }
           });
           expect(store.runnerCounts()).toEqual(countRunnersFully(db, scope));
+          expect(store.auditTargets()).toEqual(outboxTargetsFully(db, scope));
           db.close();
         },
       ),
