@@ -6,6 +6,8 @@ import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { listBackups } from './backup';
+import { DatabaseOpenError } from './errors';
+import { failureSentence } from './failure';
 import { SETTINGS_FILE } from './settings';
 import { BACKUP_DIR_NAME, stationFileState } from './station-history';
 
@@ -130,4 +132,21 @@ export function adoptOtherShellData(target: string, others: readonly string[]): 
     lines.push(`Moved this station's data from ${other} to ${target} (${moved.join(', ')}).`);
   }
   return lines;
+}
+
+/**
+ * A data folder the timer named (CHUTE_DATA_DIR, --data-dir) is created only where its parent
+ * exists: a missing parent is a disk not plugged in or not mounted, and a station created there
+ * would start empty on the laptop's own disk. Throws the sentence that says so.
+ */
+export function refuseUnreachableDataDir(dir: string): void {
+  const parent = path.dirname(path.resolve(dir));
+  if (existsSync(dir) || existsSync(parent)) return;
+  throw new DatabaseOpenError(
+    failureSentence(
+      'missing-folder',
+      path.join(dir, STATION_FILE_NAME),
+      `${parent} does not exist`,
+    ),
+  );
 }

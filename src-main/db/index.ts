@@ -66,6 +66,7 @@ export {
   adoptOtherShellData,
   currentContext,
   otherShellDataDirs,
+  refuseUnreachableDataDir,
   stationDataDir,
 } from './data-folder';
 export type { DataFolderContext } from './data-folder';

@@ -24,6 +24,7 @@ import {
   adoptOtherShellData,
   currentContext,
   otherShellDataDirs,
+  refuseUnreachableDataDir,
   restoreBackup,
   stationDataDir,
   useSqliteBinding,
@@ -201,6 +202,8 @@ async function start(): Promise<void> {
   // The same data folder as the web station; a station left in userData is moved there once.
   const context = currentContext();
   const dataDir = stationDataDir(context);
+  // A folder named in CHUTE_DATA_DIR whose disk is not there is refused, not created.
+  if (context.env.CHUTE_DATA_DIR) refuseUnreachableDataDir(dataDir);
   if (!context.env.CHUTE_DATA_DIR) {
     const others = [app.getPath('userData'), ...otherShellDataDirs(context)];
     for (const line of adoptOtherShellData(dataDir, [...new Set(others)])) log(line);

@@ -3,7 +3,13 @@
 import { parseArgs } from 'node:util';
 import { errorText } from '../app/dispatch';
 import { isTimeZone, localTimeZone } from '../../src-shared/time';
-import { adoptOtherShellData, currentContext, otherShellDataDirs, stationDataDir } from '../db';
+import {
+  adoptOtherShellData,
+  currentContext,
+  otherShellDataDirs,
+  refuseUnreachableDataDir,
+  stationDataDir,
+} from '../db';
 import { launchWebStation } from './launch';
 
 export function defaultDataDir(): string {
@@ -32,6 +38,8 @@ async function main(): Promise<void> {
   if (!isTimeZone(timeZone)) {
     throw new Error(`--time-zone must be a time zone such as America/New_York, not "${timeZone}".`);
   }
+  // A folder named on the command line whose disk is not there is refused, not created.
+  if (values['data-dir'] !== defaultDataDir()) refuseUnreachableDataDir(values['data-dir']);
   if (values['data-dir'] === defaultDataDir()) {
     for (const line of adoptOtherShellData(
       values['data-dir'],

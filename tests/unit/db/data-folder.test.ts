@@ -8,6 +8,7 @@ import {
   adoptOtherShellData,
   openDatabase,
   otherShellDataDirs,
+  refuseUnreachableDataDir,
   stationDataDir,
   useSqliteBinding,
 } from '../../../src-main/db';
@@ -49,6 +50,22 @@ describe('the data folder', () => {
     expect(otherShellDataDirs({ platform: 'linux', env: { CHUTE_DATA_DIR: '/d' }, home })).toEqual(
       [],
     );
+  });
+});
+
+describe('a data folder the timer named', () => {
+  it('is created where its parent exists, and refused with the sentence where its disk is not there', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'chute-named-'));
+    try {
+      expect(() => refuseUnreachableDataDir(path.join(root, 'chute'))).not.toThrow();
+      const onStick = path.join(root, 'usb-stick', 'chute');
+      expect(() => refuseUnreachableDataDir(onStick)).toThrow(
+        /data folder .*usb-stick.*cannot be reached .*does not exist.*plug in or mount the disk/,
+      );
+      expect(existsSync(path.join(root, 'usb-stick'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
