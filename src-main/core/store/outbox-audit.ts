@@ -331,9 +331,8 @@ const trackers = new WeakMap<Database, ChangeTracker>();
 
 /**
  * Runner counts (and the result sets audited) kept up to date from the rows that changed,
- * instead of grouping the
- * whole outbox at every status recount (140 ms at 118,000 rows, after every post that leaves
- * nothing pending). Temporary triggers (this connection only, never in the file or a backup)
+ * instead of grouping the whole outbox at every status recount (140 ms at 118,000 rows, after
+ * every post that leaves nothing pending). Temporary triggers (this connection only, never in the file or a backup)
  * note every runner an INSERT, UPDATE or DELETE of the outbox touches, whatever statement did
  * it, in the same transaction (a rollback takes the note back too). A count re-reads only those
  * runners; the first count, or a new scope, groups the whole table once.
