@@ -93,6 +93,11 @@ async function screenshots(page: Page, name: string) {
   ] as const) {
     await page.setViewportSize({ width, height });
     await page.screenshot({ path: `test-results/screens/${name}-${width}x${height}.png` });
+    // Nothing wider than the screen: no sideways scrolling at either size.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow, `${name} at ${width}x${height} scrolls sideways`).toBeLessThanOrEqual(0);
   }
 }
 
