@@ -7,7 +7,7 @@ import type { Database as Db } from 'better-sqlite3';
 import { connect } from './sqlite';
 import { raceKeyOf, readBackupInfo, type BackupInfo } from './backup-info';
 import { DatabaseOpenError } from './errors';
-import { describeFailure } from './failure';
+import { describeFailure, errorCode, failureKind, probeFolder } from './failure';
 import { LATEST_VERSION } from './migrations';
 import { checkIntegrity, StationLockedError } from './open';
 import { backupsToDelete } from './retention';
@@ -137,7 +137,7 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       pruneBackups(dir, keep);
       mirrorError = null;
     } catch (err) {
-      mirrorError = (err as Error).message;
+      mirrorError = mirrorProblem(err, dir);
     }
   };
 
@@ -197,6 +197,17 @@ export function startRollingBackups(db: Db, options: RollingBackupOptions): Roll
       return mirrorStatusOf(dir, mirrorError);
     },
   };
+}
+
+/** Why a copy to the mirror folder failed, with what to do when the cause is known. */
+export function mirrorProblem(err: unknown, dir: string): string {
+  const detail = err instanceof Error ? err.message : String(err);
+  const kind = failureKind(errorCode(err), () => probeFolder(dir));
+  if (kind === 'disk-full') return `${detail}: the stick is full; free space on it or use another`;
+  if (kind === 'read-only') {
+    return `${detail}: the stick takes no writes (its write-protect switch?); use another`;
+  }
+  return detail;
 }
 
 export function mirrorStatusOf(dir: string | null, lastError: string | null): MirrorStatus {

@@ -19,6 +19,7 @@ export {
   describeBackups,
   pruneBackups,
   backupFileName,
+  mirrorProblem,
   mirrorStatusOf,
   verifyBackupCopy,
   assertStationFileFree,

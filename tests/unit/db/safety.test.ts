@@ -22,6 +22,7 @@ import {
   failureKind,
   failureSentence,
   listBackups,
+  mirrorProblem,
   notSavedSentence,
   openDatabase,
   openFailure,
@@ -111,6 +112,17 @@ describe('backups', () => {
     expect(backups.mirrorStatus()).toEqual({ dir: null, state: 'off', message: null });
     await backups.stop({ finalBackup: false });
     db.close();
+  });
+
+  it('a mirror copy that failed says what to do when the stick is full or write-protected', () => {
+    const failure = (code: string, message: string) => Object.assign(new Error(message), { code });
+    expect(mirrorProblem(failure('ENOSPC', 'no space left on device'), dir)).toMatch(
+      /no space left on device: the stick is full; free space on it or use another/,
+    );
+    expect(mirrorProblem(failure('EROFS', 'read-only file system'), dir)).toMatch(
+      /write-protect switch/,
+    );
+    expect(mirrorProblem(failure('EIO', 'i/o error'), dir)).toBe('i/o error');
   });
 
   it('keeps every older backup that holds more entries than an emptied station', async () => {
