@@ -40,7 +40,7 @@ function ClockStatusLine() {
         </button>
       )}
       {mainScreen && (
-        <button type="button" onClick={() => setDialog(true)}>
+        <button type="button" className="status-clock-offset" onClick={() => setDialog(true)}>
           Set offset…
         </button>
       )}
