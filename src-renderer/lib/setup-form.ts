@@ -7,7 +7,7 @@ export const RUNSIGNUP_URL = 'https://api.runsignup.com/rest';
 export const RUNSIGNUP_TEST_URL = 'https://test.runsignup.com/Rest';
 
 export type HostChoice = 'practice' | 'runsignup' | 'runsignup-test' | 'custom';
-export type AuthChoice = 'api-key' | 'v2-key' | 'login';
+export type AuthChoice = 'api-key' | 'v2-key' | 'login' | 'bearer';
 
 export interface ConnectionForm {
   host: HostChoice;
@@ -17,6 +17,10 @@ export interface ConnectionForm {
   apiSecret: string;
   email: string;
   password: string;
+  /** OAuth: the access token, and (both or neither) what renews it when it expires. */
+  accessToken: string;
+  refreshToken: string;
+  clientId: string;
   /** The app's API-caller registration (RunSignup requires it from 2027-01-01): both or neither. */
   callerToken: string;
   callerSecret: string;
@@ -27,6 +31,11 @@ export const CALLER_REGISTRATION_HINT =
   'API caller token and secret: from the API Keys page of your RunSignup account ' +
   '(RunSignup requires them on every call from 1 January 2027).';
 
+/** Said beside the refresh token: without it an expired access token pauses posting. */
+export const BEARER_RENEWAL_HINT =
+  'An OAuth access token lasts a month. With the refresh token and your OAuth client id, ' +
+  'the station renews it by itself; without them, posting pauses when it expires.';
+
 export const EMPTY_CONNECTION_FORM: ConnectionForm = {
   host: 'practice',
   customUrl: '',
@@ -35,6 +44,9 @@ export const EMPTY_CONNECTION_FORM: ConnectionForm = {
   apiSecret: '',
   email: '',
   password: '',
+  accessToken: '',
+  refreshToken: '',
+  clientId: '',
   callerToken: '',
   callerSecret: '',
 };
@@ -75,6 +87,14 @@ export function buildConnection(form: ConnectionForm): Built<Connection> {
     // Passwords are taken as typed: spaces may be part of them.
     if (form.password === '') errors.push('Password is required');
     connection = { auth: 'login', baseUrl: base.value, email, password: form.password };
+  } else if (form.auth === 'bearer') {
+    const token = need(form.accessToken, 'OAuth access token');
+    connection = { auth: 'bearer', baseUrl: base.value, token };
+    const refreshToken = form.refreshToken.trim();
+    const clientId = form.clientId.trim();
+    if ((refreshToken === '') !== (clientId === '')) {
+      errors.push('Give both the refresh token and the OAuth client id, or neither');
+    } else if (refreshToken !== '') connection = { ...connection, refreshToken, clientId };
   } else {
     const apiKey = need(form.apiKey, 'API key');
     const apiSecret = need(form.apiSecret, 'API secret');

@@ -10,6 +10,7 @@ import { DevicesPanel } from '../components/DevicesPanel';
 import { RestorePanel } from '../components/RestorePanel';
 import { useScreenRole } from '../host-context';
 import {
+  BEARER_RENEWAL_HINT,
   CALLER_REGISTRATION_HINT,
   EMPTY_CONNECTION_FORM,
   buildConfigure,
@@ -31,6 +32,7 @@ const AUTHS: Array<[AuthChoice, string]> = [
   ['api-key', 'API key + secret'],
   ['v2-key', 'API v2 key + secret'],
   ['login', 'Email + password'],
+  ['bearer', 'OAuth token'],
 ];
 
 function Errors(props: { errors: string[] }) {
@@ -65,7 +67,14 @@ function ConnectionStep(props: { onConnected: () => void }) {
       return;
     }
     // The station keeps the credentials; the screen forgets them.
-    setForm((f) => ({ ...f, apiSecret: '', password: '', callerSecret: '' }));
+    setForm((f) => ({
+      ...f,
+      apiSecret: '',
+      password: '',
+      accessToken: '',
+      refreshToken: '',
+      callerSecret: '',
+    }));
     setErrors([]);
     props.onConnected();
   };
@@ -124,6 +133,41 @@ function ConnectionStep(props: { onConnected: () => void }) {
                   autoComplete="current-password"
                   value={form.password}
                   onChange={(e) => patch({ password: e.target.value })}
+                />
+              </label>
+            </>
+          ) : form.auth === 'bearer' ? (
+            <>
+              <label>
+                OAuth access token
+                <input
+                  name="accessToken"
+                  type="password"
+                  autoComplete="off"
+                  value={form.accessToken}
+                  onChange={(e) => patch({ accessToken: e.target.value })}
+                />
+              </label>
+              <p className="muted" data-testid="refresh-hint">
+                {BEARER_RENEWAL_HINT}
+              </p>
+              <label>
+                Refresh token
+                <input
+                  name="refreshToken"
+                  type="password"
+                  autoComplete="off"
+                  value={form.refreshToken}
+                  onChange={(e) => patch({ refreshToken: e.target.value })}
+                />
+              </label>
+              <label>
+                OAuth client id
+                <input
+                  name="clientId"
+                  autoComplete="off"
+                  value={form.clientId}
+                  onChange={(e) => patch({ clientId: e.target.value })}
                 />
               </label>
             </>

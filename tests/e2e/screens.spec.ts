@@ -64,6 +64,37 @@ test('setup: practice connection, race, events, station name', async ({ page }) 
   await expect(page.getByTestId('practice-badge')).toBeVisible();
 });
 
+test('setup: an OAuth token with its renewal connects to RunSignup and lists the races', async ({
+  page,
+}) => {
+  env = await startStation(SEED);
+  const emulator = env.station.emulator!;
+  const creds = emulator.practice.credentials;
+  await page.goto(env.station.url);
+  await page.keyboard.press('F1');
+  await page.getByLabel('Custom URL').check();
+  await page.locator('input[name=customUrl]').fill(emulator.url);
+  await page.getByLabel('OAuth token').check();
+  await expect(page.getByTestId('refresh-hint')).toContainText('renews it by itself');
+  await page.locator('input[name=accessToken]').fill(creds.bearerToken);
+  await page.locator('input[name=refreshToken]').fill(creds.bearerRefreshToken);
+  // Half of the renewal is refused with a sentence, nothing sent.
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Give both the refresh token and the OAuth client id, or neither',
+  );
+  await page.locator('input[name=clientId]').fill(creds.oauthClientId);
+  await page.locator('input[name=callerToken]').fill(emulator.practice.caller.token);
+  await page.locator('input[name=callerSecret]').fill(emulator.practice.caller.secret);
+  await page.screenshot({ path: 'test-results/screens/setup-oauth.png', fullPage: true });
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByRole('button', { name: 'Load my races' }).click();
+  await expect(page.locator('select[name=race] option', { hasText: race.name })).toHaveCount(1);
+  // The station keeps the secrets; the form forgets them.
+  await expect(page.locator('input[name=accessToken]')).toHaveValue('');
+  await expect(page.locator('input[name=refreshToken]')).toHaveValue('');
+});
+
 test('timing: gun, bib-first, time-first fill, unreadable, focus, DNF, undo', async ({ page }) => {
   const { station } = await open(page);
   await expect(page.getByTestId('race-clock')).toHaveText('NO GUN');

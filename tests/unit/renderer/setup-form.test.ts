@@ -69,6 +69,41 @@ describe('buildConnection', () => {
     expect(buildConnection(live)).toMatchObject({ ok: true, value: { auth: 'api-key' } });
     expect(CALLER_REGISTRATION_HINT).toMatch(/API Keys page of your RunSignup account/);
   });
+  it('builds an OAuth connection, with its renewal both or neither', () => {
+    const oauth = {
+      ...EMPTY_CONNECTION_FORM,
+      host: 'runsignup' as const,
+      auth: 'bearer' as const,
+      accessToken: ' at ',
+      callerToken: 'ct',
+      callerSecret: 'cs',
+    };
+    const plain = buildConnection(oauth);
+    expect(plain).toEqual({
+      ok: true,
+      value: {
+        auth: 'bearer',
+        baseUrl: RUNSIGNUP_URL,
+        token: 'at',
+        callerToken: 'ct',
+        callerSecret: 'cs',
+      },
+    });
+    const renewing = buildConnection({ ...oauth, refreshToken: ' rt ', clientId: 'app-7' });
+    expect(renewing).toMatchObject({
+      ok: true,
+      value: { auth: 'bearer', token: 'at', refreshToken: 'rt', clientId: 'app-7' },
+    });
+    if (renewing.ok) expect(Connection.safeParse(renewing.value).success).toBe(true);
+    expect(buildConnection({ ...oauth, refreshToken: 'rt' })).toEqual({
+      ok: false,
+      errors: ['Give both the refresh token and the OAuth client id, or neither'],
+    });
+    expect(buildConnection({ ...oauth, accessToken: ' ' })).toEqual({
+      ok: false,
+      errors: ['OAuth access token is required'],
+    });
+  });
   it('lists every missing field and refuses a bad URL', () => {
     const r = buildConnection({ ...EMPTY_CONNECTION_FORM, host: 'runsignup', auth: 'v2-key' });
     expect(r).toEqual({ ok: false, errors: ['API key is required', 'API secret is required'] });
