@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: process.env.CHUTE_PORT ?? '0' },
       host: { type: 'string', default: process.env.CHUTE_HOST ?? '127.0.0.1' },
-      'data-dir': { type: 'string', default: defaultDataDir() },
+      'data-dir': { type: 'string' },
       seed: { type: 'string', default: '1' },
       // The race's zone for the shared gun time (RunSignup's start-time call is wall-clock text).
       'time-zone': { type: 'string', default: process.env.CHUTE_TIME_ZONE ?? localTimeZone() },
@@ -38,19 +38,19 @@ async function main(): Promise<void> {
   if (!isTimeZone(timeZone)) {
     throw new Error(`--time-zone must be a time zone such as America/New_York, not "${timeZone}".`);
   }
-  // A folder named on the command line whose disk is not there is refused, not created.
-  if (values['data-dir'] !== defaultDataDir()) refuseUnreachableDataDir(values['data-dir']);
-  if (values['data-dir'] === defaultDataDir()) {
-    for (const line of adoptOtherShellData(
-      values['data-dir'],
-      otherShellDataDirs(currentContext()),
-    )) {
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  // A folder the timer named (--data-dir, CHUTE_DATA_DIR) whose disk is not there is refused,
+  // not created; only the default folder takes over the other shell's data.
+  const named = values['data-dir'] !== undefined || Boolean(process.env.CHUTE_DATA_DIR);
+  if (named) refuseUnreachableDataDir(dataDir);
+  else {
+    for (const line of adoptOtherShellData(dataDir, otherShellDataDirs(currentContext()))) {
       console.log(`[chute] ${line}`);
     }
   }
   const station = await launchWebStation({
     timeZone,
-    dataDir: values['data-dir'],
+    dataDir,
     port,
     host: values.host,
     practiceSeed: seed,
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   if (values.host !== '127.0.0.1' && values.host !== 'localhost') {
     console.warn(`Listening on ${values.host}: anyone who can reach it and has the link can time.`);
   }
-  console.log(`Chute station data: ${values['data-dir']} (gun times in ${timeZone})`);
+  console.log(`Chute station data: ${dataDir} (gun times in ${timeZone})`);
   console.log(`Open the station in your browser:\n\n  ${station.url}\n`);
   if (station.lanUrls.length > 0) {
     // A second screen on the same station: the chute recorder's tablet, say.
