@@ -232,11 +232,16 @@ export function localTimeZone(): string {
 
 /** Whether `zone` is an IANA time zone this runtime knows ("UTC" included). */
 export function isTimeZone(zone: string): boolean {
+  return canonicalTimeZone(zone) !== null;
+}
+
+/** A zone's canonical IANA name (`america/new_york` -> `America/New_York`), or null if unknown. */
+export function canonicalTimeZone(zone: string | null | undefined): string | null {
+  if (zone == null || zone.trim() === '') return null;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone.trim() }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 

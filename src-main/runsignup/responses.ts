@@ -4,6 +4,7 @@
 // (ids). A shape mismatch is a RunSignupError naming the call and the path, never a crash.
 import { z } from 'zod';
 import type { Participant } from '../../src-shared/domain';
+import { canonicalTimeZone } from '../../src-shared/time';
 import { describeIssues } from '../../src-shared/zod-issues';
 import { RunSignupError } from './errors';
 
@@ -96,22 +97,13 @@ export interface RaceInfo {
   events: RaceEvent[];
 }
 
-function knownTimeZone(zone: string | null | undefined): string | null {
-  if (zone == null || zone.trim() === '') return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone.trim() }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
 function toRaceInfo(r: z.output<typeof RaceSchema>): RaceInfo {
   return {
     raceId: r.race_id,
     name: r.name,
     nextDate: r.next_date,
     lastDate: r.last_date,
-    timeZone: knownTimeZone(r.timezone),
+    timeZone: canonicalTimeZone(r.timezone),
     events: (r.events ?? []).map((e) => ({
       eventId: e.event_id,
       name: e.name,

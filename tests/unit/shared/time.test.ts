@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalTimeZone,
   formatCompact,
   formatElapsed,
   isPostableTimeValue,
+  isTimeZone,
   MAX_ELAPSED_MS,
   parseElapsed,
   parseReadBack,
@@ -198,5 +200,17 @@ describe('isPostableTimeValue', () => {
     for (const v of ['', ' ', '8:27.4', '1:60:00', 'dq', 'x', '1:00:00.1234', '-0:00:01']) {
       expect(isPostableTimeValue(v)).toBe(false);
     }
+  });
+});
+
+describe('time zone names', () => {
+  it('knows a zone by its canonical name, whatever the case RunSignup sends it in', () => {
+    expect(canonicalTimeZone('america/new_york')).toBe('America/New_York');
+    expect(canonicalTimeZone(' UTC ')).toBe('UTC');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+    expect(canonicalTimeZone('')).toBeNull();
+    expect(canonicalTimeZone(null)).toBeNull();
+    expect(isTimeZone('Europe/Paris')).toBe(true);
+    expect(isTimeZone('Europe/Atlantis')).toBe(false);
   });
 });
