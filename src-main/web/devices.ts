@@ -4,7 +4,7 @@
 // (the announcer, the results tent) only reads. Tokens are kept as digests, never logged, and a
 // revoked device is refused at once.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Command } from '../../src-shared/station-api';
+import type { Command, Query } from '../../src-shared/station-api';
 
 export type DeviceRole = 'chute' | 'display';
 export type ScreenRights = 'main' | DeviceRole;
@@ -44,6 +44,35 @@ export function commandRefusal(rights: ScreenRights, type: Command['type']): str
     `This ${ROLE_NAME[rights]} may not ${COMMAND_WORDS[type] ?? `send '${type}'`}: ` +
     'only the main screen on the station laptop may.'
   );
+}
+
+/**
+ * The queries a device may ask: only what its screen reads. Both screens read the snapshot; the
+ * Chute screen also looks a typed bib up. The others would hand a device the data folder and
+ * backup paths (`backups`), the whole journal or results, or make the station call RunSignup
+ * with the race account and rewrite its station file (`races`, `raceDetails`).
+ */
+const DEVICE_QUERIES: Record<DeviceRole, ReadonlySet<Query['type']>> = {
+  chute: new Set(['snapshot', 'lookupBib']),
+  display: new Set(['snapshot']),
+};
+
+/** What a refused query would have read, in the timer's words. */
+const QUERY_WORDS: Record<Query['type'], string> = {
+  snapshot: 'read the crossings',
+  lookupBib: 'look a bib up',
+  journal: 'read the journal',
+  results: 'read the results',
+  exportCsv: 'export the results',
+  races: 'list the RunSignup races',
+  raceDetails: "read a race's details from RunSignup",
+  backups: 'list the backups',
+};
+
+/** Null when allowed, else the sentence the screen shows. */
+export function queryRefusal(rights: ScreenRights, type: Query['type']): string | null {
+  if (rights === 'main' || DEVICE_QUERIES[rights].has(type)) return null;
+  return `This ${ROLE_NAME[rights]} may not ${QUERY_WORDS[type]}: only the main screen on the station laptop may.`;
 }
 
 /** Pairing and revoking are the main screen's alone. */

@@ -35,6 +35,7 @@ import {
 import {
   SCREEN_OF_ROLE,
   commandRefusal,
+  queryRefusal,
   createDeviceRegistry,
   hostRefusal,
   isLoopbackPeer,
@@ -363,6 +364,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
             result: { ok: false, error: refused },
           });
         }
+      } else {
+        const refused = queryRefusal(rights, parsed.request.body.type);
+        if (refused !== null) return send(ws, { id: parsed.request.id, ok: false, error: refused });
       }
       const inHostClock = tapInHostClock(parsed.request, offset, now());
       if (!inHostClock.ok) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LaunchedStation } from '../../../src-main/web/launch';
-import { commandRefusal, createDeviceRegistry } from '../../../src-main/web/devices';
+import { commandRefusal, createDeviceRegistry, queryRefusal } from '../../../src-main/web/devices';
 import { launchPracticeStation } from './practice-station';
 import { openSocket, request, type TestSocket } from './support';
 
@@ -26,6 +26,31 @@ describe('rights of each screen (pure)', () => {
       'setBackupMirror',
     ] as const) {
       expect(commandRefusal('chute', type)).toMatch(/Chute screen may not.*only the main screen/);
+    }
+  });
+
+  it('a device asks only what its screen reads: the Chute screen the snapshot and a bib, a display the snapshot', () => {
+    const all = [
+      'snapshot',
+      'lookupBib',
+      'journal',
+      'results',
+      'exportCsv',
+      'races',
+      'raceDetails',
+      'backups',
+    ] as const;
+    for (const type of all) expect(queryRefusal('main', type)).toBeNull();
+    expect(queryRefusal('chute', 'snapshot')).toBeNull();
+    expect(queryRefusal('chute', 'lookupBib')).toBeNull();
+    expect(queryRefusal('display', 'snapshot')).toBeNull();
+    for (const type of all.filter((t) => t !== 'snapshot' && t !== 'lookupBib')) {
+      expect(queryRefusal('chute', type)).toMatch(/Chute screen may not .*only the main screen/);
+    }
+    for (const type of all.filter((t) => t !== 'snapshot')) {
+      expect(queryRefusal('display', type)).toMatch(
+        /read-only display may not .*only the main screen/,
+      );
     }
   });
 
@@ -104,6 +129,17 @@ describe('pairing second devices on the web host', () => {
       expect(JSON.stringify(order)).not.toMatch(/may not/);
       const snapshot = await request(chute, { kind: 'query', body: { type: 'snapshot' } });
       expect(snapshot).toMatchObject({ ok: true, result: { mode: 'practice' } });
+      const bib = await request(chute, { kind: 'query', body: { type: 'lookupBib', bib: '12' } });
+      expect(bib).toMatchObject({ ok: true });
+      for (const body of [
+        { type: 'backups' },
+        { type: 'races' },
+        { type: 'raceDetails', raceId: 1 },
+        { type: 'results', eventId: 1 },
+      ]) {
+        const answer = await request(chute, { kind: 'query', body });
+        expect(answer).toMatchObject({ ok: false, error: /Chute screen may not .*only the main/ });
+      }
       const list = await request(chute, { kind: 'host', body: { type: 'devices' } });
       expect(list).toMatchObject({ ok: false, error: /may not pair or revoke/ });
     } finally {
@@ -119,6 +155,17 @@ describe('pairing second devices on the web host', () => {
       expect(order).toMatchObject({ result: { ok: false, error: /read-only display may not/ } });
       const results = await request(display, { kind: 'query', body: { type: 'snapshot' } });
       expect(results).toMatchObject({ ok: true });
+      for (const body of [
+        { type: 'backups' },
+        { type: 'races' },
+        { type: 'raceDetails', raceId: 1 },
+        { type: 'journal', limit: 10 },
+        { type: 'lookupBib', bib: '3' },
+      ]) {
+        const answer = await request(display, { kind: 'query', body });
+        expect(answer).toMatchObject({ ok: false, error: /read-only display may not/ });
+        expect(answer).not.toHaveProperty('result');
+      }
     } finally {
       display.ws.close();
     }
