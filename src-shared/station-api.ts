@@ -139,6 +139,12 @@ export const Command = z.discriminatedUnion('type', [
     file: BackupFileName,
     /** The data folder's own backups, or the mirror folder's (a stick brought from another laptop). */
     where: z.enum(['data', 'mirror']),
+    /**
+     * The timer saw that results of the live race in use are not yet on RunSignup and restores
+     * anyway (those not in the backup then stay only in the kept file); without it such a
+     * restore is refused.
+     */
+    unsentConfirmed: z.boolean().optional(),
   }),
   /** Every backup is also copied to this folder (a USB stick); null: none. */
   z.object({
@@ -531,6 +537,8 @@ export const BackupList = z.object({
   dataDir: z.string(),
   /** Journal entries of the station file in use. */
   stationEntries: z.number().int(),
+  /** Results of the live race in use not yet on RunSignup (a restore asks to confirm them). */
+  unsentResults: z.number().int().nonnegative().optional(),
   mirror: z.object({
     dir: z.string().nullable(),
     state: z.enum(['off', 'ok', 'missing', 'failed']),

@@ -29,7 +29,7 @@ import type {
 } from './ports';
 import { chooseEvents, downloadParticipants } from './race-setup';
 import type { StationBackups } from './station-backups';
-import { fail, StationSession, unsentSentence, type SessionLinks } from './session';
+import { fail, StationSession, unsentResults, unsentSentence, type SessionLinks } from './session';
 
 export { CONNECTION_SECRET_KEY } from './connection';
 export { chooseEvents } from './race-setup';
@@ -345,6 +345,20 @@ export async function createStationService(parts: StationServiceParts): Promise<
     if (!backups) return fail(NO_BACKUPS);
     const prepared = backups.prepare(command.file, command.where);
     if (!prepared.ok) return fail(prepared.error);
+    // Results of a live race not yet on RunSignup would stay only in the kept file: the timer
+    // sees their count in the confirm step and says so.
+    const config = current().core.config();
+    if (config?.mode === 'live' && command.unsentConfirmed !== true) {
+      const unsent = unsentSentence(
+        current().core,
+        config,
+        'before restoring, or confirm in the restore step that those the backup lacks stay only in the kept file',
+      );
+      if (unsent !== null) {
+        backups.discard(prepared.staged);
+        return fail(unsent);
+      }
+    }
     const entriesBefore = current().length();
     let kept: string | null = null;
     let error: string | null = null;
@@ -454,7 +468,9 @@ export async function createStationService(parts: StationServiceParts): Promise<
     backups: async () => {
       if (!parts.backups) throw new Error(NO_BACKUPS);
       const s = current();
-      return parts.backups.list(s.length(), s.core.backupMirror?.() ?? null);
+      const list = parts.backups.list(s.length(), s.core.backupMirror?.() ?? null);
+      if (s.core.config()?.mode !== 'live') return list;
+      return { ...list, unsentResults: unsentResults(s.core).total };
     },
   };
 

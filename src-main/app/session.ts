@@ -48,23 +48,35 @@ export function fail(error: string): CommandResult {
 }
 
 /**
- * The sentence for the timer when the results of `config` are not all on RunSignup, or null when
- * they are. Counts rows waiting, needing attention, and clears awaiting a read-back.
+ * How many results of the race in use are not yet on RunSignup (rows waiting, needing attention,
+ * and clears awaiting a read-back), and of which kind.
  */
-export function unsentSentence(core: CorePort, config: StationConfig): string | null {
+export function unsentResults(core: CorePort): { total: number; kinds: string } {
   const counts = core.outbox.counts();
   const verifying = core.outbox.awaitingReadBack().length;
-  const total = counts.pending + counts.attention + verifying;
-  if (total === 0) return null;
   const parts: string[] = [];
   if (counts.pending > 0) parts.push(`${counts.pending} waiting to be sent`);
   if (counts.attention > 0) parts.push(`${counts.attention} needing attention`);
   if (verifying > 0) parts.push(`${verifying} awaiting a check on RunSignup`);
+  return { total: counts.pending + counts.attention + verifying, kinds: parts.join(', ') };
+}
+
+/**
+ * The sentence that refuses to replace a station file whose results are not all on RunSignup
+ * (`doing`: what the timer asked for), or null when all are there.
+ */
+export function unsentSentence(
+  core: CorePort,
+  config: StationConfig,
+  doing = 'before setting up another race',
+): string | null {
+  const { total, kinds } = unsentResults(core);
+  if (total === 0) return null;
   return (
     `Not changed: ${total} result${total === 1 ? '' : 's'} of ${config.raceName} ` +
     `(race ${config.raceId}) ${total === 1 ? 'is' : 'are'} not yet on RunSignup ` +
-    `(${parts.join(', ')}). They are kept on this station: let them finish sending ` +
-    `(Retry, or correct the rows needing attention) before setting up another race.`
+    `(${kinds}). They are kept on this station: let them finish sending ` +
+    `(Retry, or correct the rows needing attention) ${doing}.`
   );
 }
 

@@ -99,6 +99,7 @@ function ConfirmRestore(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const b = props.backup;
+  const unsent = props.list.unsentResults ?? 0;
   return (
     <Dialog title="Restore this backup?" onClose={props.onCancel}>
       <p data-testid="restore-confirm-text">
@@ -113,6 +114,14 @@ function ConfirmRestore(props: {
           The backup holds {props.list.stationEntries - b.entries} fewer entries than the file in
           use: entries made since it was taken stay only in the kept file (results of them already
           on RunSignup stay there and show as conflicts for you to decide).
+        </p>
+      )}
+      {unsent > 0 && (
+        <p className="tone-warn" data-testid="restore-unsent">
+          {unsent} {unsent === 1 ? 'result' : 'results'} of the race in use{' '}
+          {unsent === 1 ? 'is' : 'are'} not yet on RunSignup. Those the backup lacks stay only in
+          the kept file, not sent: let them finish sending first if you can. Restoring now confirms
+          this.
         </p>
       )}
       <div className="dialog-buttons">
@@ -155,9 +164,10 @@ export function RestorePanel() {
     void load();
   }, [load]);
 
-  const restore = async (b: BackupView) => {
+  const restore = async (b: BackupView, unsentShown: boolean) => {
     const result = await run(
-      { type: 'restoreBackup', file: b.file, where: b.where },
+      // The confirm step showed the results not yet on RunSignup: restoring confirms them.
+      { type: 'restoreBackup', file: b.file, where: b.where, unsentConfirmed: unsentShown },
       `restore ${b.file}`,
     );
     setConfirming(null);
@@ -231,7 +241,7 @@ export function RestorePanel() {
           backup={confirming}
           list={list}
           onCancel={() => setConfirming(null)}
-          onRestore={() => restore(confirming)}
+          onRestore={() => restore(confirming, (list.unsentResults ?? 0) > 0)}
         />
       )}
     </section>

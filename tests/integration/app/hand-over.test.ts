@@ -248,10 +248,13 @@ describe('restore from Setup', () => {
         .ok,
     ).toBe(false);
 
+    // This station was never connected: its results are not on RunSignup, and the timer
+    // confirms restoring over them (the refusal without it is tested below).
     const restored = await second.command({
       type: 'restoreBackup',
       file: backup!.file,
       where: 'data',
+      unsentConfirmed: true,
     });
     expect(restored).toMatchObject({
       ok: true,
@@ -293,6 +296,50 @@ describe('restore from Setup', () => {
     // The station carries on from the restored file.
     await tap(second, bibs.slice(5, 6), now - 10_000);
     expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(3);
+  });
+
+  it('refuses to restore over live results not yet on RunSignup unless the timer confirms it', async () => {
+    const runsignup = await startEmulator({ port: 0, seed: 9 });
+    cleanups.push(() => runsignup.close());
+    const dir = await folder('restore-unsent');
+    const first = await station(dir);
+    const bibs = await setUp(first, runsignup, 9);
+    const now = Date.now();
+    await tap(first, bibs.slice(0, 1), now - 60_000);
+    await first.close(); // its last backup: gun + one finish
+
+    // RunSignup stops answering: the next two finishes are saved, not sent.
+    runsignup.setFaults({ probability: 1, kinds: ['throttle'] });
+    const second = await station(dir);
+    await tap(second, bibs.slice(1, 3), now - 30_000);
+    const listed = await second.query({ type: 'backups' });
+    expect(listed.unsentResults).toBeGreaterThanOrEqual(2);
+    const [backup] = listed.backups;
+
+    const refused = await second.command({
+      type: 'restoreBackup',
+      file: backup!.file,
+      where: 'data',
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /Not changed: \d+ results of .* are not yet on RunSignup .*before restoring, or confirm/,
+      ),
+    });
+    expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(3);
+    expect(existsSync(path.join(dir, REPLACED_DIR))).toBe(false);
+
+    const confirmed = await second.command({
+      type: 'restoreBackup',
+      file: backup!.file,
+      where: 'data',
+      unsentConfirmed: true,
+    });
+    expect(confirmed).toMatchObject({ ok: true, warnings: [{ code: 'station-restored' }] });
+    expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(1);
+    const kept = readdirSync(path.join(dir, REPLACED_DIR)).filter((f) => f.endsWith('.sqlite'));
+    expect(readStationFileInfo(path.join(dir, REPLACED_DIR, kept[0]!)).entries).toBe(4);
   });
 
   it('sets the mirror folder from Setup, refusing one that cannot be used', async () => {
