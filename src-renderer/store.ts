@@ -164,6 +164,7 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
   const ownLabels = new Map<number, string>();
   let madeEntries = false;
   let journalKey: string | null = null;
+  let journalStream: string | null = null;
   // The station's change stream (DeltaCursor): the position of the rows on screen, the `rows`
   // events that arrived while a snapshot was on its way, and the latest `changed` meanwhile.
   let cursor: DeltaCursor | null = null;
@@ -182,6 +183,11 @@ export function createChuteStore(deps: StoreDeps): ChuteStore {
         if (journalKey !== null && key !== journalKey) ownSeqs = [];
         // A journal only grows: a shorter one is another file (a restored backup).
         if (before !== null && snapshot.journalLength < before.journalLength) ownSeqs = [];
+        // Each opening of the station file starts a new change stream: after a restore (here or
+        // from another screen) the same seqs may name other entries, even in a journal as long.
+        const stream = snapshot.delta?.stream ?? null;
+        if (journalStream !== null && stream !== null && stream !== journalStream) ownSeqs = [];
+        if (stream !== null) journalStream = stream;
         journalKey = key;
         // Changes sent while the snapshot was on its way: those after it are applied in order.
         let at = snapshot.delta ?? null;

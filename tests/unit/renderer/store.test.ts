@@ -156,6 +156,26 @@ describe('store', () => {
     expect(g.commands.length).toBe(before);
   });
 
+  it("a station file opened again (a restore leaving the same race and a journal as long) forgets this screen's seqs", async () => {
+    const f = fakeApi({ ...snapshot([]), journalLength: 3, delta: { stream: 'first', seq: 4 } });
+    const store = createChuteStore({ api: f.api });
+    await store.getState().refresh();
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_000, bib: '5' }, 'bib 5'); // seq 1
+    // The same file, further on: the screen's entry is still its own.
+    f.setSnapshot({ ...snapshot([]), journalLength: 4, delta: { stream: 'first', seq: 5 } });
+    await store.getState().refresh();
+    await store.getState().run({ type: 'tap', at: 1_700_000_000_100, bib: '6' }, 'bib 6'); // seq 2
+    await store.getState().run({ type: 'undo' }, 'undo');
+    expect(f.commands.at(-1)).toEqual({ type: 'undo', targetSeq: 2 });
+    // Restored from another screen: same race, a journal no shorter, a new stream.
+    f.setSnapshot({ ...snapshot([]), journalLength: 6, delta: { stream: 'second', seq: 0 } });
+    await store.getState().refresh();
+    const sent = f.commands.length;
+    const result = await store.getState().run({ type: 'undo' }, 'undo');
+    expect(result.ok).toBe(false);
+    expect(f.commands.length).toBe(sent);
+  });
+
   it('an undo refused for good moves on to the entry before', async () => {
     const f = fakeApi(snapshot([]));
     const store = createChuteStore({ api: f.api });
