@@ -110,6 +110,14 @@ export const BEARER_ASSUMPTIONS = {
    * expiry is known only once RunSignup answered a renewal (`expires_in`).
    */
   renewBeforeExpiryMs: 24 * 60 * 60 * 1000,
+  /**
+   * After an early renewal failed (the OAuth endpoint down, slow, throttled, or refusing), calls
+   * go on with the current token, which still works, and no early renewal is tried again for
+   * this long (a policy): an outage then costs one extra request (and at worst one timeout)
+   * every 10 minutes instead of one before every post, while the day before the expiry still
+   * leaves over a hundred attempts. A token RunSignup refuses is renewed at once regardless.
+   */
+  earlyRenewalRetryMs: 10 * 60 * 1000,
 } as const;
 
 /**

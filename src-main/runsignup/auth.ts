@@ -196,9 +196,11 @@ export class RenewingSession<K> {
   private pending: Promise<K> | null = null;
 
   /**
-   * `keepOnFailure`: a failed renewal leaves the key it meant to replace in place (an access
-   * token renewed early still works until it expires); otherwise the session is left without a
-   * key and the next call renews (a temporary key RunSignup refused is of no further use).
+   * `keepOnFailure`: the key being replaced stays in use while its renewal is under way and
+   * after one that failed (an access token renewed early still works until it expires; one
+   * that was refused is refused again and joins the renewal under way); otherwise the session
+   * is left without a key and the next call renews (a temporary key RunSignup refused is of no
+   * further use).
    */
   constructor(
     private readonly renew: (previous: K | null) => Promise<K>,
@@ -223,7 +225,7 @@ export class RenewingSession<K> {
     if (this.current && this.current !== stale) return this.current;
     if (!this.pending) {
       const previous = this.current ?? stale;
-      this.current = null;
+      if (!this.keepOnFailure) this.current = null;
       this.pending = this.renew(previous).then(
         (k) => {
           this.current = k;

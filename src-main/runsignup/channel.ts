@@ -19,7 +19,13 @@ import type { DecodedBody } from './body';
 import { isRunSignupError, KEY_AUTH_FAILED_CODE, RunSignupError } from './errors';
 import { BEARER_ASSUMPTIONS, CLIENT_ASSUMPTIONS } from './assumptions';
 import { interpretAnswer } from './interpret';
-import { bearerRefused, isBearerRefusal, refreshForm, tokensFromAnswer } from './oauth';
+import {
+  bearerRefused,
+  earlyRenewalDue,
+  isBearerRefusal,
+  refreshForm,
+  tokensFromAnswer,
+} from './oauth';
 import { redact, redactUrl } from './redact';
 import { parseLogin } from './responses';
 import { DEFAULT_TIMEOUTS, HttpTransport, type HttpResponse, type Timeouts } from './transport';
@@ -143,6 +149,8 @@ export class RunSignupChannel {
   /** Bearer mode with a refresh token: the tokens in use, renewed through the refresh grant. */
   readonly #bearer: RenewingSession<BearerTokens> | null;
   #latestBearer: BearerTokens | null = null;
+  /** No early renewal before this (local clock): one failed a short while ago. */
+  #earlyRenewalNotBefore = 0;
   private readonly transport: HttpTransport;
   private readonly limiter: Limiter;
 
@@ -286,8 +294,10 @@ export class RunSignupChannel {
   }
 
   /**
-   * Bearer mode. With a refresh token, a token about to expire is renewed first and a refused
-   * one is renewed ONCE and the call repeated, so the timer never notices a month passing.
+   * Bearer mode. With a refresh token, a token about to expire is renewed first (when that
+   * fails the call goes on with the token, which still works, and the next early attempt waits
+   * `earlyRenewalRetryMs`) and a refused one is renewed ONCE and the call repeated, so the timer
+   * never notices a month passing.
    * Without one (or when RunSignup will not renew it) a refusal says so in one sentence. The
    * app's caller registration (17) keeps its own sentence.
    */
@@ -301,15 +311,20 @@ export class RunSignupChannel {
       }
     }
     let tokens = await session.ensure();
-    if (
-      tokens.expiresAt !== null &&
-      this.now() >= tokens.expiresAt - BEARER_ASSUMPTIONS.renewBeforeExpiryMs
-    ) {
-      // Renewed early; a failed early renewal keeps the token, which still works meanwhile.
-      tokens = await session.refresh(tokens).catch((e: unknown) => {
-        if (isRunSignupError(e) && e.kind === 'retryable') throw e;
-        return tokens;
-      });
+    if (earlyRenewalDue(tokens, this.now(), this.#earlyRenewalNotBefore)) {
+      try {
+        tokens = await session.refresh(tokens);
+      } catch (e) {
+        // The token still works until it expires: this call goes on with it, whatever kept the
+        // renewal from happening, and the next early attempt waits (a refusal once expired is
+        // renewed below at once).
+        this.#earlyRenewalNotBefore = this.now() + BEARER_ASSUMPTIONS.earlyRenewalRetryMs;
+        this.log(
+          `OAuth early renewal failed (${this.scrub(e).message}); the current access token is ` +
+            `used, renewal tried again in ${BEARER_ASSUMPTIONS.earlyRenewalRetryMs / 60_000} min`,
+        );
+        tokens = session.key ?? tokens;
+      }
     }
     try {
       return await this.exchange(spec, null, tokens.accessToken);

@@ -46,6 +46,18 @@ export function tokensFromAnswer(
   };
 }
 
+/**
+ * Whether a token should be renewed before a call: its expiry is known and near
+ * (`renewBeforeExpiryMs`), and no early renewal failed recently (`notBefore`, local clock).
+ */
+export function earlyRenewalDue(tokens: BearerTokens, now: number, notBefore: number): boolean {
+  return (
+    tokens.expiresAt !== null &&
+    now >= tokens.expiresAt - BEARER_ASSUMPTIONS.renewBeforeExpiryMs &&
+    now >= notBefore
+  );
+}
+
 /** Whether an error is RunSignup refusing the access token (not the app's caller registration). */
 export function isBearerRefusal(e: unknown): e is RunSignupError {
   return isRunSignupError(e) && e.kind === 'auth' && !isCallerRegistrationCode(e.code);

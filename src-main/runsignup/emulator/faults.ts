@@ -36,6 +36,11 @@ export interface FaultPlan {
    */
   rates?: Partial<Record<FaultKind, number>>;
   script?: FaultKind[];
+  /**
+   * Only requests to these paths (case-insensitive, e.g. `/Rest/v2/auth/refresh-token.json`)
+   * meet faults; every other request is answered normally (one endpoint's outage).
+   */
+  paths?: string[];
   latencyMs?: number;
   noAnswerMs?: number;
   seed?: number;
@@ -49,6 +54,7 @@ export class FaultPicker {
   private readonly probability: number;
   private readonly kinds: readonly FaultKind[];
   private readonly rates: ReadonlyArray<[FaultKind, number]>;
+  private readonly paths: ReadonlySet<string> | null;
 
   constructor(plan: FaultPlan | null) {
     const p = plan ?? {};
@@ -70,6 +76,7 @@ export class FaultPicker {
     if (p.kinds && p.kinds.length === 0 && probability > 0) {
       throw new Error('fault kinds must not be empty when probability > 0');
     }
+    this.paths = p.paths ? new Set(p.paths.map((x) => x.toLowerCase())) : null;
     this.script = [...(p.script ?? [])];
     this.rng = createRng(p.seed ?? 1);
     this.latencyMs = p.latencyMs ?? 300;
@@ -78,8 +85,9 @@ export class FaultPicker {
     this.kinds = p.kinds ?? ALL_FAULT_KINDS;
   }
 
-  /** The fault for the next request, or null. */
-  next(): FaultKind | null {
+  /** The fault for the next request (to `path`), or null. */
+  next(path?: string): FaultKind | null {
+    if (this.paths && !this.paths.has((path ?? '').toLowerCase())) return null;
     const scripted = this.script.shift();
     if (scripted) return scripted;
     if (this.rates.length > 0) {

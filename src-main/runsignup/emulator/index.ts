@@ -230,7 +230,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const formatOrError = responseFormat(query.format);
     const format: ResponseFormat = formatOrError instanceof ApiError ? 'xml' : formatOrError;
 
-    const fault = faults.next();
+    const fault = faults.next(url.pathname);
     entry.fault = fault;
     if (fault === 'latency') {
       await new Promise<void>((resolve) => hold(faults.latencyMs, resolve));

@@ -7,7 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BearerTokens } from '../../../src-main/runsignup/auth';
 import { RunSignupClient, type RunSignupClientOptions } from '../../../src-main/runsignup/client';
 import { startEmulator, type RunningEmulator } from '../../../src-main/runsignup/emulator';
-import type { EmulatorAssumptions } from '../../../src-main/runsignup/assumptions';
+import {
+  BEARER_ASSUMPTIONS,
+  type EmulatorAssumptions,
+} from '../../../src-main/runsignup/assumptions';
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -22,15 +25,22 @@ async function emulator(assumptions: Partial<EmulatorAssumptions> = {}): Promise
 
 function bearerClient(
   emu: RunningEmulator,
-  options: { refresh?: boolean; refreshToken?: string } & Partial<RunSignupClientOptions> = {},
+  options: { refresh?: boolean; refreshToken?: string; token?: string } & Partial<
+    Omit<RunSignupClientOptions, 'auth'>
+  > = {},
 ) {
   const c = emu.practice.credentials;
-  const { refresh = true, refreshToken = c.bearerRefreshToken, ...rest } = options;
+  const {
+    refresh = true,
+    refreshToken = c.bearerRefreshToken,
+    token = c.bearerToken,
+    ...rest
+  } = options;
   const client = new RunSignupClient({
     baseUrl: emu.url,
     auth: {
       mode: 'bearer',
-      token: c.bearerToken,
+      token,
       ...(refresh ? { refreshToken, clientId: c.oauthClientId } : {}),
     },
     caller: emu.practice.caller,
@@ -165,6 +175,150 @@ describe('bearer renewal before the expiry', () => {
       [200, null],
     ]);
     expect(renewals(emu, before)).toHaveLength(1);
+  });
+});
+
+describe('an early renewal that fails', () => {
+  const DAY = 24 * 3600_000;
+  const REFRESH_PATH = '/Rest/v2/auth/refresh-token.json';
+  const backOff = BEARER_ASSUMPTIONS.earlyRenewalRetryMs;
+
+  /** A client whose token RunSignup renewed once (so its expiry is known), on a movable clock. */
+  async function renewedOnce(
+    emu: RunningEmulator,
+    options: Partial<Omit<RunSignupClientOptions, 'auth'>> = {},
+  ) {
+    const clock = { now: Date.now() };
+    const renewed: BearerTokens[] = [];
+    const client = bearerClient(emu, {
+      now: () => clock.now,
+      onBearerRenewed: (t) => renewed.push(t),
+      ...options,
+    });
+    emu.expireAccessTokens();
+    await client.getStartTime(emu.practice.raceId, target(emu).eventId);
+    expect(renewed).toHaveLength(1);
+    return { client, clock, renewed };
+  }
+
+  /** Every request since `from` that is not the renewal answered ok with the given token. */
+  const postsSince = (emu: RunningEmulator, from: number) =>
+    emu.log.slice(from).filter((l) => l.path.toLowerCase() !== REFRESH_PATH.toLowerCase());
+
+  it.each([
+    { answer: 'HTTP 503', kind: 'http-503', assumptions: {} },
+    { answer: 'HTTP 500', kind: 'http-500', assumptions: {} },
+    { answer: 'no answer', kind: 'no-answer', assumptions: {} },
+    {
+      answer: 'HTTP 429',
+      kind: 'throttle',
+      assumptions: { throttle: 'http-429', retryAfterSeconds: 30 },
+    },
+    { answer: 'error 14', kind: 'throttle', assumptions: {} },
+  ] as const)(
+    'the OAuth endpoint failing ($answer) a day before the expiry: posts go on with the token that still works, the renewal is tried again only after the back-off',
+    async ({ kind, assumptions }) => {
+      const emu = await emulator(assumptions);
+      const { client, clock, renewed } = await renewedOnce(emu, {
+        timeouts: { connectMs: 1000, headersMs: 400, bodyMs: 400, overallMs: 800 },
+      });
+      const t = target(emu);
+      emu.setFaults({ paths: [REFRESH_PATH], probability: 1, kinds: [kind], noAnswerMs: 5000 });
+      clock.now += 29.5 * DAY; // within a day of the renewed token's month
+      const before = emu.log.length;
+      for (const bib of [1, 2, 3]) {
+        expect(await client.postResults(t, [{ bib, clock_time: '0:20:00' }])).toMatchObject({
+          ok: true,
+        });
+        clock.now += backOff / 4;
+      }
+      // One attempt for the three posts; every post answered with the token in use.
+      expect(renewals(emu, before)).toHaveLength(1);
+      expect(postsSince(emu, before).map((l) => [l.status, l.errorCode])).toEqual([
+        [200, null],
+        [200, null],
+        [200, null],
+      ]);
+      expect(renewed).toHaveLength(1);
+      expect(emu.results(t.resultSetId).map((r) => r.bib)).toEqual(
+        expect.arrayContaining([1, 2, 3]),
+      );
+
+      // The endpoint is back and the back-off over: the next call renews first.
+      emu.setFaults(null);
+      clock.now += backOff;
+      const later = emu.log.length;
+      expect((await client.postResults(t, [{ bib: 4, clock_time: '0:20:00' }])).ok).toBe(true);
+      expect(renewals(emu, later)).toHaveLength(1);
+      expect(renewed).toHaveLength(2);
+      // Renewed for another month: no early attempt for the calls after it.
+      const settled = emu.log.length;
+      expect((await client.postResults(t, [{ bib: 5, clock_time: '0:20:00' }])).ok).toBe(true);
+      expect(renewals(emu, settled)).toHaveLength(0);
+    },
+  );
+
+  it('a call that starts while a failing early renewal is under way also goes on with the token in use', async () => {
+    const emu = await emulator();
+    const { client, clock } = await renewedOnce(emu, {
+      timeouts: { connectMs: 1000, headersMs: 600, bodyMs: 600, overallMs: 1200 },
+    });
+    const t = target(emu);
+    emu.setFaults({ paths: [REFRESH_PATH], probability: 1, kinds: ['no-answer'] });
+    clock.now += 29.5 * DAY;
+    const before = emu.log.length;
+    const first = client.postResults(t, [{ bib: 1, clock_time: '0:20:00' }]);
+    await expect.poll(() => renewals(emu, before).length).toBe(1);
+    const second = client.postResults(t, [{ bib: 2, clock_time: '0:20:00' }]);
+    expect((await first).ok).toBe(true);
+    expect((await second).ok).toBe(true);
+    expect(renewals(emu, before)).toHaveLength(1);
+  });
+
+  it('a refresh token RunSignup no longer takes, a day before the expiry: posts go on, the refresh grant is not asked on every call', async () => {
+    const emu = await emulator();
+    const { client, clock, renewed } = await renewedOnce(emu);
+    const t = target(emu);
+    // Another station, given the same tokens, renews first: this client's refresh token is spent.
+    const other = bearerClient(emu, {
+      token: 'an-access-token-runsignup-never-issued',
+      refreshToken: renewed[0]!.refreshToken,
+    });
+    await other.getStartTime(emu.practice.raceId, t.eventId);
+    expect(renewals(emu).filter((l) => l.status === 200)).toHaveLength(2);
+
+    clock.now += 29.5 * DAY;
+    const before = emu.log.length;
+    for (const bib of [1, 2, 3]) {
+      expect((await client.postResults(t, [{ bib, clock_time: '0:20:00' }])).ok).toBe(true);
+      clock.now += backOff / 4;
+    }
+    const attempts = renewals(emu, before);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]!.status).toBe(400);
+    clock.now += backOff;
+    expect((await client.postResults(t, [{ bib: 4, clock_time: '0:20:00' }])).ok).toBe(true);
+    expect(renewals(emu, before)).toHaveLength(2);
+
+    // Once the token has expired, RunSignup's refusal is renewed at once, and says so in one
+    // sentence when it cannot be.
+    emu.expireAccessTokens();
+    clock.now += backOff / 4;
+    const out = await client.postResults(t, [{ bib: 5, clock_time: '0:20:00' }]);
+    expect(out).toMatchObject({ ok: false, kind: 'auth' });
+    if (!out.ok) expect(out.message).toMatch(/would not renew it .*refresh token is invalid/);
+  });
+
+  it('a renewal forced by a refused token still fails the call when the OAuth endpoint is down (tried again later like any call)', async () => {
+    const emu = await emulator();
+    const client = bearerClient(emu);
+    const t = target(emu);
+    emu.expireAccessTokens();
+    emu.setFaults({ paths: [REFRESH_PATH], probability: 1, kinds: ['http-503'] });
+    const out = await client.postResults(t, [{ bib: 1, clock_time: '0:20:00' }]);
+    expect(out).toMatchObject({ ok: false, kind: 'retryable' });
+    emu.setFaults(null);
+    expect((await client.postResults(t, [{ bib: 1, clock_time: '0:20:00' }])).ok).toBe(true);
   });
 });
 

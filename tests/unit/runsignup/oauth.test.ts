@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BEARER_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
 import {
   RenewingSession,
   authFromConnection,
@@ -9,6 +11,7 @@ import { decodeBody, errorEnvelopeOf } from '../../../src-main/runsignup/body';
 import { RunSignupError } from '../../../src-main/runsignup/errors';
 import {
   bearerRefused,
+  earlyRenewalDue,
   isBearerRefusal,
   refreshForm,
   tokensFromAnswer,
@@ -136,5 +139,59 @@ describe('bearer credentials with a refresh token', () => {
     await expect(session.refresh('current')).rejects.toThrow('down');
     expect(session.key).toBe('current');
     expect(await session.refresh('current')).toBe('fresh');
+  });
+});
+
+describe('a renewal under way', () => {
+  it('leaves the token in use to the calls that start meanwhile, and shares itself with a refused one', async () => {
+    let fail: (e: Error) => void = () => {};
+    let calls = 0;
+    const session = new RenewingSession<string>(
+      () => {
+        calls += 1;
+        return new Promise<string>((_, reject) => (fail = reject));
+      },
+      'current',
+      true,
+    );
+    const early = session.refresh('current');
+    expect(session.key).toBe('current');
+    expect(await session.ensure()).toBe('current');
+    const refused = session.refresh('current');
+    expect(calls).toBe(1);
+    fail(new Error('down'));
+    await expect(early).rejects.toThrow('down');
+    await expect(refused).rejects.toThrow('down');
+    expect(session.key).toBe('current');
+  });
+});
+
+describe('when a token is renewed before a call', () => {
+  const renewWindow = BEARER_ASSUMPTIONS.renewBeforeExpiryMs;
+  const tokens = (expiresAt: number | null) => ({ ...previous, expiresAt });
+
+  it('only within the window before a known expiry, and not while a failed attempt waits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 45 }),
+        fc.integer({ min: -3 * renewWindow, max: 3 * renewWindow }),
+        fc.integer({ min: -renewWindow, max: renewWindow }),
+        (now, untilExpiry, untilRetry) => {
+          const due = earlyRenewalDue(tokens(now + untilExpiry), now, now + untilRetry);
+          expect(due).toBe(untilExpiry <= renewWindow && untilRetry <= 0);
+          expect(earlyRenewalDue(tokens(null), now, now + untilRetry)).toBe(false);
+        },
+      ),
+    );
+  });
+
+  it('a day before the expiry, again once the back-off after a failure is over', () => {
+    const expiresAt = 30 * 24 * 3600_000;
+    const inWindow = expiresAt - renewWindow / 2;
+    expect(earlyRenewalDue(tokens(expiresAt), expiresAt - renewWindow - 1, 0)).toBe(false);
+    expect(earlyRenewalDue(tokens(expiresAt), inWindow, 0)).toBe(true);
+    const retryAt = inWindow + BEARER_ASSUMPTIONS.earlyRenewalRetryMs;
+    expect(earlyRenewalDue(tokens(expiresAt), retryAt - 1, retryAt)).toBe(false);
+    expect(earlyRenewalDue(tokens(expiresAt), retryAt, retryAt)).toBe(true);
   });
 });
