@@ -2,8 +2,7 @@
 import { useState } from 'react';
 import type { CrossingView } from '../../src-shared/station-api';
 import { useChute } from '../context';
-import { tapForElapsed } from '../lib/clock';
-import { formatElapsed, formatTimeOfDay, parseClock, parseTimeOfDay } from '../lib/format';
+import { parseTypedTime, timeOfDayLabel, typedTimeText } from '../lib/typed-time';
 import { FormDialog } from './Dialog';
 
 export type CorrectionKind = 'bib' | 'time';
@@ -29,11 +28,10 @@ export function CorrectionDialog(props: {
   const { crossing } = props;
   const offset = snapshot?.offsetMs ?? 0;
   const gun = gunFor(crossing, snapshot?.guns ?? []);
+  const clock = { gun, offsetMs: offset, zone: snapshot?.config?.timeZone ?? null };
   const [text, setText] = useState(() => {
     if (props.kind === 'bib') return crossing.bib === null ? '' : String(crossing.bib);
-    return gun === null
-      ? formatTimeOfDay(crossing.at, 3)
-      : formatElapsed(crossing.at - gun + offset, 3);
+    return typedTimeText(crossing.at, clock);
   });
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -52,16 +50,12 @@ export function CorrectionDialog(props: {
         bib === '' ? `bib removed from #${crossing.tapSeq}` : `bib ${bib} on #${crossing.tapSeq}`,
       );
     } else {
-      const parsed = gun === null ? parseTimeOfDay(text, crossing.at) : parseClock(text);
+      const parsed = parseTypedTime(text, crossing.at, clock);
       if (!parsed.ok) {
         setError(parsed.error);
         return;
       }
-      const at = gun === null ? parsed.value : tapForElapsed(gun, parsed.value, offset);
-      if (at < 0) {
-        setError('That time is before the epoch; check the gun');
-        return;
-      }
+      const at = parsed.value;
       setBusy(true);
       result = await run(
         { type: 'adjust', tapSeq: crossing.tapSeq, at },
@@ -90,7 +84,7 @@ export function CorrectionDialog(props: {
         {props.kind === 'bib'
           ? 'New bib (blank = no bib)'
           : gun === null
-            ? 'Time of day (HH:MM:SS.fff) — no gun yet'
+            ? `${timeOfDayLabel(clock.zone)} — no gun yet`
             : 'Elapsed time from the gun (H:MM:SS.fff)'}
         <input
           name="correction"

@@ -86,6 +86,7 @@ export function CrossingList(props: {
   const pending = useChute((s) => s.pending);
   const guns = useChute((s) => s.snapshot?.guns ?? NO_GUNS);
   const offsetMs = useChute((s) => s.snapshot?.offsetMs ?? 0);
+  const zone = useChute((s) => s.snapshot?.config?.timeZone ?? null);
   const store = useChuteStore();
   const body = useRef<HTMLTableSectionElement>(null);
   const nextSlot = props.nextSlot ?? null;
@@ -136,7 +137,7 @@ export function CrossingList(props: {
             inBlock={block.has(c.tapSeq)}
             filling={filling.has(c.tapSeq)}
             next={c.tapSeq === nextSlot}
-            time={rowTime(c, guns, offsetMs)}
+            time={rowTime(c, guns, offsetMs, zone)}
             onClick={onClick}
           />
         ))}

@@ -2,8 +2,8 @@
 // time-only, so a bib typed in order or a shift can fill it).
 import { useState } from 'react';
 import { useChute } from '../context';
-import { eventClocks, tapForElapsed } from '../lib/clock';
-import { formatElapsed, formatTimeOfDay, parseClock, parseTimeOfDay } from '../lib/format';
+import { eventClocks } from '../lib/clock';
+import { parseTypedTime, timeOfDayLabel, typedTimeText } from '../lib/typed-time';
 import { FormDialog } from './Dialog';
 
 export function InsertDialog(props: { near: number | null; onClose: () => void }) {
@@ -15,24 +15,19 @@ export function InsertDialog(props: { near: number | null; onClose: () => void }
     .map((c) => c.gunAt)
     .filter((g): g is number => g !== null);
   const gun = guns.length > 0 ? Math.min(...guns) : null;
+  const clock = { gun, offsetMs: offset, zone: snapshot?.config?.timeZone ?? null };
   const reference = props.near ?? Date.now();
-  const [text, setText] = useState(() =>
-    gun === null ? formatTimeOfDay(reference, 3) : formatElapsed(reference - gun + offset, 3),
-  );
+  const [text, setText] = useState(() => typedTimeText(reference, clock));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async () => {
-    const parsed = gun === null ? parseTimeOfDay(text, reference) : parseClock(text);
+    const parsed = parseTypedTime(text, reference, clock);
     if (!parsed.ok) {
       setError(parsed.error);
       return;
     }
-    const at = gun === null ? parsed.value : tapForElapsed(gun, parsed.value, offset);
-    if (at < 0) {
-      setError('That time is before the epoch; check the gun');
-      return;
-    }
+    const at = parsed.value;
     setBusy(true);
     // Typed from the race clock (or a clock of day), not pressed: no screen clock to correct.
     const result = await run(
@@ -55,7 +50,7 @@ export function InsertDialog(props: { near: number | null; onClose: () => void }
     >
       <label>
         {gun === null
-          ? 'Time of day it crossed (HH:MM:SS.fff) — no gun yet'
+          ? `${timeOfDayLabel(clock.zone)} it crossed — no gun yet`
           : 'Race time it crossed (H:MM:SS.fff)'}
         <input
           name="insert-time"

@@ -57,12 +57,17 @@ export function statusWords(c: CrossingView): string {
 /**
  * The time a row shows. A crossing with a bib has its event's time from the station; one still
  * waiting for a bib has no event yet, so it shows its time from the earliest gun (marked ≈: the
- * bib's event decides the final time), else its time of day.
+ * bib's event decides the final time), else its time of day on the race's clock (`zone`).
  */
-export function rowTime(c: CrossingView, guns: Snapshot['guns'], offsetMs: number): string {
+export function rowTime(
+  c: CrossingView,
+  guns: Snapshot['guns'],
+  offsetMs: number,
+  zone: string | null,
+): string {
   if (c.time !== null) return c.time;
   if (c.bib !== null) return c.flags.includes('no-gun') ? 'no gun' : '';
   const fired = guns.map((g) => g.at).filter((a): a is number => a !== null);
-  if (fired.length === 0) return formatTimeOfDay(c.at, 1);
+  if (fired.length === 0) return formatTimeOfDay(c.at, 1, zone);
   return `≈${formatElapsed(c.at - Math.min(...fired) + offsetMs, 1)}`;
 }

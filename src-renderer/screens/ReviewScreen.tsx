@@ -109,6 +109,8 @@ export function ReviewScreen() {
   const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const journalLength = snapshot?.journalLength ?? 0;
+  // Times of day on the race's clock, as RunSignup and the gun show them.
+  const zone = snapshot?.config?.timeZone ?? null;
 
   useEffect(() => {
     let live = true;
@@ -196,7 +198,7 @@ export function ReviewScreen() {
                 <td>{c.tapSeq}</td>
                 <td className="cell-bib">{c.bib}</td>
                 <td>{c.name ?? ''}</td>
-                <td className="cell-time">{c.time ?? formatTimeOfDay(c.at, 2)}</td>
+                <td className="cell-time">{c.time ?? formatTimeOfDay(c.at, 2, zone)}</td>
                 <td>{statusWords(c)}</td>
                 <td className={`cell-sync sync-${c.sync}`}>{SYNC_LABELS[c.sync]}</td>
                 <td>
@@ -280,7 +282,7 @@ export function ReviewScreen() {
             {untagged.map((c) => (
               <tr key={c.tapSeq} className="row-untagged">
                 <td>{c.tapSeq}</td>
-                <td>{c.time ?? formatTimeOfDay(c.at, 2)}</td>
+                <td>{c.time ?? formatTimeOfDay(c.at, 2, zone)}</td>
                 <td>{c.unreadable ? 'unreadable bib' : 'time only'}</td>
                 <td>
                   <AssignInline tapSeq={c.tapSeq} />
@@ -306,7 +308,7 @@ export function ReviewScreen() {
           {journal.map((j) => (
             <tr key={j.seq}>
               <td>{j.seq}</td>
-              <td>{formatTimeOfDay(j.recordedAt, 1)}</td>
+              <td>{formatTimeOfDay(j.recordedAt, 1, zone)}</td>
               <td>{j.kind}</td>
               <td>{j.summary}</td>
             </tr>

@@ -27,12 +27,20 @@ describe('rowTime', () => {
     { eventId: 2, at: null },
   ];
   it("shows the station's time, else a waiting crossing's time from the earliest gun", () => {
-    expect(rowTime(crossing({ tapSeq: 1, bib: 5, time: '0:01:00.0' }), guns, 0)).toBe('0:01:00.0');
+    expect(rowTime(crossing({ tapSeq: 1, bib: 5, time: '0:01:00.0' }), guns, 0, null)).toBe(
+      '0:01:00.0',
+    );
     const waiting = crossing({ tapSeq: 1, at: 1_700_000_070_000 });
-    expect(rowTime(waiting, guns, 0)).toBe('≈0:01:00.0');
-    expect(rowTime(waiting, guns, 500)).toBe('≈0:01:00.5');
-    expect(rowTime(waiting, [], 0)).toMatch(/^\d\d:\d\d:\d\d\.\d$/);
-    expect(rowTime(crossing({ tapSeq: 1, bib: 5, flags: ['no-gun'] }), [], 0)).toBe('no gun');
+    expect(rowTime(waiting, guns, 0, null)).toBe('≈0:01:00.0');
+    expect(rowTime(waiting, guns, 500, null)).toBe('≈0:01:00.5');
+    expect(rowTime(waiting, [], 0, null)).toMatch(/^\d\d:\d\d:\d\d\.\d$/);
+    expect(rowTime(crossing({ tapSeq: 1, bib: 5, flags: ['no-gun'] }), [], 0, null)).toBe('no gun');
+  });
+  it("shows a crossing before any gun at its time of day on the race's clock, not the laptop's", () => {
+    // 2023-11-14 22:14:30 UTC: 17:14:30 in New York (EST), 03:44:30 next day in Kolkata.
+    const waiting = crossing({ tapSeq: 1, at: 1_700_000_070_000 });
+    expect(rowTime(waiting, [], 0, 'America/New_York')).toBe('17:14:30.0');
+    expect(rowTime(waiting, [], 0, 'Asia/Kolkata')).toBe('03:44:30.0');
   });
 });
 
