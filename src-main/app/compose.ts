@@ -142,6 +142,7 @@ export async function composeStationService(options: ComposeOptions): Promise<St
         unarchiveAndReopen,
       }),
       backups: stationBackups(options.dataDir, dbPath, (file) => open(file)),
+      reopenInPlace: async () => open(dbPath),
     });
   } catch (error) {
     await core.close();

@@ -73,6 +73,11 @@ export interface StationServiceParts {
   unarchiveAndReopen?: (dir: string) => Promise<Reopened>;
   /** The data folder's backups: listed, mirrored and restored from Setup. Absent: none. */
   backups?: StationBackups;
+  /**
+   * Opens the station file in place again: what a swap whose reopening threw falls back to, so
+   * the station never stays with its file closed. Absent: such a swap leaves no file open.
+   */
+  reopenInPlace?: () => Promise<CorePort>;
 }
 
 /** Warning code of the archive notice. */
@@ -199,12 +204,45 @@ export async function createStationService(parts: StationServiceParts): Promise<
     return session;
   };
 
-  /** Closes the session in use and opens one on the core `reopen` gives. */
+  /**
+   * Closes the session in use and opens one on the core `reopen` gives. When that throws, the
+   * station file in place is opened again and the error returned as the swap's `error`; only
+   * when that fails too does the station stay without a file (every command then says so).
+   */
   async function replaceSession<R extends Reopened>(reopen: () => Promise<R>): Promise<R> {
     await current().close();
-    const next = await reopen();
-    session = await StationSession.open(next.core, links);
-    return next;
+    let failure: unknown;
+    let opened: CorePort | null = null;
+    try {
+      const next = await reopen();
+      opened = next.core;
+      session = await StationSession.open(next.core, links);
+      return next;
+    } catch (error) {
+      failure = error;
+      try {
+        await opened?.close();
+      } catch {
+        // the swap already failed: its first error is the one the timer is told
+      }
+    }
+    session = null;
+    if (!parts.reopenInPlace) throw failure;
+    let core: CorePort;
+    try {
+      core = await parts.reopenInPlace();
+    } catch (again) {
+      throw new Error(
+        `${errorText(failure)} The station file could not be opened again (${errorText(again)}): restart Chute.`,
+      );
+    }
+    session = await StationSession.open(core, links);
+    // A failed swap carries no result of its own (no kept copy, no archive folder).
+    const failed: Reopened = {
+      core,
+      error: `${errorText(failure)} The station file in use was opened again.`,
+    };
+    return failed as R;
   }
 
   async function connect(next: Extract<Command, { type: 'connect' }>['connection']) {

@@ -133,7 +133,14 @@ export function stationBackups(
       } catch (error) {
         // The backup would not open here (a newer Chute's, say): the file it replaced goes back.
         if (kept === null) throw error;
-        restoreBackup(kept, dbPath);
+        try {
+          restoreBackup(kept, dbPath);
+        } catch (putBack) {
+          throw new Error(
+            `${errorText(error)} Putting the station file in use back failed too ` +
+              `(${errorText(putBack)}); it is kept whole as ${kept}.`,
+          );
+        }
         return {
           core: await open(dbPath),
           error: `${errorText(error)} The station file in use was put back.`,

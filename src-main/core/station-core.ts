@@ -564,8 +564,15 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     async close() {
       stream.clear();
       if (!db.open) return;
-      if (backups) await backups.stop();
-      db.close();
+      try {
+        if (backups) await backups.stop();
+      } catch (err) {
+        // The closing backup failed (a full disk, say): the file is closed all the same, or the
+        // station would stay half-stopped with the file held open and nothing said.
+        console.error(`Chute: the closing backup failed: ${(err as Error).message}`);
+      } finally {
+        db.close();
+      }
     },
   };
   return core;

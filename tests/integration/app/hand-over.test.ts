@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeStationService } from '../../../src-main/app/compose';
+import { openCorePort } from '../../../src-main/app/core-adapter';
 import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
@@ -26,7 +27,7 @@ import {
 } from '../../../src-main/db';
 import { createPracticeRace, startEmulator } from '../../../src-main/runsignup/emulator';
 import type { RunningEmulator } from '../../../src-main/runsignup/emulator';
-import { isOnRunSignup } from '../../../src-shared/station-api';
+import { isOnRunSignup, type StationEvent } from '../../../src-shared/station-api';
 import { waitFor } from '../../support/poll';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -135,14 +136,15 @@ async function expectOnlyTheRestPosted(
   runsignup: RunningEmulator,
   postsBefore: number,
   rest: readonly number[],
+  total = 5,
 ) {
   expect((await b.command({ type: 'connect', connection: practiceConnection(runsignup) })).ok).toBe(
     true,
   );
   const resultSetId = (await b.query({ type: 'snapshot' })).config!.events[0]!.resultSetId;
   await waitFor(() => runsignup.results(resultSetId).filter((r) => r.clock_time !== ''), {
-    what: 'all five finishes on RunSignup',
-    until: (rows) => rows.length === 5,
+    what: `all ${total} finishes on RunSignup`,
+    until: (rows) => rows.length === total,
     timeoutMs: 20_000,
   });
   const postedByB = runsignup.log
@@ -340,6 +342,50 @@ describe('restore from Setup', () => {
     expect((await second.query({ type: 'snapshot' })).crossings).toHaveLength(1);
     const kept = readdirSync(path.join(dir, REPLACED_DIR)).filter((f) => f.endsWith('.sqlite'));
     expect(readStationFileInfo(path.join(dir, REPLACED_DIR, kept[0]!)).entries).toBe(4);
+  });
+
+  it('a restore whose station file will not open again reopens the file in use, still running', async () => {
+    const runsignup = await startEmulator({ port: 0, seed: 12 });
+    cleanups.push(() => runsignup.close());
+    const dir = await folder('reopen');
+    const first = await station(dir);
+    const bibs = await setUp(first, runsignup, 12);
+    await first.close(); // a backup: the setup and the gun
+    // Opens 2 and 3 fail: the restored backup, then the file put back in its place.
+    let opens = 0;
+    const service = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      syncIdlePollMs: 50,
+      openCore: (file, options) => {
+        opens += 1;
+        if (opens === 2 || opens === 3) throw new Error(`cannot open ${file} (test)`);
+        return openCorePort(file, options);
+      },
+    });
+    cleanups.push(() => service.close());
+    const now = Date.now();
+    await tap(service, bibs.slice(0, 1), now - 60_000);
+    const [backup] = (await service.query({ type: 'backups' })).backups;
+    const failed = await service.command({
+      type: 'restoreBackup',
+      file: backup!.file,
+      where: 'data',
+      unsentConfirmed: true,
+    });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(
+        /Nothing was restored: .*The station file in use was opened again/,
+      ),
+    });
+    expect(opens).toBe(4);
+    const events: StationEvent[] = [];
+    service.subscribe((e) => events.push(e));
+    await tap(service, bibs.slice(1, 2), now - 30_000);
+    expect(events.length).toBeGreaterThan(0);
+    expect((await service.query({ type: 'snapshot' })).crossings).toHaveLength(2);
+    await expectOnlyTheRestPosted(service, runsignup, 0, bibs.slice(0, 2), 2);
   });
 
   it('sets the mirror folder from Setup, refusing one that cannot be used', async () => {

@@ -1,5 +1,6 @@
 // A missing or empty station file beside the race's backups is refused, every time, with the
-// backups left exactly as they were; restoring the fullest one brings the race back.
+// backups left exactly as they were; restoring the fullest one brings the race back. A closing
+// backup that cannot be written still leaves the station file closed.
 import {
   existsSync,
   mkdirSync,
@@ -122,5 +123,29 @@ describe('never starting empty over a race', () => {
     });
     expect(fresh.config()).toBeNull();
     await fresh.close();
+  });
+});
+
+describe('closing the station file', () => {
+  it('closes the file even when its closing backup cannot be written', async () => {
+    const core = configured();
+    expect(core.execute({ type: 'gun', eventId: 101, at: T0 }).ok).toBe(true);
+    expect(core.execute({ type: 'tap', at: T0 + 60_000, bib: '1' }).ok).toBe(true);
+    const before = core.query({ type: 'snapshot' });
+    // Where the backups go, something else (as a full disk would refuse them).
+    rmSync(join(dir, 'backups'), { recursive: true });
+    writeFileSync(join(dir, 'backups'), 'not a folder');
+    await expect(core.close()).resolves.toBeUndefined();
+    expect(() => core.query({ type: 'snapshot' })).toThrow(/not open/);
+    // Closed cleanly: the write-ahead log folded in, every entry in the file.
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+    const again = openStationCore({
+      readBackClearsIn: READ_BACK_CLEARS_IN,
+      dbPath,
+      now: clock,
+      backupDir: null,
+    });
+    expect(shownState(again.query({ type: 'snapshot' }))).toEqual(shownState(before));
+    await again.close();
   });
 });
