@@ -1,9 +1,11 @@
 // The line-up tools and the Chute screen through the real web host and station in practice
 // mode: bibs in order with a waiting list, a missed crossing inserted, a block shifted (and a
-// refusal), the extra crossing dropped; the chute recorder's big field, names, waiting list and
-// last bibs. Screenshots go to test-results/screens/ for a human to look at.
+// refusal), the extra crossing dropped; a crossing inserted before the gun at a time of day on the
+// race's clock; the chute recorder's big field, names, waiting list and last bibs. Screenshots go
+// to test-results/screens/ for a human to look at.
 import { expect, test, type Page } from '@playwright/test';
 import { createPracticeRace } from '../../src-main/runsignup/emulator';
+import { formatTimeOfDay } from '../../src-renderer/lib/format';
 import { fireGun, openTiming, startStation, type E2eStation } from './support/station';
 
 const SEED = 3;
@@ -108,6 +110,35 @@ test('line-up: bibs in order wait for times, insert, drop, shift a block (and a 
   await expect(page.locator('[data-testid=crossings] tr.row-voided')).toHaveCount(1);
   await expect(page.getByTestId('lineup-help')).toContainText('bibs one crossing earlier');
   await page.screenshot({ path: 'test-results/screens/lineup-done.png', fullPage: true });
+});
+
+test("before the gun, a missed crossing is inserted at a time of day on the race's clock, whatever the laptop's zone", async ({
+  page,
+}) => {
+  // The practice race is in New York; this laptop may be on any zone (here UTC).
+  env = await startStation(SEED);
+  await openTiming(page, env.station);
+  const crossedAt = Math.floor((Date.now() - 120_000) / 1000) * 1000;
+  await bib(page).press('i');
+  const dialog = page.getByRole('dialog', { name: 'Insert a missing crossing' });
+  await expect(dialog).toContainText(`race's clock, ${race.timeZone}`);
+  await dialog
+    .locator('input[name=insert-time]')
+    .fill(formatTimeOfDay(crossedAt, 0, race.timeZone));
+  await dialog.getByRole('button', { name: 'Insert' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(rows(page).locator('td.cell-time')).toHaveText(
+    formatTimeOfDay(crossedAt, 1, race.timeZone),
+  );
+  // The gun typed a minute before it on the same clock: the crossing is a minute into the race.
+  await page.getByRole('button', { name: 'Type gun time…' }).click();
+  await page
+    .getByRole('dialog')
+    .locator('input[name=gun-time]')
+    .fill(formatTimeOfDay(crossedAt - 60_000, 0, race.timeZone));
+  await page.getByRole('button', { name: 'Set gun' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(rows(page).locator('td.cell-time')).toHaveText(/^≈0:0(0:59|1:00)\.\d$/);
 });
 
 test('chute screen: big bib field, names, waiting list, last bibs; F5 from anywhere', async ({
