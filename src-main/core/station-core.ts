@@ -65,6 +65,8 @@ export interface StationCoreOptions {
   /** Rolling backups folder; default `<db folder>/backups`; null disables backups. */
   backupDir?: string | null;
   backupIntervalMs?: number;
+  /** How often the backup state (a failed backup, the mirror's stick) is looked at; default 5 s. */
+  backupWatchMs?: number;
   platform?: NodeJS.Platform;
   /**
    * A missing or empty station file is refused while the folder holds its backups (the
@@ -226,8 +228,26 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
           dir: backupDir,
           ...(options.backupIntervalMs ? { intervalMs: options.backupIntervalMs } : {}),
           ...(options.mirrorDir ? { mirrorDir: options.mirrorDir } : {}),
-          onError: (err) => console.error(`Chute: backup failed: ${err.message}`),
+          onError: (err) => {
+            console.error(`Chute: backup failed: ${err.message}`);
+            watchBackupState();
+          },
         });
+  // Screens read the backup state only from the snapshot, and taps reach them as rows: a change
+  // of it (a backup failed or works again, the mirror's stick pulled out or back) is announced
+  // so they reload it and the status bar says so during capture, not at the next reload.
+  let backupState = backups ? JSON.stringify(backups.mirrorStatus()) : '';
+  function watchBackupState(): void {
+    if (!backups || !db.open) return;
+    const state = JSON.stringify(backups.mirrorStatus());
+    if (state === backupState) return;
+    backupState = state;
+    announce();
+  }
+  const backupWatch = backups
+    ? setInterval(watchBackupState, options.backupWatchMs ?? 5_000)
+    : null;
+  backupWatch?.unref();
 
   // Made once: the hot path of every key press. One journal row + its outbox changes, atomically.
   const appendTx = db.transaction((payload: JournalPayload, at: number, state: ProjectionState) => {
@@ -563,6 +583,7 @@ function buildCore(db: Database, options: StationCoreOptions, now: () => number)
     backupMirror: () => backups?.mirrorStatus() ?? mirrorStatusOf(null, null),
     async close() {
       stream.clear();
+      if (backupWatch) clearInterval(backupWatch);
       if (!db.open) return;
       try {
         if (backups) await backups.stop();

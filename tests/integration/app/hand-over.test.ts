@@ -3,7 +3,7 @@
 // mirror folder), carries on with the same station and posts RunSignup only what it lacks.
 // Restore through the StationApi as Setup does it: the backup list (race, time, entries,
 // newest, fullest), a restore that keeps a copy of the file it replaces, the mirror folder.
-import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeStationService } from '../../../src-main/app/compose';
 import { openCorePort } from '../../../src-main/app/core-adapter';
+import { openStationCore } from '../../../src-main/core/station-core';
+import { CLIENT_ASSUMPTIONS } from '../../../src-main/runsignup/assumptions';
 import { practiceConnection } from '../../../src-main/app/practice';
 import { memorySecretStore } from '../../../src-main/app/ports';
 import type { StationService } from '../../../src-main/app/service';
@@ -204,6 +206,59 @@ describe('hand-over to another laptop', () => {
       state: 'ok',
       message: null,
     });
+  });
+});
+
+describe('the backup state reaches the screens during capture', () => {
+  it('a failed backup, the stick pulled out, and each coming back are announced without a reload', async () => {
+    const dir = await folder('backup-state');
+    const stick = path.join(dir, 'stick');
+    await mkdir(stick);
+    writeDataSettings(dir, { mirrorDir: stick });
+    const station = await composeStationService({
+      dataDir: dir,
+      secrets: memorySecretStore(),
+      practiceSeed: 1,
+      // As openCorePort, with backups and their watch quick enough for a test.
+      openCore: (dbPath) =>
+        openStationCore({
+          dbPath,
+          mirrorDir: () => readDataSettings(dir).mirrorDir,
+          readBackClearsIn: CLIENT_ASSUMPTIONS.finishFieldsClearedByXNeedReadBack,
+          backupIntervalMs: 100,
+          backupWatchMs: 50,
+        }),
+    });
+    cleanups.push(() => station.close());
+    // A screen: it holds the snapshot and reloads it only when told something changed.
+    let shown = (await station.query({ type: 'snapshot' })).backupMirror;
+    station.subscribe((event) => {
+      if (event.type !== 'changed') return;
+      void station.query({ type: 'snapshot' }).then((snapshot) => {
+        shown = snapshot.backupMirror;
+      });
+    });
+    const screenShows = (what: string, state: string, message: RegExp | null) =>
+      waitFor(() => shown, {
+        what,
+        until: (m) =>
+          m?.state === state && (message === null ? m.message === null : message.test(m.message!)),
+        timeoutMs: 10_000,
+      });
+    expect(shown).toMatchObject({ state: 'ok' });
+
+    rmSync(stick, { recursive: true });
+    await screenShows('the stick missing', 'missing', /stick is missing \(USB stick unplugged\?\)/);
+    await mkdir(stick);
+    await screenShows('the stick back', 'ok', null);
+
+    // Where the backups go, something else (as a full disk would refuse them).
+    rmSync(path.join(dir, 'backups'), { recursive: true });
+    writeFileSync(path.join(dir, 'backups'), 'not a folder');
+    await screenShows('the failed backup', 'failed', /^The last backup could not be written/);
+    rmSync(path.join(dir, 'backups'));
+    await mkdir(path.join(dir, 'backups'));
+    await screenShows('backups working again', 'ok', null);
   });
 });
 
