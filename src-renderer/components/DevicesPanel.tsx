@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { HostResultOf, PairedDeviceView } from '../../src-shared/wire';
 import { useHostClient } from '../host-context';
+import { ErrorLine } from './Dialog';
 import { ListTable } from './ListTable';
 import { QrCode } from './QrCode';
 
@@ -131,11 +132,7 @@ export function DevicesPanel() {
           Pair a read-only display
         </button>
       </div>
-      {error && (
-        <p className="tone-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {paired && <PairedLink paired={paired} onDone={() => setPaired(null)} />}
       <ListTable
         count={devices.length}

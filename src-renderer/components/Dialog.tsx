@@ -70,3 +70,13 @@ export function FormDialog(props: {
     </Dialog>
   );
 }
+
+/** A panel's refusal, announced to screen readers; nothing when there is none. */
+export function ErrorLine(props: { error: string | null }) {
+  if (!props.error) return null;
+  return (
+    <p className="tone-error" role="alert">
+      {props.error}
+    </p>
+  );
+}

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { BackupList, BackupView } from '../../src-shared/station-api';
 import { useChuteApi } from '../api-context';
 import { useChute } from '../context';
-import { Dialog } from './Dialog';
+import { Dialog, ErrorLine } from './Dialog';
 import { ListTable } from './ListTable';
 
 const entriesText = (n: number | null): string =>
@@ -82,11 +82,7 @@ function MirrorFolder(props: { list: BackupList; onChanged: () => Promise<void> 
           </button>
         )}
       </div>
-      {error && (
-        <p className="tone-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </form>
   );
 }

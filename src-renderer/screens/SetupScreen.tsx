@@ -46,6 +46,33 @@ function Errors(props: { errors: string[] }) {
   );
 }
 
+type ConnectionText = Exclude<keyof ConnectionForm, 'host' | 'auth'>;
+
+/** One credential field of the connection form; a secret is typed unseen and never autofilled. */
+function ConnectionField(props: {
+  form: ConnectionForm;
+  patch: (p: Partial<ConnectionForm>) => void;
+  name: ConnectionText;
+  label: string;
+  secret?: boolean;
+  type?: 'email';
+  autoComplete?: string;
+}) {
+  const { form, patch, name } = props;
+  return (
+    <label>
+      {props.label}
+      <input
+        name={name}
+        type={props.secret ? 'password' : (props.type ?? 'text')}
+        autoComplete={props.autoComplete ?? 'off'}
+        value={form[name]}
+        onChange={(e) => patch({ [name]: e.target.value })}
+      />
+    </label>
+  );
+}
+
 function ConnectionStep(props: { onConnected: () => void }) {
   const run = useChute((s) => s.run);
   const [form, setForm] = useState<ConnectionForm>(EMPTY_CONNECTION_FORM);
@@ -115,107 +142,67 @@ function ConnectionStep(props: { onConnected: () => void }) {
           />
           {form.auth === 'login' ? (
             <>
-              <label>
-                Email
-                <input
-                  name="email"
-                  type="email"
-                  autoComplete="username"
-                  value={form.email}
-                  onChange={(e) => patch({ email: e.target.value })}
-                />
-              </label>
-              <label>
-                Password
-                <input
-                  name="password"
-                  type="password"
-                  autoComplete="current-password"
-                  value={form.password}
-                  onChange={(e) => patch({ password: e.target.value })}
-                />
-              </label>
+              <ConnectionField
+                form={form}
+                patch={patch}
+                name="email"
+                label="Email"
+                type="email"
+                autoComplete="username"
+              />
+              <ConnectionField
+                form={form}
+                patch={patch}
+                name="password"
+                label="Password"
+                secret
+                autoComplete="current-password"
+              />
             </>
           ) : form.auth === 'bearer' ? (
             <>
-              <label>
-                OAuth access token
-                <input
-                  name="accessToken"
-                  type="password"
-                  autoComplete="off"
-                  value={form.accessToken}
-                  onChange={(e) => patch({ accessToken: e.target.value })}
-                />
-              </label>
+              <ConnectionField
+                form={form}
+                patch={patch}
+                name="accessToken"
+                label="OAuth access token"
+                secret
+              />
               <p className="muted" data-testid="refresh-hint">
                 {BEARER_RENEWAL_HINT}
               </p>
-              <label>
-                Refresh token
-                <input
-                  name="refreshToken"
-                  type="password"
-                  autoComplete="off"
-                  value={form.refreshToken}
-                  onChange={(e) => patch({ refreshToken: e.target.value })}
-                />
-              </label>
-              <label>
-                OAuth client id
-                <input
-                  name="clientId"
-                  autoComplete="off"
-                  value={form.clientId}
-                  onChange={(e) => patch({ clientId: e.target.value })}
-                />
-              </label>
+              <ConnectionField
+                form={form}
+                patch={patch}
+                name="refreshToken"
+                label="Refresh token"
+                secret
+              />
+              <ConnectionField form={form} patch={patch} name="clientId" label="OAuth client id" />
             </>
           ) : (
             <>
-              <label>
-                API key
-                <input
-                  name="apiKey"
-                  autoComplete="off"
-                  value={form.apiKey}
-                  onChange={(e) => patch({ apiKey: e.target.value })}
-                />
-              </label>
-              <label>
-                API secret
-                <input
-                  name="apiSecret"
-                  type="password"
-                  autoComplete="off"
-                  value={form.apiSecret}
-                  onChange={(e) => patch({ apiSecret: e.target.value })}
-                />
-              </label>
+              <ConnectionField form={form} patch={patch} name="apiKey" label="API key" />
+              <ConnectionField
+                form={form}
+                patch={patch}
+                name="apiSecret"
+                label="API secret"
+                secret
+              />
             </>
           )}
           <p className="muted" data-testid="caller-hint">
             {CALLER_REGISTRATION_HINT}
           </p>
-          <label>
-            API caller token
-            <input
-              name="callerToken"
-              autoComplete="off"
-              value={form.callerToken}
-              onChange={(e) => patch({ callerToken: e.target.value })}
-            />
-          </label>
-          <label>
-            API caller secret
-            <input
-              name="callerSecret"
-              type="password"
-              autoComplete="off"
-              value={form.callerSecret}
-              onChange={(e) => patch({ callerSecret: e.target.value })}
-            />
-          </label>
+          <ConnectionField form={form} patch={patch} name="callerToken" label="API caller token" />
+          <ConnectionField
+            form={form}
+            patch={patch}
+            name="callerSecret"
+            label="API caller secret"
+            secret
+          />
         </>
       )}
       <Errors errors={errors} />
